@@ -1,0 +1,5 @@
+import sys
+
+from apigw_cockpit.cli import main
+
+sys.exit(main())

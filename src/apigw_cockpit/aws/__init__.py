@@ -1,0 +1,1 @@
+"""aws layer (see DESIGN section 2)."""

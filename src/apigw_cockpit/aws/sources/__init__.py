@@ -1,0 +1,1 @@
+"""aws/sources layer (see DESIGN section 2)."""

@@ -1,0 +1,130 @@
+"""Argument parsing and wiring only. Each sub-command lives in `apigw_cockpit.commands.<name>`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from apigw_cockpit import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_AWS = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit 2 (no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (try --help)\n")
+
+
+def _aws_options(p: argparse.ArgumentParser, *, required: bool = False) -> None:
+    g = p.add_argument_group("AWS target (flags > env > config file > defaults)")
+    g.add_argument("--api-id", required=required, help="REST API id (or name)")
+    g.add_argument("--stage", required=required, help="stage name")
+    g.add_argument("--region", help="AWS region (default: from profile/env)")
+    g.add_argument("--profile", help="AWS named profile")
+    g.add_argument("--endpoint-url", help="AWS endpoint URL (default: $AWS_ENDPOINT_URL)")
+
+
+def _journal_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--journal", help="incident journal path (default: XDG state dir)")
+
+
+def _ui_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ascii", action="store_true", help="no box-drawing or braille characters")
+    p.add_argument("--refresh", type=float, default=None, metavar="SECONDS", help="screen refresh interval")
+    p.add_argument("--theme", help="theme name")
+    p.add_argument("--live-tail", action="store_true", help="use CloudWatch Logs Live Tail for logs")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="apigw-cockpit",
+        description="A terminal incident cockpit for Amazon API Gateway 502s. Read-only against AWS.",
+    )
+    parser.add_argument("--version", action="version", version=f"apigw-cockpit {__version__}")
+    parser.add_argument("--config", help="config file (default: $XDG_CONFIG_HOME/apigw-cockpit/config.toml)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("watch", help="the full-screen cockpit against AWS (or $AWS_ENDPOINT_URL)")
+    _aws_options(p)
+    _ui_options(p)
+    _journal_option(p)
+    p.add_argument("--headless", action="store_true", help="no screen: print each update as a JSON line")
+    p.add_argument("--json", action="store_true", help="with --headless: JSON lines (the default)")
+    p.add_argument("--duration", type=float, default=None, help="with --headless: stop after SECONDS")
+
+    p = sub.add_parser("demo", help="the cockpit on the embedded simulated AWS world")
+    p.add_argument("--scenario", default="midnight-pager", help="scenario id (see `scenarios`)")
+    p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
+    p.add_argument(
+        "--headless", type=float, default=None, metavar="SECONDS", help="no screen: run N simulated seconds"
+    )
+    p.add_argument("--json", action="store_true", help="with --headless: JSON output (the default)")
+    _ui_options(p)
+    _journal_option(p)
+
+    p = sub.add_parser("check", help="run checks once and print findings")
+    p.add_argument("checks", nargs="*", metavar="CHECK", help="check ids (default: all)")
+    p.add_argument("--json", action="store_true", help="stable JSON output")
+    _aws_options(p)
+    _journal_option(p)
+
+    p = sub.add_parser("verify", help="run the verification checklist (exit 0 only if all pass)")
+    p.add_argument("--since", help="fix time (ISO 8601 or -15m)")
+    p.add_argument("--load", type=int, default=0, metavar="N", help="bounded load test of N requests")
+    p.add_argument("--allow-remote-load", action="store_true", help="allow a load test to a non-loopback host")
+    p.add_argument("--confirm-test-invoke", action="store_true", help="allow TestInvokeMethod (V5)")
+    p.add_argument("--k6", metavar="FILE", help="also write an equivalent k6 script")
+    p.add_argument("--json", action="store_true", help="stable JSON output")
+    _aws_options(p)
+    _journal_option(p)
+
+    p = sub.add_parser("explain", help="classify execution-log lines read on stdin (offline)")
+    p.add_argument("--json", action="store_true", help="stable JSON output")
+
+    p = sub.add_parser("report", help="write the incident postmortem from the journal")
+    p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument("--out", help="output file (default: stdout)")
+    _aws_options(p)
+    _journal_option(p)
+
+    p = sub.add_parser("scenarios", help="list the demo scenarios")
+    p.add_argument("--json", action="store_true", help="stable JSON output")
+
+    p = sub.add_parser("serve", help="the cockpit as a web page for the war room (textual-serve)")
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--presenter", action="store_true", help="larger, high-contrast, identifiers redacted")
+    p.add_argument("--scenario", help="serve the demo world with this scenario instead of AWS")
+    _aws_options(p)
+
+    p = sub.add_parser("screenshot", help="save an SVG of the cockpit")
+    p.add_argument("--scenario", default="midnight-pager")
+    p.add_argument("--out", required=True, help="SVG file to write")
+    p.add_argument("--size", default="120x36", help="COLSxROWS")
+    p.add_argument("--at", type=float, default=None, metavar="SECONDS", help="simulated seconds to run first")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    module = importlib.import_module(f"apigw_cockpit.commands.{args.command}")
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""diagnose layer (see DESIGN section 2)."""

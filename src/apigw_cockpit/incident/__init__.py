@@ -1,0 +1,1 @@
+"""incident layer (see DESIGN section 2)."""

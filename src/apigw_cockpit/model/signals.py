@@ -1,0 +1,101 @@
+"""Signals the pollers deliver: metrics, log events, target health, changes, alarms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MetricKey:
+    """Identifies one CloudWatch series: namespace, metric, dimensions, statistic.
+
+    `dimensions` is a sorted tuple of (name, value) pairs; `stat` is a CloudWatch
+    statistic ("Sum", "Average", "Maximum", "Minimum", "SampleCount", "p99", ...).
+    """
+
+    namespace: str
+    metric: str
+    dimensions: tuple[tuple[str, str], ...]
+    stat: str
+    period: int = 60
+
+    @property
+    def label(self) -> str:
+        dims = ",".join(f"{k}={v}" for k, v in self.dimensions)
+        return f"{self.namespace}/{self.metric}[{dims}]:{self.stat}"
+
+
+@dataclass(frozen=True)
+class MetricSeries:
+    """Points of one series, oldest first: (timestamp of period start, value)."""
+
+    key: MetricKey
+    points: tuple[tuple[float, float], ...]
+    unit: str = ""
+
+    @property
+    def latest(self) -> float | None:
+        return self.points[-1][1] if self.points else None
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """One CloudWatch Logs event as delivered, with the request id parsed if present."""
+
+    event_id: str
+    timestamp: float
+    log_group: str
+    stream: str
+    message: str
+    ingestion_time: float = 0.0
+    request_id: str = ""
+
+
+@dataclass(frozen=True)
+class RequestTrace:
+    """All execution-log lines of one request, in order (grouped by request id)."""
+
+    request_id: str
+    first_ts: float
+    lines: tuple[str, ...]
+    log_group: str = ""
+    complete: bool = False
+
+
+@dataclass(frozen=True)
+class TargetHealth:
+    """One target's health as DescribeTargetHealth reports it."""
+
+    target_group_arn: str
+    target_id: str
+    port: int
+    az: str
+    state: str
+    reason: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """A mutating CloudTrail event on (or near) the topology."""
+
+    event_id: str
+    time: float
+    event_name: str
+    event_source: str
+    user: str
+    resources: tuple[str, ...] = ()
+    request_parameters: str = ""
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """A CloudWatch alarm on one of the API's metrics."""
+
+    name: str
+    state: str
+    reason: str = ""
+    metric: str = ""
+    namespace: str = ""
+    updated: float = 0.0
