@@ -1,0 +1,142 @@
+"""Errors a user can act on. `str()` is always one line; the CLI maps them to exit codes."""
+
+from __future__ import annotations
+
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
+
+
+class CockpitAwsError(Exception):
+    """Base: a one-line message and the process exit code that goes with it."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))
+
+
+class ConfigError(CockpitAwsError):
+    """Unknown API id / stage, bad flags: the user must change what they asked for (exit 2)."""
+
+    exit_code = 2
+
+
+class AwsAccessError(CockpitAwsError):
+    """No credentials, expired token, endpoint unreachable, denied up front (exit 3)."""
+
+    exit_code = 3
+
+
+class ReadOnlyViolation(CockpitAwsError):
+    """A call the read-only guard refused. Raised before anything leaves the process."""
+
+    exit_code = 3
+
+
+# Error codes that mean "your credentials are bad", not "this one part is denied".
+CREDENTIAL_CODES = frozenset(
+    {
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "InvalidSignatureException",
+        "AuthFailure",
+        "MissingAuthenticationToken",
+        "IncompleteSignature",
+    }
+)
+DENIED_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnauthorizedException",
+        "AuthorizationError",
+        "Forbidden",
+        "ForbiddenException",
+    }
+)
+THROTTLE_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "LimitExceededException",
+        "SlowDown",
+        "ProvisionedThroughputExceededException",
+    }
+)
+NOT_FOUND_CODES = frozenset(
+    {
+        "NotFoundException",
+        "ResourceNotFoundException",
+        "NoSuchEntity",
+        "LoadBalancerNotFound",
+        "TargetGroupNotFound",
+        "InvalidGroup.NotFound",
+    }
+)
+
+
+def error_code(exc: BaseException) -> str:
+    if isinstance(exc, ClientError):
+        return str(exc.response.get("Error", {}).get("Code", "") or "")
+    return ""
+
+
+def short(exc: BaseException) -> str:
+    """One line for a status bar: 'ThrottlingException: Rate exceeded'."""
+    if isinstance(exc, ClientError):
+        err = exc.response.get("Error", {})
+        code = err.get("Code", "") or type(exc).__name__
+        msg = err.get("Message", "") or ""
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        text = f"{code}: {msg}" if msg else str(code)
+        if status and not msg:
+            text += f" (HTTP {status})"
+        return " ".join(text.split())[:200]
+    text = str(exc) or type(exc).__name__
+    return " ".join(f"{type(exc).__name__}: {text}".split())[:200]
+
+
+def is_denied(exc: BaseException) -> bool:
+    return error_code(exc) in DENIED_CODES
+
+
+def is_throttle(exc: BaseException) -> bool:
+    return error_code(exc) in THROTTLE_CODES
+
+
+def is_not_found(exc: BaseException) -> bool:
+    return error_code(exc) in NOT_FOUND_CODES
+
+
+def as_access_error(exc: BaseException) -> AwsAccessError | None:
+    """The credential/endpoint failures that make every call fail, as one line; else None."""
+    if isinstance(exc, NoCredentialsError | PartialCredentialsError):
+        return AwsAccessError("no AWS credentials found (set AWS_PROFILE, --profile, or AWS_ACCESS_KEY_ID)")
+    if isinstance(exc, ProfileNotFound):
+        return AwsAccessError(f"AWS profile not found: {exc.kwargs.get('profile', '')}")
+    if isinstance(exc, NoRegionError):
+        return AwsAccessError("no AWS region: pass --region or set AWS_REGION")
+    if isinstance(exc, EndpointConnectionError):
+        return AwsAccessError(f"AWS endpoint unreachable: {exc.kwargs.get('endpoint_url', '')}")
+    code = error_code(exc)
+    if code in CREDENTIAL_CODES:
+        return AwsAccessError(f"AWS credentials rejected ({short(exc)})")
+    name = type(exc).__name__
+    if name in {"TokenRetrievalError", "SSOTokenLoadError", "UnauthorizedSSOTokenError", "CredentialRetrievalError"}:
+        return AwsAccessError(f"AWS credentials unavailable: {exc}")
+    return None

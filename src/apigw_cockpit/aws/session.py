@@ -1,0 +1,93 @@
+"""The one client factory: aiobotocore clients, guarded, metered, cached for the feed's life.
+
+Credentials come from the standard chain (env, profile, SSO, instance role). Endpoints:
+an explicit `endpoint_url` wins; otherwise botocore itself honours `AWS_ENDPOINT_URL` and
+`AWS_ENDPOINT_URL_<SERVICE>` (botocore ≥ 1.31, configprovider.EnvironmentProvider). When
+any endpoint override is present we turn host-prefix injection off, or Live Tail would
+call `streaming-logs.<host>` which a local endpoint cannot answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from contextlib import AsyncExitStack
+from typing import Any
+
+from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession
+from botocore.exceptions import BotoCoreError
+
+from apigw_cockpit.aws import guard
+from apigw_cockpit.aws.errors import AwsAccessError, as_access_error
+from apigw_cockpit.aws.meter import CallMeter
+from apigw_cockpit.aws.settings import AwsSettings
+from apigw_cockpit.model import Clock, SystemClock
+
+DEFAULT_ENDPOINT_REGION = "us-east-1"
+
+
+def _endpoint_override_present(service: str, explicit: str | None) -> bool:
+    if explicit or os.environ.get("AWS_ENDPOINT_URL"):
+        return True
+    return any(k.startswith("AWS_ENDPOINT_URL_") for k in os.environ)
+
+
+class ClientFactory:
+    """`await factory.client("logs")` → a cached, guarded, metered aiobotocore client."""
+
+    def __init__(self, settings: AwsSettings, clock: Clock | None = None, meter: CallMeter | None = None):
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.meter = meter or CallMeter(self.clock)
+        try:
+            self._session = AioSession(profile=settings.profile)
+            configured_region = self._session.get_config_variable("region")
+        except BotoCoreError as exc:
+            raise as_access_error(exc) or AwsAccessError(str(exc)) from None
+        self.endpoint_url = settings.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+        region = settings.region or configured_region
+        if not region and self.endpoint_url:
+            region = DEFAULT_ENDPOINT_REGION
+        if not region:
+            raise AwsAccessError("no AWS region: pass --region or set AWS_REGION / a profile region")
+        self.region: str = region
+        self._stack = AsyncExitStack()
+        self._clients: dict[str, Any] = {}
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    def config(self, service: str) -> AioConfig:
+        s = self.settings
+        return AioConfig(
+            retries={"mode": "adaptive", "max_attempts": s.max_attempts},
+            connect_timeout=s.connect_timeout,
+            read_timeout=s.read_timeout,
+            inject_host_prefix=not _endpoint_override_present(service, s.endpoint_url),
+            user_agent_appid="apigw-cockpit",
+        )
+
+    async def client(self, service: str) -> Any:
+        if service in self._clients:
+            return self._clients[service]
+        async with self._lock:
+            if self._closed:
+                raise RuntimeError("client factory is closed")
+            if service not in self._clients:
+                kwargs: dict[str, Any] = {"region_name": self.region, "config": self.config(service)}
+                if self.settings.endpoint_url:
+                    kwargs["endpoint_url"] = self.settings.endpoint_url
+                try:
+                    cm = self._session.create_client(service, **kwargs)
+                    client = await self._stack.enter_async_context(cm)
+                except BotoCoreError as exc:
+                    raise as_access_error(exc) or AwsAccessError(str(exc)) from None
+                guard.install(client)
+                self.meter.install(client)
+                self._clients[service] = client
+        return self._clients[service]
+
+    async def aclose(self) -> None:
+        self._closed = True
+        self._clients.clear()
+        await self._stack.aclose()
