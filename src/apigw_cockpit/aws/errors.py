@@ -137,6 +137,11 @@ def as_access_error(exc: BaseException) -> AwsAccessError | None:
     if code in CREDENTIAL_CODES:
         return AwsAccessError(f"AWS credentials rejected ({short(exc)})")
     name = type(exc).__name__
-    if name in {"TokenRetrievalError", "SSOTokenLoadError", "UnauthorizedSSOTokenError", "CredentialRetrievalError"}:
+    if name in {
+        "TokenRetrievalError",
+        "SSOTokenLoadError",
+        "UnauthorizedSSOTokenError",
+        "CredentialRetrievalError",
+    }:
         return AwsAccessError(f"AWS credentials unavailable: {exc}")
     return None

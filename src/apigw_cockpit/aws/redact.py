@@ -24,7 +24,17 @@ SECRET_HEADERS = frozenset(
         "x-id-token",
     }
 )
-_SECRET_WORDS = ("token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "session", "signature")
+_SECRET_WORDS = (
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "apikey",
+    "api_key",
+    "api-key",
+    "session",
+    "signature",
+)
 
 _QUERY = re.compile(r"(?i)([?&](?:[^=&\s]*(?:token|secret|password|key|signature|session)[^=&\s]*)=)[^&\s#]+")
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
