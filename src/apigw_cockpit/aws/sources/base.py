@@ -1,0 +1,161 @@
+"""The shared poller loop: interval, jitter, exponential backoff, status, never raising.
+
+A poller is an async iterator of `model` updates. Subclasses implement `poll()` (one
+round of AWS calls → updates) and may override `first_due()`/`next_due()` (metrics align
+to the minute). Failures become `SourceStatus` updates and a backoff, never exceptions:
+one broken source must not stop another.
+
+Time: timestamps from the injected clock; sleeps in real seconds = simulated ÷ clock.speed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections import deque
+from typing import Any
+
+from apigw_cockpit.aws.errors import ReadOnlyViolation, as_access_error, is_denied, is_throttle, short
+from apigw_cockpit.model import Clock, SourceState, SourceStatus, Update
+
+
+class Poller:
+    """Base class. `name` is the source name shown in the status bar ("metrics", "logs", …)."""
+
+    name = "source"
+
+    def __init__(
+        self,
+        factory: Any,
+        clock: Clock,
+        interval: float,
+        *,
+        jitter: float = 0.1,
+        max_backoff: float | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.factory = factory
+        self.clock = clock
+        self.interval = interval
+        self.jitter = jitter
+        # Backoff is capped so a source recovers soon after a fault clears.
+        self.max_backoff = max_backoff if max_backoff is not None else max(interval * 4, 1.0)
+        self._rng = rng or random.Random()
+        self._pending: deque[Update] = deque()
+        self._due: float | None = None
+        self._closed = False
+        self._wake = asyncio.Event()
+        self.state = SourceState.STARTING
+        self.last_ok: float | None = None
+        self.last_error = ""
+        self.throttles = 0
+        self.failures = 0
+        self.polls = 0
+
+    # -- subclass hooks --------------------------------------------------------------------
+    async def poll(self) -> list[Update]:
+        raise NotImplementedError
+
+    def first_due(self, now: float) -> float:
+        return now
+
+    def next_due(self, now: float) -> float:
+        return now + self.interval * (1 + self._rng.uniform(-self.jitter, self.jitter))
+
+    # -- iteration -------------------------------------------------------------------------
+    def __aiter__(self) -> Poller:
+        return self
+
+    async def __anext__(self) -> Update:
+        while not self._pending:
+            if self._closed:
+                raise StopAsyncIteration
+            await self._sleep_until_due()
+            if self._closed:
+                raise StopAsyncIteration
+            await self._run_once()
+        return self._pending.popleft()
+
+    def close(self) -> None:
+        self._closed = True
+        self._wake.set()
+
+    def poll_now(self) -> None:
+        """Ask for an immediate poll (a key in the UI; tests)."""
+        self._due = self.clock.now()
+        self._wake.set()
+
+    async def _sleep_until_due(self) -> None:
+        if self._due is None:
+            self._due = self.first_due(self.clock.now())
+        while not self._closed:
+            remaining = (self._due - self.clock.now()) / self.clock.speed
+            if remaining <= 0:
+                return
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=remaining)
+
+    async def _run_once(self) -> None:
+        self.polls += 1
+        try:
+            updates = await self.poll()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # never out of iteration: a status instead
+            self._failed(exc)
+            return
+        now = self.clock.now()
+        self.failures = 0
+        self.last_ok = now
+        self._due = self.next_due(now)
+        self._pending.extend(updates)
+        self._set_state(SourceState.OK, "")
+
+    def _failed(self, exc: BaseException) -> None:
+        now = self.clock.now()
+        self.failures += 1
+        if isinstance(exc, ReadOnlyViolation):
+            state, delay = SourceState.DENIED, self.max_backoff
+        elif is_throttle(exc):
+            self.throttles += 1
+            state, delay = SourceState.THROTTLED, self._backoff()
+        elif is_denied(exc):
+            state, delay = SourceState.DENIED, self.max_backoff
+        elif as_access_error(exc) is not None and not _transient(exc):
+            state, delay = SourceState.ERROR, self._backoff()
+        else:
+            state = SourceState.STALE if self.last_ok is not None else SourceState.ERROR
+            delay = self._backoff()
+        self._due = now + delay
+        self._set_state(state, short(exc), force=True)
+
+    def _backoff(self) -> float:
+        # Full jitter between half and all of the exponential step, capped.
+        step = min(self.max_backoff, self.interval * 2 ** (self.failures - 1))
+        return step * self._rng.uniform(0.5, 1.0)
+
+    def _set_state(self, state: SourceState, error: str, *, force: bool = False) -> None:
+        changed = state != self.state or (force and error != self.last_error)
+        self.state = state
+        if error:
+            self.last_error = error
+        if changed:
+            self._pending.append(self.status())
+
+    def status(self) -> SourceStatus:
+        return SourceStatus(
+            source=self.name,
+            state=self.state,
+            at=self.clock.now(),
+            last_ok=self.last_ok,
+            last_error=self.last_error,
+            throttles=self.throttles,
+            next_poll=self._due,
+        )
+
+
+def _transient(exc: BaseException) -> bool:
+    """Endpoint-unreachable counts as transient for a running poller (the network may come back)."""
+    return type(exc).__name__ in {"EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError"}

@@ -1,0 +1,179 @@
+"""Metrics: ONE GetMetricData call per minute for every series the topology implies.
+
+Aligned to the minute (plus a settle delay, CloudWatch publishes late), backfills the last
+hour on the first poll, then re-reads a short tail and merges by timestamp (late
+datapoints replace earlier partial ones). Series are bounded to `history_s`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from apigw_cockpit.aws.sources.base import Poller
+from apigw_cockpit.model import Clock, MetricKey, MetricSeries, MetricsUpdate, Topology, Update
+
+MAX_QUERIES_PER_CALL = 500  # GetMetricData hard limit
+PERIOD = 60
+SETTLE_S = 5.0  # poll a few seconds after the minute so the last full minute is in
+TAIL_S = 180.0  # re-read the last minutes each poll: CloudWatch fills them in late
+
+_COUNT = ("Sum",)
+_LATENCY = ("p50", "p99", "Maximum")
+UNITS = {"Latency": "Milliseconds", "IntegrationLatency": "Milliseconds", "Duration": "Milliseconds"}
+
+
+def _dims(**kw: str) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(kw.items()))
+
+
+def lb_dimension(arn: str) -> str:
+    """`arn:…:loadbalancer/net/name/id` → `net/name/id` (the CloudWatch LoadBalancer dimension)."""
+    return arn.split(":loadbalancer/", 1)[-1]
+
+
+def tg_dimension(arn: str) -> str:
+    """`arn:…:targetgroup/name/id` → `targetgroup/name/id`."""
+    return arn.rsplit(":", 1)[-1]
+
+
+def series_for(topo: Topology) -> list[MetricKey]:
+    """Every series the cockpit charts for this topology (DESIGN section 4)."""
+    keys: list[MetricKey] = []
+    ns = "AWS/ApiGateway"
+    stage_dims = _dims(ApiName=topo.api_name, Stage=topo.stage.name)
+    for metric, stats in (
+        ("5XXError", _COUNT),
+        ("4XXError", _COUNT),
+        ("Count", _COUNT),
+        ("Latency", _LATENCY),
+        ("IntegrationLatency", _LATENCY),
+    ):
+        keys += [MetricKey(ns, metric, stage_dims, s) for s in stats]
+    # Per-method series exist only with detailed metrics on; asking anyway costs money.
+    if topo.stage.metrics_enabled:
+        for res, m in topo.methods():
+            if m.http_method == "OPTIONS":
+                continue
+            d = _dims(ApiName=topo.api_name, Stage=topo.stage.name, Method=m.http_method, Resource=res.path)
+            keys += [MetricKey(ns, metric, d, "Sum") for metric in ("5XXError", "4XXError", "Count")]
+            keys += [MetricKey(ns, metric, d, "p99") for metric in ("Latency", "IntegrationLatency")]
+    for lb in topo.load_balancers:
+        for tg in lb.target_groups:
+            base = {"LoadBalancer": lb_dimension(lb.arn), "TargetGroup": tg_dimension(tg.arn)}
+            zones = sorted({az for az, _ in lb.azs} | {t.az for t in tg.targets if t.az and t.az != "all"})
+            for d in [_dims(**base)] + [_dims(AvailabilityZone=z, **base) for z in zones]:
+                keys.append(MetricKey("AWS/NetworkELB", "HealthyHostCount", d, "Minimum"))
+                keys.append(MetricKey("AWS/NetworkELB", "UnHealthyHostCount", d, "Maximum"))
+    for fn in topo.lambdas:
+        d = _dims(FunctionName=fn.name)
+        keys += [MetricKey("AWS/Lambda", m, d, "Sum") for m in ("Errors", "Throttles", "Invocations")]
+        keys += [MetricKey("AWS/Lambda", "Duration", d, s) for s in ("p99", "Maximum")]
+    return keys
+
+
+def queries(keys: list[MetricKey]) -> list[dict[str, Any]]:
+    return [
+        {
+            "Id": f"m{i}",
+            "MetricStat": {
+                "Metric": {
+                    "Namespace": k.namespace,
+                    "MetricName": k.metric,
+                    "Dimensions": [{"Name": n, "Value": v} for n, v in k.dimensions],
+                },
+                "Period": k.period,
+                "Stat": k.stat,
+            },
+            "ReturnData": True,
+        }
+        for i, k in enumerate(keys)
+    ]
+
+
+class MetricsPoller(Poller):
+    name = "metrics"
+
+    def __init__(
+        self,
+        factory: Any,
+        clock: Clock,
+        topology: Topology,
+        interval: float = 60.0,
+        *,
+        backfill_s: float = 3600.0,
+        history_s: float = 24 * 3600.0,
+        **kw: Any,
+    ) -> None:
+        super().__init__(factory, clock, interval, jitter=0.0, **kw)
+        self.keys = series_for(topology)
+        self._queries = queries(self.keys)
+        self.backfill_s = backfill_s
+        self.history_s = history_s
+        self._points: dict[MetricKey, dict[float, float]] = {k: {} for k in self.keys}
+        self._fetched_to: float | None = None
+        self.calls = 0
+
+    def first_due(self, now: float) -> float:
+        return now
+
+    def next_due(self, now: float) -> float:
+        # The next minute boundary (+ settle) at least half an interval away.
+        step = max(self.interval, 1.0)
+        nxt = math.floor(now / step) * step + step + min(SETTLE_S, step / 10)
+        return nxt if nxt - now >= step / 2 else nxt + step
+
+    async def poll(self) -> list[Update]:
+        if not self.keys:
+            return []
+        now = self.clock.now()
+        end = math.floor(now / PERIOD) * PERIOD + PERIOD  # include the current, partial minute
+        backfill = self._fetched_to is None
+        start = end - self.backfill_s if backfill else max(end - self.backfill_s, self._fetched_to - TAIL_S)
+        cw = await self.factory.client("cloudwatch")
+        for i in range(0, len(self._queries), MAX_QUERIES_PER_CALL):
+            chunk = self._queries[i : i + MAX_QUERIES_PER_CALL]
+            await self._fetch(cw, chunk, i, start, end)
+        self._fetched_to = end
+        self._trim(now)
+        series = tuple(
+            MetricSeries(k, tuple(sorted(self._points[k].items())), UNITS.get(k.metric, "Count"))
+            for k in self.keys
+        )
+        return [MetricsUpdate(self.name, now, series, backfill=backfill)]
+
+    async def _fetch(
+        self, cw: Any, chunk: list[dict[str, Any]], offset: int, start: float, end: float
+    ) -> None:
+        token: str | None = None
+        fresh: dict[int, dict[float, float]] = {}
+        while True:
+            kwargs: dict[str, Any] = {
+                "MetricDataQueries": chunk,
+                "StartTime": dt.datetime.fromtimestamp(start, dt.UTC),
+                "EndTime": dt.datetime.fromtimestamp(end, dt.UTC),
+                "ScanBy": "TimestampAscending",
+            }
+            if token:
+                kwargs["NextToken"] = token
+            self.calls += 1
+            resp = await cw.get_metric_data(**kwargs)
+            for r in resp.get("MetricDataResults", []):
+                idx = int(r["Id"][1:])
+                pts = fresh.setdefault(idx, {})
+                for ts, v in zip(r.get("Timestamps", []), r.get("Values", []), strict=False):
+                    t = ts.timestamp() if isinstance(ts, dt.datetime) else float(ts)
+                    pts[t] = float(v)
+            token = resp.get("NextToken")
+            if not token:
+                break
+        # Merge only after the whole window arrived: a failed poll leaves the old data intact.
+        for idx, pts in fresh.items():
+            self._points[self.keys[idx]].update(pts)
+
+    def _trim(self, now: float) -> None:
+        cutoff = now - self.history_s
+        for pts in self._points.values():
+            for t in [t for t in pts if t < cutoff]:
+                del pts[t]
