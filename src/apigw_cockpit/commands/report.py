@@ -1,0 +1,89 @@
+"""`apigw-cockpit report`: the postmortem from an incident journal, as Markdown or JSON.
+
+Without --journal, the newest journal for --api-id/--stage in the state dir (or the newest
+overall). Any problem with the journal or the output file is one line on stderr, exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from apigw_cockpit.incident import (
+    JournalError,
+    build_report,
+    latest_journal,
+    read_journal,
+    render_json,
+    render_markdown,
+    state_dir,
+)
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+MAX_WARNINGS_SHOWN = 20
+
+
+def _fail(message: str) -> int:
+    print(f"apigw-cockpit report: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _find_journal(args: argparse.Namespace) -> Path | None:
+    if args.journal:
+        return Path(args.journal)
+    return latest_journal(state_dir(), getattr(args, "api_id", None), getattr(args, "stage", None))
+
+
+def _write(text: str, out: str | None) -> None:
+    if not out:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(out)
+    # Write beside the target, then rename: a failed run never leaves half a report.
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run(args: argparse.Namespace) -> int:
+    path = _find_journal(args)
+    if path is None:
+        where = state_dir()
+        scope = f" for {args.api_id} {args.stage or ''}".rstrip() if getattr(args, "api_id", None) else ""
+        return _fail(f"no incident journal found{scope} in {where} (use --journal PATH)")
+    try:
+        read = read_journal(path)
+    except JournalError as e:
+        return _fail(str(e))
+    for w in read.warnings[:MAX_WARNINGS_SHOWN]:
+        print(f"apigw-cockpit report: warning: {path}: {w}", file=sys.stderr)
+    if len(read.warnings) > MAX_WARNINGS_SHOWN:
+        print(
+            f"apigw-cockpit report: warning: {len(read.warnings) - MAX_WARNINGS_SHOWN} more", file=sys.stderr
+        )
+    if not read.entries:
+        return _fail(f"{path}: the journal has no usable entries")
+    report = build_report(
+        read.entries, source=str(path), warnings=[str(w) for w in read.warnings], generated_at=time.time()
+    )
+    if args.format == "json":
+        text = render_json(report)
+    else:
+        base = Path(args.out).resolve().parent if args.out else Path.cwd()
+        text = render_markdown(report, link_base=base)
+    try:
+        _write(text, args.out)
+    except OSError as e:
+        return _fail(f"cannot write {args.out}: {e.strerror or e}")
+    return EXIT_OK

@@ -1,0 +1,157 @@
+"""The journal's entry schema, as data, and the validator both the writer and reader use.
+
+Every line of a journal is one JSON object: `{"v": 1, "at": <epoch seconds>, "kind": K, ...}`.
+The fields each kind carries are in `SCHEMA` below (name -> (type, required)); extra
+fields are allowed so a newer cockpit can add detail an older report writer ignores.
+
+Kinds:
+  session-start   api, stage, resumed (bool); optional region, scenario, version, pid, host
+  session-end     reason ("exit", "SIGHUP", ...)
+  onset           optional source (what detected it), detail
+  recovery        optional source, detail
+  alarm           name, state; optional reason, metric
+  change          event_id, event_name, user; optional event_source, resources, request_parameters
+  check           id, verdict (ok/warn/error/unknown), summary; optional title, severity,
+                  evidence, fix, doc_url, root_causes, request_ids
+  hypothesis      ranked: [{root_cause, confidence, because?, check_ids?}], best first
+  note            text (user text; never rewritten except for secret redaction)
+  fix-mark        optional text, by
+  verification    steps: [{id ("V1".."V6"), status (pass/fail/pending), summary?, evidence?}]
+  drill           scenario; optional root_cause, time_to_root_cause_s, keystrokes, correct
+  screenshot      path; optional caption
+  impact          a metrics summary the cockpit journals while the incident runs; every field
+                  optional: peak_5xx_per_min, error_rate (0..1, over the window), requests,
+                  requests_failed, window_start, window_end (epoch s). The report takes the
+                  largest peak and the latest window totals.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+VERSION = 1
+
+# type names: str, num (int|float, not bool), int, bool, list[str], list[obj], obj
+FieldSpec = tuple[str, bool]
+
+SCHEMA: dict[str, dict[str, FieldSpec]] = {
+    "session-start": {"api": ("str", True), "stage": ("str", True), "resumed": ("bool", False)},
+    "session-end": {"reason": ("str", False)},
+    "onset": {"source": ("str", False), "detail": ("str", False)},
+    "recovery": {"source": ("str", False), "detail": ("str", False)},
+    "alarm": {"name": ("str", True), "state": ("str", True), "reason": ("str", False)},
+    "change": {
+        "event_id": ("str", True),
+        "event_name": ("str", True),
+        "user": ("str", True),
+        "event_source": ("str", False),
+        "resources": ("list[str]", False),
+        "request_parameters": ("str", False),
+    },
+    "check": {
+        "id": ("str", True),
+        "verdict": ("str", True),
+        "summary": ("str", True),
+        "title": ("str", False),
+        "severity": ("str", False),
+        "evidence": ("list[str]", False),
+        "fix": ("str", False),
+        "doc_url": ("str", False),
+        "root_causes": ("list[str]", False),
+        "request_ids": ("list[str]", False),
+    },
+    "hypothesis": {"ranked": ("list[obj]", True)},
+    "note": {"text": ("str", True)},
+    "fix-mark": {"text": ("str", False), "by": ("str", False)},
+    "verification": {"steps": ("list[obj]", True)},
+    "drill": {
+        "scenario": ("str", True),
+        "root_cause": ("str", False),
+        "time_to_root_cause_s": ("num", False),
+        "keystrokes": ("int", False),
+        "correct": ("bool", False),
+    },
+    "screenshot": {"path": ("str", True), "caption": ("str", False)},
+    "impact": {
+        "peak_5xx_per_min": ("num", False),
+        "error_rate": ("num", False),
+        "requests": ("int", False),
+        "requests_failed": ("int", False),
+        "window_start": ("num", False),
+        "window_end": ("num", False),
+    },
+}
+
+# Items of list[obj] fields.
+ITEM_SCHEMA: dict[str, dict[str, FieldSpec]] = {
+    "ranked": {
+        "root_cause": ("str", True),
+        "confidence": ("num", True),
+        "because": ("list[str]", False),
+        "check_ids": ("list[str]", False),
+    },
+    "steps": {
+        "id": ("str", True),
+        "status": ("str", True),
+        "summary": ("str", False),
+        "evidence": ("list[str]", False),
+    },
+}
+
+KINDS = frozenset(SCHEMA)
+RESERVED = frozenset({"v", "at", "kind"})
+
+
+def _type_ok(value: Any, type_name: str) -> bool:
+    if type_name == "str":
+        return isinstance(value, str)
+    if type_name == "bool":
+        return isinstance(value, bool)
+    if type_name == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if type_name == "num":
+        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if type_name == "obj":
+        return isinstance(value, Mapping)
+    if type_name == "list[str]":
+        return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+    if type_name == "list[obj]":
+        return isinstance(value, list | tuple) and all(isinstance(v, Mapping) for v in value)
+    raise ValueError(f"unknown type name {type_name!r}")
+
+
+def _check_fields(data: Mapping[str, Any], spec: Mapping[str, FieldSpec], where: str) -> str | None:
+    for name, (type_name, required) in spec.items():
+        if name not in data:
+            if required:
+                return f"{where}: missing field {name!r}"
+            continue
+        value = data[name]
+        if value is None and not required:
+            continue
+        if not _type_ok(value, type_name):
+            return f"{where}: field {name!r} should be {type_name}, got {type(value).__name__}"
+        if type_name == "list[obj]" and name in ITEM_SCHEMA:
+            for i, item in enumerate(value):
+                problem = _check_fields(item, ITEM_SCHEMA[name], f"{where}.{name}[{i}]")
+                if problem:
+                    return problem
+    return None
+
+
+def validate(entry: Any) -> str | None:
+    """Return why `entry` is not a valid journal entry, or None when it is."""
+    if not isinstance(entry, dict):
+        return f"not a JSON object ({type(entry).__name__})"
+    v = entry.get("v")
+    if v != VERSION or isinstance(v, bool):
+        return f"unsupported version {v!r} (this reader knows v{VERSION})"
+    at = entry.get("at")
+    if not _type_ok(at, "num"):
+        return f"field 'at' should be epoch seconds, got {at!r}"
+    kind = entry.get("kind")
+    if kind not in KINDS:
+        return f"unknown kind {kind!r}"
+    return _check_fields(entry, SCHEMA[kind], str(kind))

@@ -1,0 +1,66 @@
+"""Where journals live: `$XDG_STATE_HOME/apigw-cockpit/incidents/<api>-<stage>-<YYYY-MM-DD>.jsonl`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.]+")
+_DATED = re.compile(r"-(\d{4}-\d{2}-\d{2})\.jsonl$")
+
+
+def state_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The incidents directory (XDG state dir, `~/.local/state` when unset or relative)."""
+    env = os.environ if env is None else env
+    base = env.get("XDG_STATE_HOME", "")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".local" / "state"
+    return root / "apigw-cockpit" / "incidents"
+
+
+def _safe(part: str) -> str:
+    # '-' separates the name parts, so it is replaced too; ids never contain it anyway.
+    return _UNSAFE.sub("_", part).strip("_") or "_"
+
+
+def journal_name(api: str, stage: str, date: dt.date) -> str:
+    return f"{_safe(api)}-{_safe(stage)}-{date.isoformat()}.jsonl"
+
+
+def journal_path(api: str, stage: str, date: dt.date, directory: Path | None = None) -> Path:
+    return (directory or state_dir()) / journal_name(api, stage, date)
+
+
+def utc_date(epoch: float) -> dt.date:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).date()
+
+
+def latest_journal(
+    directory: Path | None = None, api: str | None = None, stage: str | None = None
+) -> Path | None:
+    """The newest journal (by date in the name, then mtime), for one api/stage if given."""
+    directory = directory or state_dir()
+    prefix = ""
+    if api:
+        prefix = f"{_safe(api)}-"
+        if stage:
+            prefix += f"{_safe(stage)}-"
+    try:
+        candidates = [p for p in directory.iterdir() if p.name.startswith(prefix) and _DATED.search(p.name)]
+    except OSError:
+        return None
+    if api and not stage:
+        # "<api>-<stage>-<date>": the stage part must not swallow another api's prefix.
+        candidates = [p for p in candidates if p.name[len(prefix) :].count("-") == 3]
+
+    def key(p: Path) -> tuple[str, float]:
+        m = _DATED.search(p.name)
+        try:
+            mtime = p.stat().st_mtime
+        except OSError:
+            mtime = 0.0
+        return (m.group(1) if m else "", mtime)
+
+    return max(candidates, key=key, default=None)

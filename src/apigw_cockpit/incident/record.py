@@ -1,0 +1,78 @@
+"""Model objects -> journal entry fields (the shapes in `entries.SCHEMA`).
+
+Duck-typed where the producing layer is still being written (verification steps), so
+the journal does not import `diagnose`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from apigw_cockpit.model import Alarm, Change, Finding, Hypothesis
+
+
+def change_fields(c: Change) -> dict[str, Any]:
+    return {
+        "event_id": c.event_id,
+        "event_name": c.event_name,
+        "event_source": c.event_source,
+        "user": c.user,
+        "resources": list(c.resources),
+        "request_parameters": c.request_parameters,
+    }
+
+
+def check_fields(f: Finding) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": f.check_id,
+        "verdict": str(f.verdict),
+        "summary": f.summary,
+        "title": f.title,
+        "severity": str(f.severity),
+        "evidence": list(f.evidence),
+        "root_causes": list(f.root_causes),
+    }
+    if f.fix:
+        data["fix"] = f.fix
+    if f.doc_url:
+        data["doc_url"] = f.doc_url
+    if f.why:
+        data["why"] = f.why
+    return data
+
+
+def hypothesis_fields(ranked: Iterable[Hypothesis]) -> dict[str, Any]:
+    return {
+        "ranked": [
+            {
+                "root_cause": h.root_cause,
+                "confidence": float(h.confidence),
+                "because": list(h.because),
+                "check_ids": list(h.check_ids),
+            }
+            for h in ranked
+        ]
+    }
+
+
+def alarm_fields(a: Alarm) -> dict[str, Any]:
+    return {"name": a.name, "state": a.state, "reason": a.reason, "metric": a.metric}
+
+
+def _get(step: Any, name: str, default: Any = None) -> Any:
+    if isinstance(step, Mapping):
+        return step.get(name, default)
+    return getattr(step, name, default)
+
+
+def step_fields(step: Any) -> dict[str, Any]:
+    """A verification step (a mapping or an object with id/status/summary/evidence)."""
+    status = _get(step, "status", "pending")
+    evidence = _get(step, "evidence", ()) or ()
+    return {
+        "id": str(_get(step, "id", "") or _get(step, "step_id", "")),
+        "status": str(getattr(status, "value", status)),
+        "summary": str(_get(step, "summary", "") or ""),
+        "evidence": [str(e) for e in evidence],
+    }
