@@ -1,0 +1,168 @@
+"""Checks that read the stage settings, execution logs and latency metrics."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from apigw_cockpit.diagnose.checks.base import CheckSpec, fmt_ms, logging_off_reason
+from apigw_cockpit.diagnose.observations import (
+    Observations,
+    errors_5xx,
+    failing,
+    latency_p99,
+)
+from apigw_cockpit.diagnose.vocabulary import VERDICT_CAUSES
+from apigw_cockpit.model import Finding, Severity, Verdict
+
+PINNED_FRACTION = 0.85  # p99 at or above this share of the timeout counts as "pinned"
+FAST_MS = 1000.0
+WINDOW = 5  # recent metric periods looked at
+
+
+def check_logging(spec: CheckSpec, obs: Observations) -> Finding:
+    stage = obs.topology.stage
+    level = stage.logging_level.upper()
+    evidence = [
+        f"stage {stage.name}: loggingLevel={level}",
+        f"stage {stage.name}: metricsEnabled={stage.metrics_enabled}",
+    ]
+    problems = []
+    if level == "OFF":
+        problems.append("execution logging is OFF: no 'Execution failed' lines to read")
+    elif level == "ERROR":
+        problems.append("execution logging is ERROR-only: successes and latencies are not logged")
+    if not stage.metrics_enabled:
+        problems.append("detailed metrics are off: no per-method 5XX/latency")
+    denied = obs.source_problem("logs")
+    if denied:
+        problems.append(f"execution logs unreadable ({denied})")
+    if problems:
+        return spec.finding(
+            obs, Verdict.WARN, "; ".join(problems), evidence=evidence, severity=Severity.WARNING
+        )
+    return spec.finding(obs, Verdict.OK, f"execution logging {level}, detailed metrics on", evidence=evidence)
+
+
+def check_exec_log_errors(spec: CheckSpec, obs: Observations) -> Finding:
+    if not obs.classified:
+        return spec.unknown(obs, logging_off_reason(obs) or "no data: no execution-log traces in the window")
+    bad = failing(obs)
+    if not bad:
+        return spec.finding(obs, Verdict.OK, f"{len(obs.classified)} traces, none failed")
+    counts = Counter((c.result.verdict, c.result.status) for c in bad)
+    parts = [f"{n} {verdict} ({status})" for (verdict, status), n in counts.most_common()]
+    evidence: list[str] = []
+    causes: list[str] = []
+    for (verdict, _status), _n in counts.most_common():
+        example = next(c for c in bad if c.result.verdict == verdict)
+        rid = example.result.request_id or example.trace.request_id
+        evidence += [f"req {rid[:12]}: {line}" for line in example.result.evidence[:2]]
+        causes += [c for c in VERDICT_CAUSES.get(verdict, ()) if c not in causes]
+    summary = f"{len(bad)} of {len(obs.classified)} requests failed: " + ", ".join(parts)
+    return spec.finding(obs, Verdict.ERROR, summary, evidence=evidence, root_causes=causes)
+
+
+def _timeout_ms(obs: Observations) -> float:
+    timeouts = [i.timeout_ms for i in obs.topology.integrations() if i.type != "MOCK"]
+    return float(max(timeouts)) if timeouts else 29000.0
+
+
+def _recent_p99(obs: Observations) -> tuple[float | None, list[str]]:
+    series = latency_p99(obs)
+    if series is not None and series.points:
+        pts = series.points[-WINDOW:]
+        ev = [f"IntegrationLatency {series.key.stat} " + ", ".join(fmt_ms(v) for _, v in pts)]
+        return max(v for _, v in pts), ev
+    lat = [c.result.integration_latency_ms for c in obs.classified if c.result.integration_latency_ms]
+    if lat:
+        return max(v for v in lat if v is not None), [f"{len(lat)} traces with 'Integration latency'"]
+    return None, []
+
+
+def _recent_5xx(obs: Observations) -> float:
+    series = errors_5xx(obs)
+    if series is not None and series.points:
+        return sum(v for _, v in series.points[-WINDOW:])
+    return float(len(failing(obs)))
+
+
+def check_latency_shape(spec: CheckSpec, obs: Observations) -> Finding:
+    p99, evidence = _recent_p99(obs)
+    if p99 is None:
+        return spec.unknown(obs, "no data: no IntegrationLatency points yet")
+    timeout = _timeout_ms(obs)
+    evidence.append(f"integration timeout {fmt_ms(timeout)}")
+    if p99 >= PINNED_FRACTION * timeout:
+        return spec.finding(
+            obs,
+            Verdict.ERROR,
+            f"pinned near the timeout: p99 {fmt_ms(p99)} of {fmt_ms(timeout)}"
+            " — the backend never answers in time",
+            evidence=evidence,
+            root_causes=("integration-timeout", "sg-blocks-nlb-targets", "nlb-subnet-mismatch"),
+        )
+    if _recent_5xx(obs) > 0 and p99 < FAST_MS:
+        return spec.finding(
+            obs,
+            Verdict.WARN,
+            f"5XX with fast integration (p99 {fmt_ms(p99)} < 1 s): refusal, bad response or permission",
+            evidence=evidence,
+        )
+    return spec.finding(
+        obs, Verdict.OK, f"p99 {fmt_ms(p99)}, well under the {fmt_ms(timeout)} timeout", evidence=evidence
+    )
+
+
+def check_timeouts(spec: CheckSpec, obs: Observations) -> Finding:
+    topo = obs.topology
+    evidence: list[str] = []
+    problems: list[str] = []
+    p99, lat_ev = _recent_p99(obs)
+    evidence += lat_ev
+    pinned = False
+    for res, method in topo.methods():
+        integ = method.integration
+        if integ is None or integ.type == "MOCK":
+            continue
+        where = f"{method.http_method} {res.path}"
+        evidence.append(f"{where}: timeoutInMillis={integ.timeout_ms}")
+        fn = topo.lambda_by_arn(integ.lambda_arn) if integ.lambda_arn else None
+        if fn is not None:
+            evidence.append(f"lambda {fn.name}: timeout {fn.timeout_s} s")
+            if fn.timeout_s * 1000 > integ.timeout_ms:
+                problems.append(
+                    f"{fn.name} may run {fn.timeout_s} s but {where} gives up after "
+                    f"{fmt_ms(integ.timeout_ms)} (504 while the function runs on)"
+                )
+        if p99 is not None and p99 >= PINNED_FRACTION * integ.timeout_ms:
+            pinned = True
+    if pinned:
+        return spec.finding(
+            obs,
+            Verdict.ERROR,
+            f"observed p99 {fmt_ms(p99)} is at the integration timeout"
+            + (f"; {problems[0]}" if problems else ""),
+            evidence=evidence,
+            root_causes=("integration-timeout",),
+        )
+    if problems:
+        return spec.finding(
+            obs, Verdict.WARN, problems[0], evidence=evidence, root_causes=("integration-timeout",)
+        )
+    if not topo.integrations():
+        return spec.unknown(obs, "no integrations in the topology")
+    return spec.finding(obs, Verdict.OK, "timeouts consistent with observed latency", evidence=evidence)
+
+
+def check_xray(spec: CheckSpec, obs: Observations) -> Finding:
+    stage = obs.topology.stage
+    if not stage.tracing_enabled:
+        return spec.finding(
+            obs,
+            Verdict.UNKNOWN,
+            "X-Ray tracing is not enabled on the stage",
+            why="tracing disabled",
+            evidence=[f"stage {stage.name}: tracingEnabled=false"],
+            severity=Severity.INFO,
+        )
+    return spec.unknown(obs, "not run: X-Ray traces are not collected in this build")

@@ -1,0 +1,84 @@
+"""One call for callers (commands, UI, e2e tests): checks, ranking, verification, walkthrough,
+plus the stable JSON shape of `check --json` / `demo --headless`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from apigw_cockpit.diagnose.checks import run_checks
+from apigw_cockpit.diagnose.observations import Observations
+from apigw_cockpit.diagnose.ranking import rank
+from apigw_cockpit.diagnose.verification import VerifyBounds, VerifyStep, verify
+from apigw_cockpit.diagnose.walkthrough import StepState, walk
+from apigw_cockpit.model import Finding, Hypothesis, Verdict
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    findings: tuple[Finding, ...]
+    hypotheses: tuple[Hypothesis, ...]
+    verification: tuple[VerifyStep, ...]
+    walkthrough: tuple[StepState, ...]
+
+    @property
+    def root_cause(self) -> str | None:
+        return self.hypotheses[0].root_cause if self.hypotheses else None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.verdict == Verdict.ERROR for f in self.findings)
+
+
+def diagnose(
+    obs: Observations, ids: Iterable[str] | None = None, bounds: VerifyBounds | None = None
+) -> Diagnosis:
+    findings = run_checks(obs, ids)
+    all_findings = findings if ids is None else run_checks(obs)
+    return Diagnosis(
+        findings=tuple(findings),
+        hypotheses=tuple(rank(all_findings, obs)),
+        verification=tuple(verify(obs, bounds)),
+        walkthrough=tuple(walk(obs, all_findings)),
+    )
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    return {
+        "check_id": f.check_id,
+        "title": f.title,
+        "verdict": f.verdict.value,
+        "severity": f.severity.value,
+        "summary": f.summary,
+        "why": f.why,
+        "evidence": list(f.evidence),
+        "fix": f.fix,
+        "doc_url": f.doc_url,
+        "root_causes": list(f.root_causes),
+    }
+
+
+def hypothesis_json(h: Hypothesis) -> dict[str, Any]:
+    return {
+        "root_cause": h.root_cause,
+        "confidence": h.confidence,
+        "because": list(h.because),
+        "check_ids": list(h.check_ids),
+    }
+
+
+def step_json(s: VerifyStep) -> dict[str, Any]:
+    return {"id": s.id, "title": s.title, "status": s.status, "evidence": list(s.evidence)}
+
+
+def diagnosis_json(d: Diagnosis, api: str, stage: str) -> dict[str, Any]:
+    """The stable `check --json` shape."""
+    return {
+        "api": api,
+        "stage": stage,
+        "root_cause": d.root_cause,
+        "findings": [finding_json(f) for f in d.findings],
+        "hypotheses": [hypothesis_json(h) for h in d.hypotheses],
+        "verification": [step_json(s) for s in d.verification],
+    }
