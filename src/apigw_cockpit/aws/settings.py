@@ -36,3 +36,4 @@ class AwsSettings:
     read_timeout: float = 15.0
     backfill_s: float = 3600.0
     history_s: float = 24 * 3600.0
+    invoke_url: str | None = None  # override (the demo's loopback API); default from the topology

@@ -1,0 +1,82 @@
+"""Execution logs over CloudWatch Logs Live Tail (`--live-tail`), falling back to polling.
+
+A background task reads the StartLiveTail event stream into a list; each poll drains it
+through the same dedupe/grouping as the polling path. When the session fails (denied,
+15-session quota, 3-hour limit, endpoint without Live Tail) the poller switches to
+FilterLogEvents for good and says so in its status.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from apigw_cockpit.aws.errors import short
+from apigw_cockpit.aws.sources.logs import LogsPoller
+from apigw_cockpit.aws.sources.traces import request_id
+from apigw_cockpit.model import LogEvent, Update
+
+
+class LiveTailPoller(LogsPoller):
+    def __init__(self, *args: Any, account: str = "", region: str = "", meter: Any = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.account, self.region, self.meter = account, region, meter
+        self._buffer: list[LogEvent] = []
+        self._task: asyncio.Task[None] | None = None
+        self.live = True
+        self.fallback_reason = ""
+
+    def _arn(self, group: str) -> str:
+        return f"arn:aws:logs:{self.region}:{self.account}:log-group:{group}"
+
+    async def _stream(self) -> None:
+        logs = await self.factory.client("logs")
+        resp = await logs.start_live_tail(logGroupIdentifiers=[self._arn(g) for g in self.log_groups])
+        if self.meter is not None:
+            self.meter.live_tail_sessions += 1
+        try:
+            async for event in resp["responseStream"]:
+                for r in (event.get("sessionUpdate") or {}).get("sessionResults", []):
+                    msg = r.get("message", "")
+                    ts = r.get("timestamp", 0) / 1000.0
+                    stream = r.get("logStreamName", "")
+                    # Live Tail events carry no eventId: stream+time+text is unique enough to dedupe.
+                    eid = f"lt:{stream}:{r.get('timestamp')}:{hash(msg)}"
+                    if not self.seen.add(eid):
+                        continue
+                    group = r.get("logGroupIdentifier", "").split(":log-group:")[-1]
+                    self._buffer.append(
+                        LogEvent(eid, ts, group, stream, msg, r.get("ingestionTime", 0) / 1000.0,
+                                 request_id(msg, self.grouping))
+                    )  # fmt: skip
+        finally:
+            if self.meter is not None:
+                self.meter.live_tail_sessions -= 1
+
+    async def poll(self) -> list[Update]:
+        if not self.live:
+            return await super().poll()
+        if self._task is None:
+            self._task = asyncio.create_task(self._stream())
+        if self._task.done():
+            exc = self._task.exception() if not self._task.cancelled() else None
+            self.live = False
+            self.fallback_reason = (
+                f"live tail ended ({short(exc) if exc else 'session closed'}); polling instead"
+            )
+            self.last_error = self.fallback_reason
+            return await super().poll()
+        fresh, self._buffer = self._buffer, []
+        return self.emit(fresh, self.clock.now())
+
+    def close(self) -> None:
+        super().close()
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+
+    async def aclose(self) -> None:
+        self.close()
+        if self._task is not None:
+            with contextlib.suppress(BaseException):
+                await self._task
