@@ -1,0 +1,39 @@
+"""boto3 clients against the in-process server: fake credentials, no profile, no env leakage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+SERVICES = ("ec2", "elbv2", "iam", "lambda", "apigateway", "logs")
+
+
+class Clients:
+    """One client per service, created lazily (client creation is the slow part of seeding)."""
+
+    def __init__(self, endpoint_url: str, region: str) -> None:
+        self._session = boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
+        )
+        self._endpoint = endpoint_url
+        self._config = Config(
+            retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=30
+        )
+        self._clients: dict[str, Any] = {}
+
+    def __getattr__(self, service: str) -> Any:
+        if service.startswith("_"):
+            raise AttributeError(service)
+        client = self._clients.get(service)
+        if client is None:
+            name = "lambda" if service == "lambda_" else service
+            client = self._session.client(name, endpoint_url=self._endpoint, config=self._config)
+            self._clients[service] = client
+        return client
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()

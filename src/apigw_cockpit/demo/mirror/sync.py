@@ -1,0 +1,200 @@
+"""Keep moto in step with the world after each mutating action, so discovery sees the new state.
+
+Rather than re-interpret each action's parameters, we re-read the part of `world.state` an
+action touches and make moto match it (diff, then the same API calls a person would make).
+The table maps action names to the parts they touch; an unknown action syncs every part.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from apigw_cockpit.demo.mirror.apigw import integration_kwargs, update_stage
+from apigw_cockpit.demo.mirror.clients import Clients
+from apigw_cockpit.demo.mirror.seed import Bindings, _ip_permission, add_permission, policy_document
+
+log = logging.getLogger(__name__)
+
+
+def _rule_key(perm: dict[str, Any]) -> set[tuple[Any, ...]]:
+    """Flatten IpPermissions into comparable (proto, from, to, source) tuples."""
+    proto = perm.get("IpProtocol")
+    lo, hi = perm.get("FromPort", -1), perm.get("ToPort", -1)
+    if proto == "-1":
+        lo = hi = -1
+    keys = {(proto, lo, hi, r.get("CidrIp")) for r in perm.get("IpRanges", [])}
+    keys |= {(proto, lo, hi, g.get("GroupId")) for g in perm.get("UserIdGroupPairs", [])}
+    return keys
+
+
+def sync_security_groups(c: Clients, st: Any, ids: Bindings) -> None:
+    sg_ids = {n: ids[("security_groups", n)] for n in st.security_groups}
+    got = c.ec2.describe_security_groups(GroupIds=list(sg_ids.values()))["SecurityGroups"]
+    by_id = {g["GroupId"]: g for g in got}
+    for name, sg in st.security_groups.items():
+        current = by_id[sg_ids[name]].get("IpPermissions", [])
+        wanted = [_ip_permission(r, sg_ids) for r in sg.ingress]
+        have_keys = set().union(*(_rule_key(p) for p in current)) if current else set()
+        want_keys = set().union(*(_rule_key(p) for p in wanted)) if wanted else set()
+        if have_keys == want_keys:
+            continue
+        stale = [p for p in current if _rule_key(p) - want_keys]
+        if stale:
+            c.ec2.revoke_security_group_ingress(
+                GroupId=sg_ids[name], IpPermissions=[_clean(p) for p in stale]
+            )
+        missing = [p for p in wanted if _rule_key(p) - have_keys]
+        if missing:
+            c.ec2.authorize_security_group_ingress(GroupId=sg_ids[name], IpPermissions=missing)
+
+
+def _clean(perm: dict[str, Any]) -> dict[str, Any]:
+    out = {k: perm[k] for k in ("IpProtocol", "FromPort", "ToPort") if k in perm}
+    if perm.get("IpRanges"):
+        out["IpRanges"] = [{"CidrIp": r["CidrIp"]} for r in perm["IpRanges"]]
+    if perm.get("UserIdGroupPairs"):
+        out["UserIdGroupPairs"] = [{"GroupId": g["GroupId"]} for g in perm["UserIdGroupPairs"]]
+    return out
+
+
+def sync_lambdas(c: Clients, st: Any, ids: Bindings) -> None:
+    for fn in st.lambdas.values():
+        conf = c.lambda_.get_function_configuration(FunctionName=fn.name)
+        if conf.get("Timeout") != fn.timeout_s:
+            c.lambda_.update_function_configuration(FunctionName=fn.name, Timeout=fn.timeout_s)
+        try:
+            policy = json.loads(c.lambda_.get_policy(FunctionName=fn.name)["Policy"])
+            have = {s.get("Sid") for s in policy.get("Statement", [])}
+        except c.lambda_.exceptions.ResourceNotFoundException:
+            have = set()
+        want = {p.sid: p for p in fn.permissions}
+        for sid in have - set(want):
+            c.lambda_.remove_permission(FunctionName=fn.name, StatementId=sid)
+        for sid in set(want) - have:
+            add_permission(c, fn.name, want[sid])
+
+
+def sync_roles(c: Clients, st: Any, ids: Bindings) -> None:
+    for name, role in st.roles.items():
+        role_name = role.arn.rsplit("/", 1)[-1]
+        attached = {
+            p["PolicyArn"] for p in c.iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]
+        }
+        inline = set(c.iam.list_role_policies(RoleName=role_name)["PolicyNames"])
+        for pname, pol in role.policies.items():
+            if ":policy/" in pol.arn:
+                arn = ids.get(("policies", f"{name}.{pname}"), pol.arn)
+                if pol.attached and arn not in attached:
+                    c.iam.attach_role_policy(RoleName=role_name, PolicyArn=arn)
+                elif not pol.attached and arn in attached:
+                    c.iam.detach_role_policy(RoleName=role_name, PolicyArn=arn)
+            elif pol.attached and pname not in inline:
+                doc = policy_document(pol.statements)
+                c.iam.put_role_policy(RoleName=role_name, PolicyName=pname, PolicyDocument=doc)
+            elif not pol.attached and pname in inline:
+                c.iam.delete_role_policy(RoleName=role_name, PolicyName=pname)
+
+
+def sync_api(c: Clients, st: Any, ids: Bindings) -> None:
+    gw = c.apigateway
+    api_id = st.api.id
+    for name, res in st.resources.items():
+        rid = ids[("resources", name)]
+        have = set((gw.get_resource(restApiId=api_id, resourceId=rid).get("resourceMethods") or {}).keys())
+        for verb in have - set(res.methods):
+            gw.delete_method(restApiId=api_id, resourceId=rid, httpMethod=verb)
+        for verb, method in res.methods.items():
+            if verb not in have:
+                gw.put_method(
+                    restApiId=api_id, resourceId=rid, httpMethod=verb, authorizationType=method.authorization
+                )
+            if method.integration is None:
+                if verb in have:
+                    with contextlib.suppress(gw.exceptions.NotFoundException):
+                        gw.delete_integration(restApiId=api_id, resourceId=rid, httpMethod=verb)
+                continue
+            gw.put_integration(
+                restApiId=api_id,
+                resourceId=rid,
+                httpMethod=verb,
+                **integration_kwargs(st, method.integration, ids),
+            )
+            for resp in method.integration.responses:
+                kwargs: dict[str, Any] = {"statusCode": resp.status}
+                if resp.pattern:
+                    kwargs["selectionPattern"] = resp.pattern
+                gw.put_integration_response(restApiId=api_id, resourceId=rid, httpMethod=verb, **kwargs)
+
+
+def sync_stage(c: Clients, st: Any, ids: Bindings) -> None:
+    update_stage(c, st)
+
+
+def sync_nlbs(c: Clients, st: Any, ids: Bindings) -> None:
+    for name, nlb in st.nlbs.items():
+        arn = ids[("nlbs", name)]
+        want = {ids[("subnets", s)] for s in nlb.subnets}
+        got = c.elbv2.describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"][0]
+        have = {z["SubnetId"] for z in got.get("AvailabilityZones", [])}
+        if want and want != have:
+            c.elbv2.set_subnets(LoadBalancerArn=arn, Subnets=sorted(want))
+
+
+Sync = Callable[[Clients, Any, Bindings], None]
+ALL: dict[str, Sync] = {
+    "security_groups": sync_security_groups,
+    "lambdas": sync_lambdas,
+    "roles": sync_roles,
+    "api": sync_api,
+    "stage": sync_stage,
+    "nlbs": sync_nlbs,
+}
+# Action name -> the parts of the account it changes in moto. Backend behaviour (latency,
+# crashes, TLS) lives only in the world: moto has nothing to mirror, hence the empty tuples.
+TOUCHES: dict[str, tuple[str, ...]] = {
+    "revoke_ingress": ("security_groups",),
+    "authorize_ingress": ("security_groups",),
+    "remove_lambda_permission": ("lambdas",),
+    "add_lambda_permission": ("lambdas",),
+    "set_lambda_timeout": ("lambdas",),
+    "set_lambda_code": (),
+    "lambda_raise": (),
+    "lambda_malformed_response": (),
+    "set_lambda_duration": (),
+    "detach_role_policy": ("roles",),
+    "attach_role_policy": ("roles",),
+    "set_backend": (),
+    "set_backend_latency": (),
+    "crash_targets_above": (),
+    "return_invalid_responses": (),
+    "serve_tls_cert": (),
+    "set_backend_down": (),
+    "set_backend_up": (),
+    "break_request_template": ("api",),
+    "set_request_template": ("api",),
+    "set_integration_timeout": ("api",),
+    "put_integration_response": ("api",),
+    "delete_integration_response": ("api",),
+}
+
+
+def parts_for(action: str) -> tuple[str, ...]:
+    if action in TOUCHES:
+        return TOUCHES[action]
+    if "stage" in action or "deploy" in action:
+        return ("stage", "api")
+    if "subnet" in action or "nlb" in action:
+        return ("nlbs",)
+    return tuple(ALL)
+
+
+def mirror(c: Clients, st: Any, ids: Bindings, action: str) -> None:
+    for part in parts_for(action):
+        try:
+            ALL[part](c, st, ids)
+        except Exception:  # a mirror failure must not stop the world; discovery shows stale state
+            log.exception("mirroring %s after %s failed", part, action)

@@ -1,0 +1,205 @@
+"""SimServer: moto behind our overlay on loopback, seeded from a scenario's world, plus an invoke URL.
+
+    with SimServer("midnight-pager", speed=1.0) as sim:
+        boto3.client("logs", endpoint_url=sim.endpoint_url, ...)
+
+moto's backends are process-global: one SimServer at a time per process (start() resets them).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from apigw_cockpit.demo.faults import Faults
+from apigw_cockpit.demo.invoke import InvokeApp, InvokeServer
+from apigw_cockpit.demo.mirror import Mirror
+from apigw_cockpit.demo.overlay import ROUTES, Context, Overlay
+from apigw_cockpit.model import Clock, FrozenClock, ScaledClock
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+TICK_S = 0.25
+_ONE_AT_A_TIME = threading.Lock()
+
+
+class _MotoHandler(MotoRequestHandler):
+    """moto's request handler (keeps underscored header names), without the access log."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return
+
+    def log_error(self, format: str, *args: Any) -> None:
+        return
+
+
+def _reset_moto(seed: int) -> None:
+    from moto.moto_api._internal import mock_random
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()
+    mock_random.seed(seed)  # moto's invented ids (sg-…, subnet-…, ARNs) repeat run to run
+
+
+class SimServer:
+    """The simulated AWS account. See module docstring; attributes are set by start()."""
+
+    def __init__(
+        self,
+        scenario: Any = "midnight-pager",
+        speed: float = 1.0,
+        backfill: float = 3600,
+        seed: int = 0,
+        port: int = 0,
+        invoke_port: int = 0,
+        clock: Clock | None = None,
+        tick: bool = True,
+    ) -> None:
+        self._scenario_arg = scenario
+        self.speed = speed
+        self.backfill_s = backfill
+        self.seed = seed
+        self._port = port
+        self._invoke_port = invoke_port
+        self._clock_arg = clock
+        self._tick_enabled = tick
+        self.region, self.account = REGION, ACCOUNT
+        self.faults = Faults()
+        self.lock = threading.RLock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._server: BaseWSGIServer | None = None
+        self._invoke: InvokeServer | None = None
+        self._mirror: Mirror | None = None
+        self._held = False
+        self.timings: dict[str, float] = {}
+        self.endpoint_url = self.invoke_url = self.api_id = self.stage = ""
+
+    # -- life cycle ----------------------------------------------------------------------
+    def __enter__(self) -> SimServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> SimServer:
+        from apigw_cockpit.demo.world import World, load_scenario
+
+        t0 = time.perf_counter()
+        if not _ONE_AT_A_TIME.acquire(timeout=30):
+            raise RuntimeError("another SimServer is running in this process (moto state is global)")
+        self._held = True
+        try:
+            self.scenario = (
+                load_scenario(self._scenario_arg)
+                if isinstance(self._scenario_arg, str)
+                else self._scenario_arg
+            )
+            self.clock: Clock = self._clock_arg or ScaledClock(self.scenario.start, self.speed)
+            self.world = World(self.scenario, self.clock, seed=self.seed)
+            self.api_id, self.stage = self.world.state.api.id, self.world.state.stage.name
+            _reset_moto(self.seed)
+            ctx = Context(self.world, self.lock, self.region, self.account)
+            self.overlay = Overlay(DomainDispatcherApplication(create_backend_app), ctx, self.faults, ROUTES)
+            self._server = make_server(
+                "127.0.0.1", self._port, self.overlay, threaded=True, request_handler=_MotoHandler
+            )
+            self.port = int(self._server.server_address[1])
+            self.endpoint_url = f"http://127.0.0.1:{self.port}"
+            self._spawn(self._server.serve_forever, "sim-aws", poll_interval=0.05)
+            self.timings["server"] = time.perf_counter() - t0
+            self._mirror = Mirror(self.endpoint_url, self.region)
+            ids = self._mirror.seed(self.world.state, self._log_groups())
+            self.world.bind_ids(ids)
+            self.timings["seed"] = time.perf_counter() - t0 - self.timings["server"]
+            with self.lock:
+                self.world.backfill(self.backfill_s)
+            self.timings["backfill"] = (
+                time.perf_counter() - t0 - self.timings["server"] - self.timings["seed"]
+            )
+            self.world.subscribe(self._mirror.on_event)
+            invoke_app = InvokeApp(self.world, self.lock, self.stage, lambda: self.clock.speed, self._stop)
+            self._invoke = InvokeServer(invoke_app, self._invoke_port)
+            self._invoke.start()
+            self.invoke_url = f"http://127.0.0.1:{self._invoke.port}/{self.stage}"
+            if self._tick_enabled:
+                self._spawn(self._ticker, "sim-ticker")
+        except BaseException:
+            self.stop()
+            raise
+        self.timings["total"] = time.perf_counter() - t0
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if hasattr(self, "overlay"):
+            self.overlay.stop()
+        if self._invoke is not None:
+            self._invoke.stop()
+            self._invoke = None
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        for t in self._threads:
+            t.join(timeout=5)
+        self._threads.clear()
+        if self._mirror is not None:
+            self._mirror.close()
+            self._mirror = None
+        if self._held:
+            self._held = False
+            _ONE_AT_A_TIME.release()
+
+    def _spawn(self, target: Any, name: str, **kwargs: Any) -> None:
+        t = threading.Thread(target=target, kwargs=kwargs, name=name, daemon=True)
+        t.start()
+        self._threads.append(t)
+
+    def _ticker(self) -> None:
+        while not self._stop.wait(TICK_S):
+            with self.lock:
+                self.world.advance()
+
+    def _log_groups(self) -> list[str]:
+        st = self.world.state
+        groups = [st.execution_log_group(), *(fn.log_group for fn in st.lambdas.values())]
+        if st.vpc.flow_log_group:
+            groups.append(st.vpc.flow_log_group)
+        groups.extend(self.world.logs.groups())
+        return groups
+
+    # -- driving the world ---------------------------------------------------------------
+    def advance(self, seconds: float) -> None:
+        """Move a FrozenClock on by `seconds` (in one-minute steps) and run the world to it."""
+        if not isinstance(self.clock, FrozenClock):
+            raise TypeError("advance() needs a SimServer built with clock=FrozenClock(...)")
+        remaining = seconds
+        while remaining > 0:
+            step = min(60.0, remaining)
+            with self.lock:
+                self.clock.advance(step)
+                self.world.advance()
+            remaining -= step
+
+    def apply_fix(self, user: str = "oncall") -> None:
+        with self.lock:
+            self.world.apply_fix(user=user)
+
+    def apply_action(self, action: dict[str, Any], user: str = "oncall") -> None:
+        with self.lock:
+            self.world.apply_action(action, user)
+
+    def env(self) -> dict[str, str]:
+        """Environment for a client process pointed at this world."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": self.region,
+        }
