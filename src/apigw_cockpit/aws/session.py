@@ -87,6 +87,17 @@ class ClientFactory:
                 self._clients[service] = client
         return self._clients[service]
 
+    async def release(self) -> None:
+        """Close the clients but stay usable: the next `client()` opens new ones.
+
+        For handing a feed from one event loop to another (discovery runs before the
+        full-screen app starts its own loop; aiohttp sessions are bound to their loop).
+        """
+        self._clients.clear()
+        await self._stack.aclose()
+        self._stack = AsyncExitStack()
+        self._lock = asyncio.Lock()
+
     async def aclose(self) -> None:
         self._closed = True
         self._clients.clear()
