@@ -66,14 +66,15 @@ def run(args: argparse.Namespace) -> int:
         read = read_journal(path)
     except JournalError as e:
         return _fail(str(e))
+    if not read.entries:
+        why = f" ({read.warnings[0]})" if read.warnings else ""
+        return _fail(f"{path}: the journal has no usable entries{why}")
     for w in read.warnings[:MAX_WARNINGS_SHOWN]:
         print(f"apigw-cockpit report: warning: {path}: {w}", file=sys.stderr)
     if len(read.warnings) > MAX_WARNINGS_SHOWN:
         print(
             f"apigw-cockpit report: warning: {len(read.warnings) - MAX_WARNINGS_SHOWN} more", file=sys.stderr
         )
-    if not read.entries:
-        return _fail(f"{path}: the journal has no usable entries")
     report = build_report(
         read.entries, source=str(path), warnings=[str(w) for w in read.warnings], generated_at=time.time()
     )
