@@ -1,0 +1,14 @@
+"""The one error a scenario file can raise."""
+
+from __future__ import annotations
+
+
+class ScenarioError(ValueError):
+    """A bad scenario: `str(e)` is one line naming file, key path and what is wrong."""
+
+    def __init__(self, file: str, key: str, message: str) -> None:
+        self.file = file
+        self.key = key
+        self.message = message
+        where = f"{file}: {key}: " if key else f"{file}: "
+        super().__init__(where + message.replace("\n", " "))

@@ -1,0 +1,108 @@
+"""Writes what one request leaves in CloudWatch: metrics, execution logs, Lambda logs."""
+
+from __future__ import annotations
+
+import random
+
+from apigw_cockpit.demo.world.evaluate import Outcome
+from apigw_cockpit.demo.world.logstore import LogStore
+from apigw_cockpit.demo.world.metricstore import MetricStore, Series
+from apigw_cockpit.demo.world.state import WorldState
+from apigw_cockpit.demo.world.traces import execution_lines, lambda_lines
+
+APIGW = "AWS/ApiGateway"
+_API_METRICS = ("Count", "4XXError", "5XXError", "Latency", "IntegrationLatency")
+
+
+class Recorder:
+    def __init__(self, ws: WorldState, metrics: MetricStore, logs: LogStore) -> None:
+        self.ws = ws
+        self.metrics = metrics
+        self.logs = logs
+        self._handles: dict[tuple[str, str, bool], list[tuple[Series, ...]]] = {}
+        logs.create_group(ws.execution_log_group())
+        for fn in ws.lambdas.values():
+            logs.create_group(fn.log_group)
+        if ws.vpc.flow_log_group:
+            logs.create_group(ws.vpc.flow_log_group)
+
+    def _series(self, verb: str, path: str) -> list[tuple[Series, ...]]:
+        """Cached series handles (one tuple per dimension set) so the hot path skips key building."""
+        detailed = self.ws.stage.metrics_enabled
+        key = (verb, path, detailed)
+        h = self._handles.get(key)
+        if h is None:
+            api, stage = self.ws.api.name, self.ws.stage.name
+            dimsets: list[dict[str, str]] = [{"ApiName": api}, {"ApiName": api, "Stage": stage}]
+            if detailed:
+                dimsets.append({"ApiName": api, "Method": verb, "Resource": path, "Stage": stage})
+            h = [tuple(self.metrics.series(APIGW, m, d) for m in _API_METRICS) for d in dimsets]
+            self._handles[key] = h
+        return h
+
+    def metrics_for(self, o: Outcome, verb: str, path: str, t: float) -> None:
+        e4 = 1.0 if 400 <= o.status < 500 else 0.0
+        e5 = 1.0 if o.status >= 500 else 0.0
+        lat = o.integration_latency_ms + 6.0
+        for count, s4, s5, latency, il in self._series(verb, path):
+            count.add(t, 1.0)
+            s4.add(t, e4)
+            s5.add(t, e5)
+            latency.add(t, lat)
+            il.add(t, o.integration_latency_ms)
+        c = o.lambda_call
+        if c is not None:
+            dims = {"FunctionName": c.function}
+            self.metrics.put("AWS/Lambda", "Invocations", dims, t, 1.0)
+            self.metrics.put("AWS/Lambda", "Errors", dims, t, 1.0 if (c.error or c.timed_out) else 0.0)
+            self.metrics.put("AWS/Lambda", "Duration", dims, t, c.duration_ms)
+            self.metrics.put("AWS/Lambda", "Throttles", dims, t, 0.0)
+
+    def logs_for(
+        self,
+        o: Outcome,
+        rid: str,
+        verb: str,
+        path: str,
+        rpath: str,
+        t: float,
+        rng: random.Random,
+        stream: str,
+    ) -> None:
+        level = self.ws.stage.logging_level
+        ms0 = int(t * 1000)
+        # A few per cent of requests reach CloudWatch late (up to ~5 s): pollers must re-read.
+        delay = rng.randint(1000, 5000) if rng.random() < 0.03 else rng.randint(50, 400)
+        if level != "OFF":
+            lines = execution_lines(self.ws, o, rid, verb, path, rpath, t, rng)
+            if level == "ERROR":
+                lines = [x for x in lines if x[2]]
+            prefix = f"({rid}) "
+            self.logs.put_many(
+                self.ws.execution_log_group(),
+                stream,
+                [(ms0 + int(off * 1000), prefix + txt) for off, txt, _ in lines],
+                delay,
+            )
+        c = o.lambda_call
+        if c is not None:
+            fn = self.ws.lambdas[c.function]
+            lstream = f"{_day(t)}/[$LATEST]{(hash_hex(fn.name + stream))}"
+            self.logs.put_many(
+                fn.log_group,
+                lstream,
+                [(ms0 + int(off * 1000), txt) for off, txt in lambda_lines(fn, o, t)],
+                delay,
+            )
+
+
+def _day(t: float) -> str:
+    import time
+
+    return time.strftime("%Y/%m/%d", time.gmtime(t))
+
+
+def hash_hex(s: str) -> str:
+    import hashlib
+
+    return hashlib.md5(s.encode()).hexdigest()
