@@ -1,0 +1,101 @@
+"""`apigw-cockpit explain` as a user runs it: stdin in, verdicts out, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+RID = "7f3a9c12-1b2c-4d5e-8f90-123456789abc"
+TRACE = [
+    f"({RID}) Starting execution for request: {RID}",
+    f"({RID}) HTTP Method: GET, Resource Path: /orders",
+    f"({RID}) Sending request to http://orders-nlb.internal/orders",
+    f"({RID}) Execution failed due to a timeout error",
+    f"({RID}) Method completed with status: 504",
+    "(0e1d2c3b-aaaa) Received response. Status: 200, Integration latency: 388 ms",
+    "(0e1d2c3b-aaaa) Successfully completed execution",
+    "(0e1d2c3b-aaaa) Method completed with status: 200",
+]
+
+
+def _explain(stdin: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "apigw_cockpit", "explain", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        env=env,
+    )
+
+
+pytestmark = pytest.mark.e2e
+
+
+def test_pasted_lines_one_line_per_request_and_summary() -> None:
+    out = _explain("\r\n".join(TRACE).encode())
+    assert out.returncode == 0, out.stderr
+    text = out.stdout.decode()
+    lines = text.strip().splitlines()
+    assert lines[0].startswith(RID) and "integration-timeout" in lines[0] and "504" in lines[0]
+    assert "success" in lines[1] and "388ms" in lines[1]
+    assert lines[-1] == "2 requests, 1 failed: 1 integration-timeout (504), 1 success (200)"
+
+
+def test_filter_log_events_json() -> None:
+    doc = {"events": [{"eventId": str(i), "timestamp": 0, "message": m} for i, m in enumerate(TRACE)]}
+    out = _explain(json.dumps(doc).encode(), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["summary"] == {
+        "requests": 2,
+        "failed": 1,
+        "by_verdict": {"integration-timeout": 1, "success": 1},
+    }
+    first = data["requests"][0]
+    assert first["request_id"] == RID and first["status"] == 504 and first["path"] == "/orders"
+    assert "integration-timeout" in first["suggests"]
+
+
+def test_test_invoke_log() -> None:
+    ti = "Tue May 30 01:22:45 UTC 2023 : "
+    log = [
+        f"{ti}Execution log for request 11-22",
+        f"{ti}Received response. Integration latency: 12 ms",
+        f"{ti}Execution failed due to configuration error: Malformed Lambda proxy response",
+        f"{ti}Method completed with status: 502",
+    ]
+    out = _explain("\n".join(log).encode(), "--json")
+    req = json.loads(out.stdout)["requests"]
+    assert [(r["request_id"], r["verdict"], r["status"]) for r in req] == [
+        ("11-22", "malformed-proxy-response", 502)
+    ]
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"",
+        os.urandom(4096),
+        b"[bold red]not a log[/]\n\x1b[2J\x1b[31mhello\n",
+        b'{"events": 3}',
+        b"[1, 2",
+        b"\xff" * 100,
+    ],
+)
+def test_garbage_is_one_line_exit_2(garbage: bytes) -> None:
+    out = _explain(garbage)
+    assert out.returncode == 2
+    err = out.stderr.decode()
+    assert "Traceback" not in err and err.strip().count("\n") == 0
+    assert "no execution-log lines found" in err
+
+
+def test_markup_in_logs_is_printed_as_text() -> None:
+    out = _explain(b"(r-123456) Execution failed due to a timeout error [bold red]x[/]\x1b[31m\n")
+    assert out.returncode == 0
+    assert b"[bold red]x[/]" in out.stdout and b"\x1b" not in out.stdout
