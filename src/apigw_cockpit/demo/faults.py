@@ -13,35 +13,36 @@ from dataclasses import dataclass
 
 KINDS = ("throttle", "5xx", "latency", "reset", "denied")
 
-# kind -> protocol -> (http status, error code, awsQueryCompatible code)
+# kind -> protocol -> (http status, error code, unused); the query code doubles as the
+# awsQueryCompatible code for json/cbor services that used to speak query.
 ERRORS: dict[str, dict[str, tuple[int, str, str]]] = {
     "throttle": {
         "json": (400, "ThrottlingException", ""),
         "query": (400, "Throttling", ""),
         "ec2": (503, "RequestLimitExceeded", ""),
         "rest-json": (429, "TooManyRequestsException", ""),
-        "smithy-rpc-v2-cbor": (400, "ThrottlingException", "Throttling"),
+        "smithy-rpc-v2-cbor": (400, "ThrottlingException", ""),
     },
     "5xx": {
         "json": (500, "InternalFailure", ""),
         "query": (500, "InternalFailure", ""),
         "ec2": (500, "InternalError", ""),
         "rest-json": (500, "InternalFailure", ""),
-        "smithy-rpc-v2-cbor": (500, "InternalFailure", "InternalFailure"),
+        "smithy-rpc-v2-cbor": (500, "InternalFailure", ""),
     },
     "unavailable": {
         "json": (503, "ServiceUnavailableException", ""),
         "query": (503, "ServiceUnavailable", ""),
         "ec2": (503, "Unavailable", ""),
         "rest-json": (503, "ServiceUnavailableException", ""),
-        "smithy-rpc-v2-cbor": (503, "ServiceUnavailable", "ServiceUnavailable"),
+        "smithy-rpc-v2-cbor": (503, "ServiceUnavailable", ""),
     },
     "denied": {
         "json": (400, "AccessDeniedException", ""),
         "query": (403, "AccessDenied", ""),
         "ec2": (403, "UnauthorizedOperation", ""),
         "rest-json": (403, "AccessDeniedException", ""),
-        "smithy-rpc-v2-cbor": (403, "AccessDeniedException", "AccessDenied"),
+        "smithy-rpc-v2-cbor": (403, "AccessDeniedException", ""),
     },
 }
 
@@ -109,7 +110,9 @@ class Faults:
 
 def error_for(kind: str, protocol: str, action: str) -> tuple[int, str, str, str]:
     """(status, code, query-compatible code, message) for an error fault in one protocol."""
-    status, code, query_code = ERRORS[kind].get(protocol, ERRORS[kind]["json"])
+    status, code, _ = ERRORS[kind].get(protocol, ERRORS[kind]["json"])
+    # awsQueryCompatible services (CloudWatch) also send the old query code in a header.
+    query_code = ERRORS[kind]["query"][1]
     if kind == "denied":
         message = (
             f"User: {DENIED_PRINCIPAL} is not authorized to perform: {action} "

@@ -57,22 +57,16 @@ class InvokeApp:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
         path = environ.get("PATH_INFO", "/")
-        query = environ.get("QUERY_STRING", "")
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
         if environ.get("CONTENT_TYPE"):
             headers["Content-Type"] = environ["CONTENT_TYPE"]
         self.requests += 1
-        stage, _, rest = path.lstrip("/").partition("/")
-        if stage != self.stage:
-            # What API Gateway answers for a stage that does not exist.
-            return self._reply(
-                start_response, 403, {"x-amzn-ErrorType": "ForbiddenException"}, b'{"message":"Forbidden"}'
-            )
-        full = "/" + rest + (f"?{query}" if query else "")
+        # The world answers unknown stages and paths as API Gateway does (403, Missing
+        # Authentication Token); the query string does not take part in routing.
         with self.lock:
-            resp = self.world.handle(method, full, headers, body)
+            resp = self.world.handle(method, path, headers, body)
         status = int(field(resp, "status"))
         out_headers = dict(field(resp, "headers", default={}) or {})
         rid = str(field(resp, "request_id", default="") or uuid.uuid4())

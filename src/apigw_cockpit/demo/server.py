@@ -114,15 +114,17 @@ class SimServer:
             self._spawn(self._server.serve_forever, "sim-aws", poll_interval=0.05)
             self.timings["server"] = time.perf_counter() - t0
             self._mirror = Mirror(self.endpoint_url, self.region)
-            ids = self._mirror.seed(self.world.state, self._log_groups())
-            self.world.bind_ids(ids)
+            self._mirror.seed(self.world.state, self._log_groups())
+            self.world.bind_ids(self._mirror.bindings())
             self.timings["seed"] = time.perf_counter() - t0 - self.timings["server"]
+            # Subscribe before backfill: scenario actions inside the window (the revoke 5 min before
+            # onset) are applied during backfill and must reach moto too.
+            self.world.subscribe(self._mirror.on_event)
             with self.lock:
                 self.world.backfill(self.backfill_s)
             self.timings["backfill"] = (
                 time.perf_counter() - t0 - self.timings["server"] - self.timings["seed"]
             )
-            self.world.subscribe(self._mirror.on_event)
             invoke_app = InvokeApp(self.world, self.lock, self.stage, lambda: self.clock.speed, self._stop)
             self._invoke = InvokeServer(invoke_app, self._invoke_port)
             self._invoke.start()

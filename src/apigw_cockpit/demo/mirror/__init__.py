@@ -40,6 +40,25 @@ class Mirror:
         seed_logs(c, state, ids, log_groups)
         return ids
 
+    def bindings(self) -> dict[str, str]:
+        """The flat logical-name -> real-id mapping `World.bind_ids` takes (what moto invented)."""
+        kinds = {
+            "vpc",
+            "subnets",
+            "security_groups",
+            "nlbs",
+            "target_groups",
+            "vpc_links",
+            "roles",
+            "vpc_endpoints",
+            "targets",
+        }
+        return {
+            name: real
+            for (kind, name), real in self.ids.items()
+            if kind in kinds and not name.startswith("__")
+        }
+
     def on_event(self, event: Any) -> None:
         """World subscriber: re-sync the parts of moto the action touched."""
         action = _action_name(event)

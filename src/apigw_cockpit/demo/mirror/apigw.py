@@ -48,10 +48,27 @@ def _depth(path: str) -> int:
     return 0 if path == "/" else path.count("/")
 
 
+def _custom_id(kind: str, st: Any, *args: str) -> Any:
+    """Ask moto to use the scenario's id for the next API Gateway object it creates.
+
+    moto invents random ids; the scenario's fixed ones (resource ids, VPC link id, deployment)
+    appear in execution logs, CloudTrail and test fixtures, so every layer must see the same."""
+    from moto.apigateway import utils
+    from moto.utilities.id_generator import moto_id_manager
+
+    cls = {
+        "resource": utils.ApigwResourceIdentifier,
+        "vpc_link": utils.ApigwVpcLinkIdentifier,
+        "deployment": utils.ApigwDeploymentIdentifier,
+    }[kind]
+    return lambda custom: moto_id_manager.set_custom_id(cls(st.api.account, st.api.region, *args), custom)
+
+
 def seed_api(c: Clients, st: Any, ids: Bindings) -> None:
     api = st.api
     gw = c.apigateway
     for name, link in st.vpc_links.items():
+        _custom_id("vpc_link", st, link.link_name)(link.id)
         got = gw.create_vpc_link(name=link.link_name, targetArns=[ids[("nlbs", link.nlb)]])
         ids[("vpc_links", name)] = got["id"]
     api_id = gw.create_rest_api(
@@ -64,6 +81,7 @@ def seed_api(c: Clients, st: Any, ids: Bindings) -> None:
             parent_id = by_path.get(parent or "/")
             if parent_id is None:  # an intermediate path the scenario did not name
                 parent_id = _ensure_path(gw, api_id, parent, by_path)
+            _custom_id("resource", st, parent_id, part)(res.id)
             by_path[res.path] = gw.create_resource(restApiId=api_id, parentId=parent_id, pathPart=part)["id"]
         rid = ids[("resources", name)] = by_path[res.path]
         for verb, method in res.methods.items():
@@ -87,15 +105,15 @@ def seed_api(c: Clients, st: Any, ids: Bindings) -> None:
                 if resp.pattern:
                     kwargs["selectionPattern"] = resp.pattern
                 gw.put_integration_response(restApiId=api_id, resourceId=rid, httpMethod=verb, **kwargs)
-    deployment = gw.create_deployment(restApiId=api_id, description="initial")["id"]
-    ids[("deployments", st.stage.name)] = deployment
-    gw.create_stage(
+    _custom_id("deployment", st, st.stage.name)(st.stage.deployment_id)
+    got = gw.create_deployment(
         restApiId=api_id,
         stageName=st.stage.name,
-        deploymentId=deployment,
+        description="initial",
         variables=dict(st.stage.variables),
         tracingEnabled=st.stage.tracing_enabled,
     )
+    ids[("deployments", st.stage.name)] = got["id"]
     update_stage(c, st)
 
 

@@ -31,34 +31,40 @@ def _rule_key(perm: dict[str, Any]) -> set[tuple[Any, ...]]:
     return keys
 
 
+def _perm_for(key: tuple[Any, ...], descriptions: dict[tuple[Any, ...], str]) -> dict[str, Any]:
+    proto, lo, hi, source = key
+    perm: dict[str, Any] = {"IpProtocol": proto}
+    if proto != "-1":
+        perm |= {"FromPort": lo, "ToPort": hi}
+    entry: dict[str, str] = {"GroupId" if str(source).startswith("sg-") else "CidrIp": source}
+    if descriptions.get(key):
+        entry["Description"] = descriptions[key]
+    perm["UserIdGroupPairs" if "GroupId" in entry else "IpRanges"] = [entry]
+    return perm
+
+
 def sync_security_groups(c: Clients, st: Any, ids: Bindings) -> None:
+    """Revoke and authorize rule by rule: moto merges CIDRs of one port range into one
+    IpPermission, so revoking whole permissions would take innocent rules with them."""
     sg_ids = {n: ids[("security_groups", n)] for n in st.security_groups}
     got = c.ec2.describe_security_groups(GroupIds=list(sg_ids.values()))["SecurityGroups"]
     by_id = {g["GroupId"]: g for g in got}
     for name, sg in st.security_groups.items():
-        current = by_id[sg_ids[name]].get("IpPermissions", [])
-        wanted = [_ip_permission(r, sg_ids) for r in sg.ingress]
-        have_keys = set().union(*(_rule_key(p) for p in current)) if current else set()
-        want_keys = set().union(*(_rule_key(p) for p in wanted)) if wanted else set()
-        if have_keys == want_keys:
-            continue
-        stale = [p for p in current if _rule_key(p) - want_keys]
-        if stale:
-            c.ec2.revoke_security_group_ingress(
-                GroupId=sg_ids[name], IpPermissions=[_clean(p) for p in stale]
-            )
-        missing = [p for p in wanted if _rule_key(p) - have_keys]
-        if missing:
-            c.ec2.authorize_security_group_ingress(GroupId=sg_ids[name], IpPermissions=missing)
-
-
-def _clean(perm: dict[str, Any]) -> dict[str, Any]:
-    out = {k: perm[k] for k in ("IpProtocol", "FromPort", "ToPort") if k in perm}
-    if perm.get("IpRanges"):
-        out["IpRanges"] = [{"CidrIp": r["CidrIp"]} for r in perm["IpRanges"]]
-    if perm.get("UserIdGroupPairs"):
-        out["UserIdGroupPairs"] = [{"GroupId": g["GroupId"]} for g in perm["UserIdGroupPairs"]]
-    return out
+        have: set[tuple[Any, ...]] = set()
+        for perm in by_id[sg_ids[name]].get("IpPermissions", []):
+            have |= _rule_key(perm)
+        want: set[tuple[Any, ...]] = set()
+        descriptions: dict[tuple[Any, ...], str] = {}
+        for rule in sg.ingress:
+            keys = _rule_key(_ip_permission(rule, sg_ids))
+            want |= keys
+            descriptions |= dict.fromkeys(keys, rule.description)
+        if have - want:
+            perms = [_perm_for(k, {}) for k in sorted(have - want, key=str)]
+            c.ec2.revoke_security_group_ingress(GroupId=sg_ids[name], IpPermissions=perms)
+        if want - have:
+            perms = [_perm_for(k, descriptions) for k in sorted(want - have, key=str)]
+            c.ec2.authorize_security_group_ingress(GroupId=sg_ids[name], IpPermissions=perms)
 
 
 def sync_lambdas(c: Clients, st: Any, ids: Bindings) -> None:

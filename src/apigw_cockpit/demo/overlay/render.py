@@ -61,7 +61,11 @@ def render_result(req: AwsRequest, result: dict[str, Any]) -> Reply:
         body = body.replace(
             "<RequestId>request-id</RequestId>", f"<RequestId>{request_id}</RequestId>"
         ).encode()
-    headers = [(k, str(v)) for k, v in out["headers"].items()]
+    headers = [(k, str(v)) for k, v in out["headers"].items() if k.lower() != "content-type"]
+    if req.protocol == "json":
+        headers.append(("Content-Type", _json_content_type(req)))
+    else:
+        headers.append(("Content-Type", str(out["headers"].get("Content-Type", "application/json"))))
     return Reply(int(out["status_code"]), [*headers, ("x-amzn-RequestId", request_id)], body)
 
 
@@ -69,14 +73,15 @@ def render_error(req: AwsRequest, status: int, code: str, message: str, query_co
     """An error botocore parses as ClientError(code); `query_code` is the awsQueryCompatible code."""
     rid = str(uuid.uuid4())
     base = [("x-amzn-RequestId", rid)]
+    fault = "Sender" if status < 500 else "Receiver"
+    if query_code and "awsQueryCompatible" in service_model(req.service).metadata:
+        base.append(("x-amzn-query-error", f"{query_code};{fault}"))
     if req.protocol == "smithy-rpc-v2-cbor":
         headers = [*base, ("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
-        fault = "Sender" if status < 500 else "Receiver"
-        headers.append(("x-amzn-query-error", f"{query_code or code};{fault}"))
         return Reply(status, headers, cbor.encode({"__type": code, "message": message}))
     if req.protocol == "json":
         body = json.dumps({"__type": code, "message": message}).encode()
-        return Reply(status, [*base, ("Content-Type", "application/x-amz-json-1.1")], body)
+        return Reply(status, [*base, ("Content-Type", _json_content_type(req))], body)
     if req.protocol == "rest-json":
         body = json.dumps({"message": message}).encode()
         return Reply(status, [*base, ("Content-Type", "application/json"), ("x-amzn-ErrorType", code)], body)
@@ -87,12 +92,15 @@ def render_error(req: AwsRequest, status: int, code: str, message: str, query_co
         )
         return Reply(status, [*base, ("Content-Type", "text/xml")], xml.encode())
     namespace = service_model(req.service).metadata.get("xmlNamespace", "")
-    fault = "Sender" if status < 500 else "Receiver"
     xml = (
         f'<ErrorResponse xmlns="{namespace}"><Error><Type>{fault}</Type><Code>{escape(code)}</Code>'
         f"<Message>{escape(message)}</Message></Error><RequestId>{rid}</RequestId></ErrorResponse>"
     )
     return Reply(status, [*base, ("Content-Type", "text/xml")], xml.encode())
+
+
+def _json_content_type(req: AwsRequest) -> str:
+    return f"application/x-amz-json-{service_model(req.service).metadata.get('jsonVersion', '1.1')}"
 
 
 def epoch(dt_or_ts: Any) -> float:
