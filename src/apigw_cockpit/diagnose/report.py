@@ -9,6 +9,7 @@ from typing import Any
 
 from apigw_cockpit.diagnose.checks import run_checks
 from apigw_cockpit.diagnose.observations import Observations
+from apigw_cockpit.diagnose.onset import find_onset
 from apigw_cockpit.diagnose.ranking import rank
 from apigw_cockpit.diagnose.verification import VerifyBounds, VerifyStep, verify
 from apigw_cockpit.diagnose.walkthrough import StepState, walk
@@ -72,13 +73,19 @@ def step_json(s: VerifyStep) -> dict[str, Any]:
     return {"id": s.id, "title": s.title, "status": s.status, "evidence": list(s.evidence)}
 
 
-def diagnosis_json(d: Diagnosis, api: str, stage: str) -> dict[str, Any]:
-    """The stable `check --json` shape."""
+def diagnosis_json(d: Diagnosis, obs: Observations) -> dict[str, Any]:
+    """The stable `check --json` / `demo --headless` shape."""
+    onset = find_onset(obs)
     return {
-        "api": api,
-        "stage": stage,
+        "api": obs.topology.api_id,
+        "stage": obs.topology.stage.name,
         "root_cause": d.root_cause,
+        "onset": None
+        if onset is None
+        else {"at": onset.at, "source": onset.source, "evidence": onset.evidence},
         "findings": [finding_json(f) for f in d.findings],
         "hypotheses": [hypothesis_json(h) for h in d.hypotheses],
-        "verification": [step_json(s) for s in d.verification],
+        "sources": [
+            {"source": s.source, "state": s.state.value, "last_error": s.last_error} for s in obs.sources
+        ],
     }

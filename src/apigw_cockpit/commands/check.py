@@ -1,0 +1,119 @@
+"""`apigw-cockpit check [CHECK...] [--json]`: one round of every source, the checks, the ranking.
+
+Exit codes: 0 healthy, 1 at least one finding at error level, 2 usage/config error,
+3 AWS unreachable/denied. `--json` shape (stable):
+`{"api", "stage", "root_cause", "onset", "findings": [...], "hypotheses": [...], "sources": [...]}`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from typing import Any, TextIO
+
+from apigw_cockpit.diagnose import CHECKS, Observations
+from apigw_cockpit.diagnose.collect import ObservationBuilder
+from apigw_cockpit.diagnose.report import Diagnosis, diagnose, diagnosis_json
+from apigw_cockpit.model import Clock, SourceState, SourceStatus, SystemClock, Verdict
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_AWS = 0, 1, 2, 3
+ROUND_DEADLINE_S = 30.0  # real seconds to wait for every poller's first answer
+
+
+async def collect_round(feed: Any, deadline_s: float = ROUND_DEADLINE_S) -> ObservationBuilder:
+    """Consume the feed until every poller has answered once (data or error), or the deadline."""
+    builder = ObservationBuilder(feed.topology)
+    waiting = {p.name for p in feed.pollers}
+    end = time.monotonic() + deadline_s
+    it = feed.updates().__aiter__()
+    try:
+        while waiting:
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                update = await asyncio.wait_for(it.__anext__(), remaining)
+            except (TimeoutError, StopAsyncIteration):
+                break
+            builder.add(update)
+            if isinstance(update, SourceStatus) and update.state == SourceState.STARTING:
+                continue
+            waiting.discard(getattr(update, "source", ""))
+    finally:
+        await it.aclose()
+    return builder
+
+
+def all_sources_failed(obs: Observations) -> str:
+    """One line when nothing could be read at all (exit 3), else ''."""
+    bad = [s for s in obs.sources if s.state in (SourceState.DENIED, SourceState.ERROR)]
+    has_data = obs.metrics or obs.traces or obs.target_health or obs.changes
+    if bad and not has_data and len(bad) == len(obs.sources):
+        return f"every source failed; first: {bad[0].source}: {bad[0].last_error or bad[0].state.value}"
+    return ""
+
+
+def render_text(d: Diagnosis, obs: Observations, out: TextIO) -> None:
+    topo = obs.topology
+    out.write(f"api {topo.api_name} ({topo.api_id}) stage {topo.stage.name} {topo.region}\n\n")
+    for f in d.findings:
+        out.write(f"{f.verdict.value.upper():<8} {f.check_id:<18} {f.summary}\n")
+        if f.verdict in (Verdict.ERROR, Verdict.WARN):
+            for line in f.evidence[:3]:
+                out.write(f"{'':<27}| {line}\n")
+    out.write("\n")
+    if not d.hypotheses:
+        out.write("root cause: unexplained 5XX — read the findings above\n")
+    for i, h in enumerate(d.hypotheses[:3]):
+        label = "root cause" if i == 0 else "  or"
+        out.write(f"{label}: {h.root_cause} (confidence {h.confidence:.2f})\n")
+        for because in h.because[:4]:
+            out.write(f"    because {because}\n")
+
+
+async def _run(args: argparse.Namespace, clock: Clock) -> tuple[Diagnosis, Observations] | int:
+    from apigw_cockpit.aws.feed import open_feed
+    from apigw_cockpit.commands.watch import settings_from_args
+
+    feed = await open_feed(settings_from_args(args), clock)
+    try:
+        builder = await collect_round(feed)
+    finally:
+        await feed.aclose()
+    obs = builder.build(clock.now())
+    failed = all_sources_failed(obs)
+    if failed:
+        print(f"apigw-cockpit check: {failed}", file=sys.stderr)
+        return EXIT_AWS
+    return diagnose(obs, args.checks or None), obs
+
+
+def run(args: argparse.Namespace) -> int:
+    unknown = [c for c in (args.checks or []) if c not in CHECKS]
+    if unknown:
+        print(
+            f"apigw-cockpit check: unknown check {unknown[0]!r}; known: {', '.join(CHECKS)}", file=sys.stderr
+        )
+        return EXIT_USAGE
+    from apigw_cockpit.aws.errors import CockpitAwsError
+
+    try:
+        result = asyncio.run(_run(args, SystemClock()))
+    except CockpitAwsError as exc:
+        print(f"apigw-cockpit check: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except Exception as exc:  # never a traceback
+        print(f"apigw-cockpit check: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_AWS
+    if isinstance(result, int):
+        return result
+    d, obs = result
+    if args.json:
+        json.dump(diagnosis_json(d, obs), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        render_text(d, obs, sys.stdout)
+    return EXIT_FINDINGS if d.has_errors else EXIT_OK

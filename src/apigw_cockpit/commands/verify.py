@@ -1,0 +1,126 @@
+"""`apigw-cockpit verify`: the verification checklist V1–V6 (DESIGN section 7).
+
+Exit 0 only when every step passes; 1 when any fails or is pending; 2 usage; 3 AWS.
+V1 always sends one request through the invoke URL; V5 (TestInvokeMethod) runs only with
+`--confirm-test-invoke`; V6 only with `--load N` (loopback unless --allow-remote-load).
+`--json` shape: `{"api", "stage", "since", "passed", "steps": [{"id", "title", "status", "evidence"}]}`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from apigw_cockpit.commands.check import EXIT_AWS, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, collect_round
+from apigw_cockpit.diagnose import VerifyStep, verify
+from apigw_cockpit.diagnose.observations import Probe
+from apigw_cockpit.diagnose.report import step_json
+from apigw_cockpit.diagnose.verification import all_passed
+from apigw_cockpit.model import Clock, SystemClock, Topology
+
+DEFAULT_SINCE_S = 15 * 60
+_RELATIVE = re.compile(r"^-?(\d+(?:\.\d+)?)([smhd])$")
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_since(text: str | None, now: float) -> float:
+    """ISO 8601 (naive = UTC) or a relative '-15m' / '-2h' → epoch seconds. ValueError if neither."""
+    if not text:
+        return now - DEFAULT_SINCE_S
+    m = _RELATIVE.match(text.strip())
+    if m:
+        return now - float(m.group(1)) * _UNIT[m.group(2)]
+    stamp = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.timestamp()
+
+
+def probe_target(topo: Topology) -> tuple[str, str, str]:
+    """(resource id, method, path) of the first GET without path parameters, else the first method."""
+    methods = [(r, m) for r, m in topo.methods() if m.http_method != "OPTIONS"]
+    for r, m in methods:
+        if m.http_method == "GET" and "{" not in r.path:
+            return r.id, m.http_method, r.path
+    if methods:
+        r, m = methods[0]
+        return r.id, m.http_method, r.path
+    return "", "GET", "/"
+
+
+async def _probes(feed: Any, args: argparse.Namespace) -> tuple[Probe, ...]:
+    resource_id, method, path = probe_target(feed.topology)
+    out: list[Probe] = [await feed.probes.invoke_url(path, method)]
+    if args.confirm_test_invoke and resource_id:
+        out.append(await feed.probes.test_invoke(resource_id, method, confirmed=True))
+    if args.load:
+        n = max(1, int(args.load))
+        out.append(
+            await feed.probes.load_test(
+                path, method, max_requests=n, duration_s=max(5.0, n / 20), allow_remote=args.allow_remote_load
+            )
+        )
+    if args.k6:
+        Path(args.k6).write_text(feed.probes.k6_script(path, method), encoding="utf-8")
+    return tuple(out)
+
+
+async def _run(args: argparse.Namespace, clock: Clock) -> tuple[list[VerifyStep], float, Topology]:
+    from apigw_cockpit.aws.feed import open_feed
+    from apigw_cockpit.commands.watch import settings_from_args
+
+    since = parse_since(args.since, clock.now())
+    feed = await open_feed(settings_from_args(args), clock)
+    try:
+        builder = await collect_round(feed)
+        probes = await _probes(feed, args)
+    finally:
+        await feed.aclose()
+    obs = builder.build(clock.now(), probes=probes, fix_time=since)
+    return verify(obs), since, feed.topology
+
+
+def run(args: argparse.Namespace) -> int:
+    clock = SystemClock()
+    try:
+        parse_since(args.since, clock.now())
+    except ValueError:
+        print(f"apigw-cockpit verify: --since {args.since!r}: use ISO 8601 or -15m / -2h", file=sys.stderr)
+        return EXIT_USAGE
+    from apigw_cockpit.aws.errors import CockpitAwsError
+
+    try:
+        steps, since, topo = asyncio.run(_run(args, clock))
+    except CockpitAwsError as exc:
+        print(f"apigw-cockpit verify: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:
+        print(f"apigw-cockpit verify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # never a traceback
+        print(f"apigw-cockpit verify: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_AWS
+    passed = all_passed(steps)
+    if args.json:
+        doc = {
+            "api": topo.api_id,
+            "stage": topo.stage.name,
+            "since": since,
+            "passed": passed,
+            "steps": [step_json(s) for s in steps],
+        }
+        json.dump(doc, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for s in steps:
+            sys.stdout.write(f"{s.id} {s.status.upper():<8} {s.title}\n")
+            for line in s.evidence[:4]:
+                sys.stdout.write(f"             | {line}\n")
+        sys.stdout.write("\nverified: every step passes\n" if passed else "\nnot verified yet\n")
+    return EXIT_OK if passed else EXIT_FINDINGS
