@@ -17,7 +17,9 @@ POLICY = Path(__file__).resolve().parents[2] / "iam" / "apigw-cockpit-readonly.j
 
 def _factory() -> ClientFactory:
     # Port 9 on loopback: nothing listens, and nothing should ever be sent there anyway.
-    return ClientFactory(AwsSettings("a", "prod", region="us-east-1", endpoint_url="http://127.0.0.1:9", max_attempts=1))
+    return ClientFactory(
+        AwsSettings("a", "prod", region="us-east-1", endpoint_url="http://127.0.0.1:9", max_attempts=1)
+    )
 
 
 async def test_guard_blocks_write_through_real_client(_read_only_sentinel: list[str]) -> None:
@@ -81,7 +83,9 @@ def _policy_actions() -> tuple[set[str], set[str]]:
 def test_allowlist_and_policy_agree() -> None:
     always, opt_in = _policy_actions()
     al = guard.ALLOWLIST
-    read = {al.iam_action(s, op) for s, ops in al.actions.items() for op in ops if op not in al.opt_in.get(s, {})}
+    read = {
+        al.iam_action(s, op) for s, ops in al.actions.items() for op in ops if op not in al.opt_in.get(s, {})
+    }
     opt = {al.iam_action(s, op) for s, ops in al.opt_in.items() for op in ops}
     assert always == read, f"policy-only: {always - read}; allowlist-only: {read - always}"
     assert opt_in == opt == {"apigateway:POST"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from apigw_cockpit.aws.sources.base import Poller
@@ -52,16 +53,21 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
+_SEP = re.compile(r"[/:\s,;=]+")
+
+
 def match_ids(event: dict[str, Any], detail: dict[str, Any], ids: set[str]) -> list[str]:
-    """Topology ids this event names: in Resources, or as (part of) a requestParameters value."""
+    """Topology ids this event names: in Resources, or as a requestParameters value or token of one.
+
+    Tokens, not substrings: ARNs and paths embed ids ("/restapis/a1b2c3/stages/prod"), but an
+    API id may also be a substring of an unrelated SG id.
+    """
     named = {r.get("ResourceName", "") for r in event.get("Resources", []) or []}
     named |= set(_strings(detail.get("requestParameters")))
-    hits = {i for i in ids if i in named}
-    # ARNs and paths embed ids ("/restapis/a1b2c3/stages/prod"); short ids would match noise.
-    long_ids = {i for i in ids - hits if len(i) >= 8}
+    tokens = set(named)
     for value in named:
-        hits |= {i for i in long_ids if i in value}
-    return sorted(hits)
+        tokens.update(_SEP.split(value))
+    return sorted(ids & tokens)
 
 
 def to_change(event: dict[str, Any], detail: dict[str, Any], hits: list[str]) -> Change:
