@@ -21,6 +21,8 @@ def parse_duration(text: str | int | float) -> float:
     if s[0] in "+-":
         sign = -1.0 if s[0] == "-" else 1.0
         s = s[1:]
+        if not s:
+            raise ValueError(f"bad duration {text!r} (a sign needs a number)")
     if s == "0":
         return 0.0
     pos, total = 0, 0.0

@@ -101,6 +101,10 @@ class World:
             return self.state.roles[logical].arn
         if logical in self.state.lambdas:
             return self.state.lambdas[logical].arn
+        if logical in self.state.resources:
+            return self.state.resources[logical].id
+        if logical in self.state.backends:
+            return logical
         for c in self._collections():
             if logical in c:
                 return str(c[logical].id)
@@ -266,7 +270,7 @@ class World:
         rng, reqs = self.traffic.second(s)
         full = s >= self._full_from
         stream = hash_hex(f"{self.state.api.id}:{self.seed}:{s // 3600}")
-        for b in self._rate:
+        for b in set(self._rate) | set(self._sec_count):
             self._rate[b] = 0.7 * self._rate[b] + 0.3 * self._sec_count.get(b, 0)
         self._sec_count.clear()
         for t, route, rpath in reqs:
