@@ -115,9 +115,15 @@ class FakeWorld:
             stamps.append(t)
             t += dt.timedelta(seconds=60)
         results = [
-            {"Id": q["Id"], "Label": q["Id"], "Timestamps": stamps, "Values": [1.0] * len(stamps), "StatusCode": "Complete"}
+            {
+                "Id": q["Id"],
+                "Label": q["Id"],
+                "Timestamps": stamps,
+                "Values": [1.0] * len(stamps),
+                "StatusCode": "Complete",
+            }
             for q in kw["MetricDataQueries"]
-        ]  # fmt: skip
+        ]
         return {"MetricDataResults": results}
 
     async def GetCallerIdentity(self, **kw: Any) -> dict[str, Any]:

@@ -44,7 +44,7 @@ async def test_stage_resources_and_integration(moto_world: Seeded) -> None:
     assert dict(topo.stage.variables) == {"backendHost": "orders.internal"}
     assert topo.stage.deployment_id == moto_world.extra["deployment_id"]
     assert topo.log_groups.execution == f"API-Gateway-Execution-Logs_{moto_world.api_id}/prod"
-    [(res, method)] = [(r, m) for r, m in topo.methods() if r.path == "/orders"]
+    [(_res, method)] = [(r, m) for r, m in topo.methods() if r.path == "/orders"]
     integ = method.integration
     assert integ is not None and method.http_method == "GET"
     assert integ.type == "HTTP_PROXY"
@@ -132,5 +132,6 @@ def test_helpers() -> None:
     assert resolve_stage_vars("http://${stageVariables.h}:${stageVariables.p}/x", {"h": "a"}) == (
         "http://a:${stageVariables.p}/x"
     )
-    uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:f/invocations"
+    fn = "arn:aws:lambda:us-east-1:1:function:f"
+    uri = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{fn}/invocations"
     assert lambda_arn_from_uri(uri) == "arn:aws:lambda:us-east-1:1:function:f"

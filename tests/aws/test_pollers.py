@@ -50,21 +50,39 @@ def _world(clock: object) -> FakeWorld:
         msg = f"(req-0000000{i}) Method completed with status: 502"
         w.logs.append(LogRecord(int((T0 - 30 + i) * 1000), f"e{i}", "s", msg, T0 - 20))
     w.target_health = [
-        {"_tg": TG_ARN, "Target": {"Id": ip, "Port": 8080},
-         "TargetHealth": {"State": "unhealthy", "Reason": "Target.FailedHealthChecks", "Description": "Health checks failed"}}
+        {
+            "_tg": TG_ARN,
+            "Target": {"Id": ip, "Port": 8080},
+            "TargetHealth": {
+                "State": "unhealthy",
+                "Reason": "Target.FailedHealthChecks",
+                "Description": "Health checks failed",
+            },
+        }
         for ip, _ in TARGETS
-    ]  # fmt: skip
+    ]
     when = dt.datetime.fromtimestamp(T0 - 600, dt.UTC)
     w.trail = [
         trail_event("ev-1", when, "RevokeSecurityGroupIngress", {"groupId": SG, "ipPermissions": {}}),
         trail_event("ev-2", when, "RevokeSecurityGroupIngress", {"groupId": "sg-unrelated0000"}),
     ]
     w.alarms = [
-        {"AlarmName": "orders-5xx", "StateValue": "ALARM", "StateReason": "Threshold crossed", "MetricName": "5XXError",
-         "Namespace": "AWS/ApiGateway", "Dimensions": [{"Name": "ApiName", "Value": "orders-prod"}]},
-        {"AlarmName": "other", "StateValue": "OK", "MetricName": "5XXError", "Namespace": "AWS/ApiGateway",
-         "Dimensions": [{"Name": "ApiName", "Value": "someone-else"}]},
-    ]  # fmt: skip
+        {
+            "AlarmName": "orders-5xx",
+            "StateValue": "ALARM",
+            "StateReason": "Threshold crossed",
+            "MetricName": "5XXError",
+            "Namespace": "AWS/ApiGateway",
+            "Dimensions": [{"Name": "ApiName", "Value": "orders-prod"}],
+        },
+        {
+            "AlarmName": "other",
+            "StateValue": "OK",
+            "MetricName": "5XXError",
+            "Namespace": "AWS/ApiGateway",
+            "Dimensions": [{"Name": "ApiName", "Value": "someone-else"}],
+        },
+    ]
     return w
 
 

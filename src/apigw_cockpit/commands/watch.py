@@ -16,6 +16,7 @@ import contextlib
 import dataclasses
 import enum
 import json
+import os
 import sys
 import time
 from typing import Any, TextIO
@@ -75,7 +76,16 @@ def settings_from_args(args: argparse.Namespace) -> AwsSettings:
         profile=getattr(args, "profile", None),
         endpoint_url=getattr(args, "endpoint_url", None),
         live_tail=bool(getattr(args, "live_tail", False)),
+        # The standard AWS variable; our Config would otherwise override it.
+        max_attempts=_int_env("AWS_MAX_ATTEMPTS", 4),
     )
+
+
+def _int_env(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, default)))
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer") from None
 
 
 async def headless(
