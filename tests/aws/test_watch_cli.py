@@ -21,7 +21,7 @@ EXPIRED = (
 
 
 class _Expired(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.send_response(403)
         self.send_header("Content-Type", "text/xml")
@@ -42,10 +42,16 @@ def expired_endpoint() -> Iterator[str]:
     server.shutdown()
 
 
-def _cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def _cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "apigw_cockpit", "watch", *args], capture_output=True, text=True, env=full, timeout=timeout
+        [sys.executable, "-m", "apigw_cockpit", "watch", *args],
+        capture_output=True,
+        text=True,
+        env=full,
+        timeout=timeout,
     )
 
 
@@ -71,7 +77,9 @@ def test_missing_credentials_exit_3(expired_endpoint: str) -> None:
 
 
 def test_unknown_api_exit_2(moto_world: Seeded) -> None:
-    p = _cli("--headless", "--api-id", "does-not-exist", "--stage", "prod", "--endpoint-url", moto_world.endpoint)
+    p = _cli(
+        "--headless", "--api-id", "does-not-exist", "--stage", "prod", "--endpoint-url", moto_world.endpoint
+    )
     assert p.returncode == 2
     assert "unknown REST API 'does-not-exist'" in _one_line_error(p)
 
