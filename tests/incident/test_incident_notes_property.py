@@ -67,12 +67,20 @@ def _structure(md: str) -> tuple[list[str], list[str]]:
     return shape, blocks
 
 
+def _midnight_bytes() -> bytes:
+    with tempfile.TemporaryDirectory() as d:
+        return write_midnight_pager(Path(d) / "j.jsonl").read_bytes()
+
+
+MIDNIGHT = _midnight_bytes()  # written once; each example appends its note to a copy
+
+
 def _report_with_note(text: str) -> tuple[str, str]:
     with tempfile.TemporaryDirectory() as d:
-        path = write_midnight_pager(Path(d) / "j.jsonl")
-        j = Journal.open(path, api="a1b2c3d4e5", stage="prod")
-        j.note(text, 1_795_653_000.0)  # 2026-11-26 00:30 UTC
-        j.close()
+        path = Path(d) / "j.jsonl"
+        path.write_bytes(MIDNIGHT)
+        with Journal.open(path, api="a1b2c3d4e5", stage="prod") as j:
+            j.note(text, 1_795_653_000.0)  # 2026-11-26 00:30 UTC
         read = read_journal(path)
         assert read.warnings == []
         notes = [e["text"] for e in read.entries if e["kind"] == "note"]

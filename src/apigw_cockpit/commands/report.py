@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from apigw_cockpit.incident import (
     JournalError,
@@ -56,6 +57,14 @@ def _write(text: str, out: str | None) -> None:
         raise
 
 
+def _render(entries: list[dict[str, Any]], warnings: list[str], path: Path, args: argparse.Namespace) -> str:
+    report = build_report(entries, source=str(path), warnings=warnings, generated_at=time.time())
+    if args.format == "json":
+        return render_json(report)
+    base = Path(args.out).resolve().parent if args.out else Path.cwd()
+    return render_markdown(report, link_base=base)
+
+
 def run(args: argparse.Namespace) -> int:
     path = _find_journal(args)
     if path is None:
@@ -75,16 +84,17 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"apigw-cockpit report: warning: {len(read.warnings) - MAX_WARNINGS_SHOWN} more", file=sys.stderr
         )
-    report = build_report(
-        read.entries, source=str(path), warnings=[str(w) for w in read.warnings], generated_at=time.time()
-    )
-    if args.format == "json":
-        text = render_json(report)
-    else:
-        base = Path(args.out).resolve().parent if args.out else Path.cwd()
-        text = render_markdown(report, link_base=base)
+    try:
+        text = _render(read.entries, [str(w) for w in read.warnings], path, args)
+    except Exception as e:  # a bug must still not greet a stressed user with a traceback
+        detail = (str(e).splitlines() or [""])[0]
+        return _fail(f"internal error while writing the report from {path}: {type(e).__name__}: {detail}")
     try:
         _write(text, args.out)
+    except BrokenPipeError:
+        # `report | head`: the reader left; not an error worth a traceback at exit either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as e:
         return _fail(f"cannot write {args.out}: {e.strerror or e}")
     return EXIT_OK

@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from typing import Any
 
 VERSION = 1
+MAX_EPOCH = 32_503_680_000  # year 3000: anything later is corruption, and datetime cannot show it
 
 # type names: str, num (int|float, not bool), int, bool, list[str], list[obj], obj
 FieldSpec = tuple[str, bool]
@@ -149,7 +150,7 @@ def validate(entry: Any) -> str | None:
     if v != VERSION or isinstance(v, bool):
         return f"unsupported version {v!r} (this reader knows v{VERSION})"
     at = entry.get("at")
-    if not _type_ok(at, "num"):
+    if not _type_ok(at, "num") or not 0 <= at < MAX_EPOCH:
         return f"field 'at' should be epoch seconds, got {at!r}"
     kind = entry.get("kind")
     if kind not in KINDS:
