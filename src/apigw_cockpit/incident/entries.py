@@ -149,7 +149,7 @@ def validate(entry: Any) -> str | None:
     v = entry.get("v")
     if v != VERSION or isinstance(v, bool):
         return f"unsupported version {v!r} (this reader knows v{VERSION})"
-    at = entry.get("at")
+    at: Any = entry.get("at")
     if not _type_ok(at, "num") or not 0 <= at < MAX_EPOCH:
         return f"field 'at' should be epoch seconds, got {at!r}"
     kind = entry.get("kind")
