@@ -58,7 +58,10 @@ class SimServer:
         invoke_port: int = 0,
         clock: Clock | None = None,
         tick: bool = True,
+        frozen: bool = False,
     ) -> None:
+        """`frozen=True`: a FrozenClock at the scenario's start that only `advance()` moves (tests,
+        headless runs); otherwise a ScaledClock at `speed`, or the `clock` given."""
         self._scenario_arg = scenario
         self.speed = speed
         self.backfill_s = backfill
@@ -67,6 +70,7 @@ class SimServer:
         self._invoke_port = invoke_port
         self._clock_arg = clock
         self._tick_enabled = tick
+        self._frozen = frozen
         self.region, self.account = REGION, ACCOUNT
         self.faults = Faults()
         self.lock = threading.RLock()
@@ -100,7 +104,12 @@ class SimServer:
                 if isinstance(self._scenario_arg, str)
                 else self._scenario_arg
             )
-            self.clock: Clock = self._clock_arg or ScaledClock(self.scenario.start, self.speed)
+            if self._clock_arg is not None:
+                self.clock: Clock = self._clock_arg
+            elif self._frozen:
+                self.clock = FrozenClock(self.scenario.start)
+            else:
+                self.clock = ScaledClock(self.scenario.start, self.speed)
             self.world = World(self.scenario, self.clock, seed=self.seed)
             self.api_id, self.stage = self.world.state.api.id, self.world.state.stage.name
             _reset_moto(self.seed)
@@ -125,11 +134,15 @@ class SimServer:
             self.timings["backfill"] = (
                 time.perf_counter() - t0 - self.timings["server"] - self.timings["seed"]
             )
-            invoke_app = InvokeApp(self.world, self.lock, self.stage, lambda: self.clock.speed, self._stop)
+            # A frozen clock does not move while a response is held, so holding would only stall.
+            hold_speed = (
+                (lambda: float("inf")) if isinstance(self.clock, FrozenClock) else (lambda: self.clock.speed)
+            )
+            invoke_app = InvokeApp(self.world, self.lock, self.stage, hold_speed, self._stop)
             self._invoke = InvokeServer(invoke_app, self._invoke_port)
             self._invoke.start()
             self.invoke_url = f"http://127.0.0.1:{self._invoke.port}/{self.stage}"
-            if self._tick_enabled:
+            if self._tick_enabled and not isinstance(self.clock, FrozenClock):
                 self._spawn(self._ticker, "sim-ticker")
         except BaseException:
             self.stop()

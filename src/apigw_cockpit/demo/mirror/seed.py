@@ -139,48 +139,50 @@ def seed_load_balancers(c: Clients, st: Any, ids: Bindings) -> None:
         ids[("target_groups", name)] = c.elbv2.create_target_group(**kwargs)["TargetGroups"][0][
             "TargetGroupArn"
         ]
-    for name, nlb in st.nlbs.items():
-        kwargs = {
-            "Name": nlb.lb_name,
-            "Subnets": [ids[("subnets", s)] for s in nlb.subnets],
-            "Type": "network",
-            "Scheme": "internal",
-        }
-        if nlb.security_groups:
-            kwargs["SecurityGroups"] = [ids[("security_groups", g)] for g in nlb.security_groups]
-        arn = _net_arn(
-            c.elbv2.create_load_balancer(**kwargs)["LoadBalancers"][0]["LoadBalancerArn"],
-            st.api.account,
-            st.api.region,
-        )
-        ids[("nlbs", name)] = arn
-        if nlb.cross_zone:
-            c.elbv2.modify_load_balancer_attributes(
-                LoadBalancerArn=arn,
-                Attributes=[{"Key": "load_balancing.cross_zone.enabled", "Value": "true"}],
-            )
-        for port, tg_name in nlb.listeners.items():
-            c.elbv2.create_listener(
-                LoadBalancerArn=arn,
-                Protocol="TCP",
-                Port=int(port),
-                DefaultActions=[{"Type": "forward", "TargetGroupArn": ids[("target_groups", tg_name)]}],
-            )
+    for name in st.nlbs:
+        create_nlb(c, st, ids, name)
     for tg_name in st.target_groups:
         targets = [{"Id": t.ip, "Port": t.port} for t in st.targets_of(tg_name)]
         if targets:
             c.elbv2.register_targets(TargetGroupArn=ids[("target_groups", tg_name)], Targets=targets)
 
 
-def _net_arn(arn: str, account: str, region: str) -> str:
+def create_nlb(c: Clients, st: Any, ids: Bindings, name: str, rekey_to: str = "") -> None:
+    """An internal NLB with its listeners; `rekey_to` re-creates a deleted one under its old ARN."""
+    nlb = st.nlbs[name]
+    kwargs: dict[str, Any] = {
+        "Name": nlb.lb_name,
+        "Subnets": [ids[("subnets", s)] for s in nlb.subnets],
+        "Type": "network",
+        "Scheme": "internal",
+    }
+    if nlb.security_groups:
+        kwargs["SecurityGroups"] = [ids[("security_groups", g)] for g in nlb.security_groups]
+    created = c.elbv2.create_load_balancer(**kwargs)["LoadBalancers"][0]["LoadBalancerArn"]
+    arn = _rekey_nlb(created, rekey_to or created.replace(":loadbalancer/app/", ":loadbalancer/net/"), st)
+    ids[("nlbs", name)] = arn
+    if nlb.cross_zone:
+        c.elbv2.modify_load_balancer_attributes(
+            LoadBalancerArn=arn, Attributes=[{"Key": "load_balancing.cross_zone.enabled", "Value": "true"}]
+        )
+    for port, tg_name in nlb.listeners.items():
+        c.elbv2.create_listener(
+            LoadBalancerArn=arn,
+            Protocol="TCP",
+            Port=int(port),
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": ids[("target_groups", tg_name)]}],
+        )
+
+
+def _rekey_nlb(arn: str, wanted: str, st: Any) -> str:
     """moto names every load balancer `loadbalancer/app/...`; AWS writes `net/` for NLBs, and the
     AWS/NetworkELB dimension values derive from it. Re-key moto's record before anything uses it."""
-    if ":loadbalancer/app/" not in arn:
+    if arn == wanted:
         return arn
     from moto.elbv2.models import elbv2_backends
 
-    backend = elbv2_backends[account][region]
-    fixed = arn.replace(":loadbalancer/app/", ":loadbalancer/net/")
+    backend = elbv2_backends[st.api.account][st.api.region]
+    fixed = wanted
     lb = backend.load_balancers.pop(arn)
     lb.arn = fixed
     backend.load_balancers[fixed] = lb

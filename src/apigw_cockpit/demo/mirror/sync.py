@@ -137,17 +137,55 @@ def sync_api(c: Clients, st: Any, ids: Bindings) -> None:
 
 
 def sync_stage(c: Clients, st: Any, ids: Bindings) -> None:
+    gw = c.apigateway
+    current = gw.get_stage(restApiId=st.api.id, stageName=st.stage.name).get("deploymentId")
+    if current != st.stage.deployment_id:
+        from apigw_cockpit.demo.mirror.apigw import _custom_id
+
+        _custom_id("deployment", st, st.stage.name)(st.stage.deployment_id)
+        gw.create_deployment(restApiId=st.api.id, stageName=st.stage.name, description="redeploy")
     update_stage(c, st)
 
 
 def sync_nlbs(c: Clients, st: Any, ids: Bindings) -> None:
     for name, nlb in st.nlbs.items():
         arn = ids[("nlbs", name)]
+        found: list[dict[str, Any]] = []
+        if not nlb.deleted:
+            with contextlib.suppress(c.elbv2.exceptions.LoadBalancerNotFoundException):
+                found = c.elbv2.describe_load_balancers(Names=[nlb.lb_name])["LoadBalancers"]
+        if nlb.deleted:
+            with contextlib.suppress(c.elbv2.exceptions.LoadBalancerNotFoundException):
+                c.elbv2.delete_load_balancer(LoadBalancerArn=arn)
+            continue
+        if not found:
+            _recreate_nlb(c, st, ids, name)
+            continue
         want = {ids[("subnets", s)] for s in nlb.subnets}
-        got = c.elbv2.describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"][0]
-        have = {z["SubnetId"] for z in got.get("AvailabilityZones", [])}
+        have = {z["SubnetId"] for z in found[0].get("AvailabilityZones", [])}
         if want and want != have:
-            c.elbv2.set_subnets(LoadBalancerArn=arn, Subnets=sorted(want))
+            try:
+                c.elbv2.set_subnets(LoadBalancerArn=arn, Subnets=sorted(want))
+            except c.elbv2.exceptions.InvalidConfigurationRequestException:
+                _set_single_subnet(st, arn, sorted(want))
+
+
+def _set_single_subnet(st: Any, arn: str, subnet_ids: list[str]) -> None:
+    """moto applies the ALB rule (two AZs at least) to NLBs too; AWS lets an NLB use one subnet,
+    which is exactly how the nlb-subnet-mismatch incident happens. Set it in-process."""
+    from moto.ec2.models import ec2_backends
+    from moto.elbv2.models import elbv2_backends
+
+    lb = elbv2_backends[st.api.account][st.api.region].load_balancers[arn]
+    ec2 = ec2_backends[st.api.account][st.api.region]
+    lb.subnets = [ec2.get_subnet(s) for s in subnet_ids]
+
+
+def _recreate_nlb(c: Clients, st: Any, ids: Bindings, name: str) -> None:
+    """Create it again under its old ARN: the world (and the VPC link) still name that ARN."""
+    from apigw_cockpit.demo.mirror.seed import create_nlb
+
+    create_nlb(c, st, ids, name, rekey_to=ids[("nlbs", name)])
 
 
 Sync = Callable[[Clients, Any, Bindings], None]
@@ -185,6 +223,16 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "set_integration_timeout": ("api",),
     "put_integration_response": ("api",),
     "delete_integration_response": ("api",),
+    "put_method_response": ("api",),
+    "remove_integration": ("api",),
+    "put_integration": ("api",),
+    "set_stage_variable": ("stage",),
+    "set_logging": ("stage",),
+    "create_deployment": ("stage",),
+    "set_vpc_link_status": (),  # moto cannot hold a status; the overlay answers it from the world
+    "set_nlb_subnets": ("nlbs",),
+    "delete_load_balancer": ("nlbs",),
+    "create_load_balancer": ("nlbs",),
 }
 
 

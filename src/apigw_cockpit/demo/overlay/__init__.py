@@ -23,6 +23,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("apigateway", "GetIntegration"): Route(apigateway.get_integration, world=False),
     ("apigateway", "GetMethod"): Route(apigateway.get_method, world=False),
     ("apigateway", "GetResources"): Route(apigateway.get_resources, world=False),
+    ("apigateway", "GetVpcLink"): Route(apigateway.get_vpc_link),
+    ("apigateway", "GetVpcLinks"): Route(apigateway.get_vpc_links),
 }
 
 __all__ = ["ROUTES", "ApiError", "Context", "Overlay", "Route"]

@@ -100,3 +100,22 @@ def get_resources(ctx: Context, req: AwsRequest) -> Reply:
                     )
 
     return _with_json(ctx.call_moto(req), patch)
+
+
+def _link_status(ctx: Context, link: dict[str, Any]) -> None:
+    state = next((v for v in ctx.world.state.vpc_links.values() if v.id == link.get("id")), None)
+    if state is not None:
+        link["status"], link["statusMessage"] = state.status, state.status_message
+
+
+def get_vpc_link(ctx: Context, req: AwsRequest) -> Reply:
+    """moto's VPC links are always AVAILABLE; the world knows when the NLB behind one is gone."""
+    return _with_json(ctx.call_moto(req), lambda doc: _link_status(ctx, doc))
+
+
+def get_vpc_links(ctx: Context, req: AwsRequest) -> Reply:
+    def patch(doc: dict[str, Any]) -> None:
+        for link in doc.get("item") or doc.get("items") or []:
+            _link_status(ctx, link)
+
+    return _with_json(ctx.call_moto(req), patch)

@@ -1,0 +1,44 @@
+"""`apigw-cockpit scenarios`: list the demo scenarios; `load_or_exit` for commands that take one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def load_or_exit(name: str) -> Any:
+    """The scenario by id or path; a bad one prints one line (file and key) and exits 2."""
+    from apigw_cockpit.demo.world import ScenarioError, load_scenario
+
+    try:
+        return load_scenario(name)
+    except ScenarioError as e:
+        print(f"apigw-cockpit: bad scenario: {e}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from apigw_cockpit.demo.world import ScenarioError, list_scenarios
+
+    try:
+        scenarios = list_scenarios()
+    except ScenarioError as e:
+        print(f"apigw-cockpit: bad scenario: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    if getattr(args, "json", False):
+        doc = [
+            {"id": s.id, "root_cause": s.root_cause, "title": s.title, "story": s.story} for s in scenarios
+        ]
+        print(json.dumps(doc, indent=2))
+        return EXIT_OK
+    width = max((len(s.id) for s in scenarios), default=2)
+    cause_width = max((len(s.root_cause) for s in scenarios), default=10)
+    print(f"{'id':<{width}}  {'root cause':<{cause_width}}  title")
+    for s in scenarios:
+        print(f"{s.id:<{width}}  {s.root_cause:<{cause_width}}  {s.title}")
+    return EXIT_OK

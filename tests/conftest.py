@@ -1,0 +1,72 @@
+"""Shared fixtures: the simulated AWS world (`sim_factory`) and a fake-credential env (`aws_env`).
+
+def test_x(sim_factory, aws_env):
+    with sim_factory("midnight-pager", frozen=True) as sim:
+        boto3.client("elbv2", endpoint_url=sim.endpoint_url)
+        sim.advance(300)   # simulated seconds, no waiting (frozen clock only)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+import pytest
+
+FAKE_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+# Anything that could point a client at a real account, or change how it signs or retries.
+_REAL_AWS_VARS = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_REGION",
+)
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Fake credentials and region; real AWS env, profiles and config files removed."""
+    for key in list(os.environ):
+        if key in _REAL_AWS_VARS or key.startswith(
+            ("AWS_ENDPOINT_URL", "AWS_ROLE_", "AWS_WEB_IDENTITY", "AWS_SSO")
+        ):
+            monkeypatch.delenv(key, raising=False)
+    for key, value in FAKE_AWS_ENV.items():
+        monkeypatch.setenv(key, value)
+    return dict(FAKE_AWS_ENV)
+
+
+SimFactory = Callable[..., AbstractContextManager[Any]]
+
+
+@pytest.fixture
+def sim_factory() -> Iterator[SimFactory]:
+    """`with sim_factory(scenario, speed=1.0, frozen=False, backfill=3600) as sim:` — a started
+    SimServer, stopped when the block (or at the latest the test) ends."""
+    from apigw_cockpit.demo.server import SimServer
+
+    started: list[Any] = []
+
+    @contextmanager
+    def factory(scenario: Any = "midnight-pager", **kwargs: Any) -> Iterator[Any]:
+        sim = SimServer(scenario, **kwargs)
+        started.append(sim)
+        sim.start()
+        try:
+            yield sim
+        finally:
+            sim.stop()
+
+    yield factory
+    for sim in started:
+        sim.stop()
