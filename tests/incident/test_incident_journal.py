@@ -215,3 +215,28 @@ def test_latest_journal_prefers_newest_date_and_filters_by_api_stage(tmp_path: P
     assert latest_journal(tmp_path, "api1").name == "api1-dev-2026-11-27.jsonl"
     assert latest_journal(tmp_path, "nope", "prod") is None
     assert latest_journal(tmp_path / "missing") is None
+
+
+def test_note_diagnosis_journals_only_what_changed(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from apigw_cockpit.diagnose.verification import VerifyStep
+
+    p = tmp_path / "j.jsonl"
+    j = Journal.open(p, api=API, stage="prod", clock=FrozenClock(at(0, 20)))
+    pending = [VerifyStep("V1", "Invoke URL returns 200", "pending", ("not run",))]
+    d = SimpleNamespace(
+        findings=(Finding("target-health", "t", Verdict.ERROR, "0/4 healthy"),),
+        hypotheses=(Hypothesis("sg-blocks-nlb-targets", 0.9, ("0/4 healthy",)),),
+        verification=tuple(pending),
+    )
+    assert j.note_diagnosis(d) == 2  # a check and a hypothesis; all-pending verification is noise
+    assert j.note_diagnosis(d) == 0
+    done = (VerifyStep("V1", "Invoke URL returns 200", "pass", ("GET /orders → 200", "< HTTP/1.1 200")),)
+    assert j.note_diagnosis(SimpleNamespace(**{**vars(d), "verification": done}), at(0, 46)) == 1
+    j.close()
+    ver = next(e for e in _lines(p) if e["kind"] == "verification")
+    assert ver["at"] == at(0, 46)
+    assert ver["steps"] == [{"id": "V1", "status": "pass", "summary": "GET /orders → 200",
+                             "evidence": ["GET /orders → 200", "< HTTP/1.1 200"],
+                             "title": "Invoke URL returns 200"}]  # fmt: skip

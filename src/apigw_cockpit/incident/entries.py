@@ -16,7 +16,7 @@ Kinds:
   hypothesis      ranked: [{root_cause, confidence, because?, check_ids?}], best first
   note            text (user text; never rewritten except for secret redaction)
   fix-mark        optional text, by
-  verification    steps: [{id ("V1".."V6"), status (pass/fail/pending), summary?, evidence?}]
+  verification    steps: [{id ("V1".."V6"), status (pass/fail/pending), title?, summary?, evidence?}]
   drill           scenario; optional root_cause, time_to_root_cause_s, keystrokes, correct
   screenshot      path; optional caption
   impact          a metrics summary the cockpit journals while the incident runs; every field
@@ -96,6 +96,7 @@ ITEM_SCHEMA: dict[str, dict[str, FieldSpec]] = {
     "steps": {
         "id": ("str", True),
         "status": ("str", True),
+        "title": ("str", False),
         "summary": ("str", False),
         "evidence": ("list[str]", False),
     },

@@ -210,6 +210,16 @@ class Journal:
     def note_verification(self, steps: Iterable[Any], at: float | None = None) -> bool:
         return self.append("verification", at, steps=[record.step_fields(s) for s in steps])
 
+    def note_diagnosis(self, diagnosis: Any, at: float | None = None) -> int:
+        """Journal what changed in a diagnose.Diagnosis-like object (findings, hypotheses,
+        verification); verification only once some step has a result. Returns entries written."""
+        written = self.note_findings(getattr(diagnosis, "findings", ()), at)
+        written += self.note_hypotheses(tuple(getattr(diagnosis, "hypotheses", ())), at)
+        steps = [record.step_fields(s) for s in getattr(diagnosis, "verification", ())]
+        if any(s["status"] in ("pass", "fail") for s in steps):
+            written += self.append("verification", at, steps=steps)
+        return written
+
     def note_screenshot(
         self, path: str | os.PathLike[str], caption: str = "", at: float | None = None
     ) -> bool:

@@ -67,12 +67,17 @@ def _get(step: Any, name: str, default: Any = None) -> Any:
 
 
 def step_fields(step: Any) -> dict[str, Any]:
-    """A verification step (a mapping or an object with id/status/summary/evidence)."""
+    """A verification step: a mapping, or an object like diagnose's VerifyStep (id/title/status/evidence)."""
     status = _get(step, "status", "pending")
-    evidence = _get(step, "evidence", ()) or ()
-    return {
+    evidence = [str(e) for e in (_get(step, "evidence", ()) or ())]
+    summary = str(_get(step, "summary", "") or "") or (evidence[0] if evidence else "")
+    data: dict[str, Any] = {
         "id": str(_get(step, "id", "") or _get(step, "step_id", "")),
         "status": str(getattr(status, "value", status)),
-        "summary": str(_get(step, "summary", "") or ""),
-        "evidence": [str(e) for e in evidence],
+        "summary": summary,
+        "evidence": evidence,
     }
+    title = _get(step, "title", "")
+    if title:
+        data["title"] = str(title)
+    return data

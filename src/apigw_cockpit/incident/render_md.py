@@ -146,8 +146,7 @@ def _verification(r: Report, when: _Times) -> list[str]:
     out += ["| Step | What | Result | Evidence |", "|---|---|---|---|"]
     for s in r.verification:
         mark = STATUS_MARK.get(s.status, md.inline(s.status))
-        # Step names are ours (report.VERIFICATION_STEPS), written as Markdown.
-        out.append(f"| {md.cell(s.id)} | {s.name} | {mark} | {md.cell(redact(s.summary))} |")
+        out.append(f"| {md.cell(s.id)} | {md.cell(s.name)} | {mark} | {md.cell(redact(s.summary))} |")
     for s in r.verification:
         if s.evidence:
             out += ["", f"{md.inline(s.id)} evidence:", "", md.fenced(redact("\n".join(s.evidence)), "text")]

@@ -19,7 +19,7 @@ Entry = Mapping[str, Any]
 VERIFICATION_STEPS: dict[str, str] = {
     "V1": "Invoke URL returns the expected status",
     "V2": "5XXError is zero for consecutive periods after the fix",
-    "V3": "Execution logs show success and no `Execution failed` since the fix",
+    "V3": "Execution logs show success and no 'Execution failed' since the fix",
     "V4": "The method completes with the expected status",
     "V5": "TestInvokeMethod returns the expected status",
     "V6": "A bounded load test holds",
@@ -232,7 +232,7 @@ def _verification(entries: Sequence[Entry]) -> tuple[float | None, tuple[Step, .
     steps = tuple(
         Step(
             sid,
-            VERIFICATION_STEPS.get(sid) or sid,
+            (got[sid].get("title") if sid in got else None) or VERIFICATION_STEPS.get(sid) or sid,
             got[sid]["status"] if sid in got else "not run",
             (got[sid].get("summary") or "") if sid in got else "",
             tuple(got[sid].get("evidence") or ()) if sid in got else (),
