@@ -139,9 +139,12 @@ class Journal:
         dedupe, resumed, last_session = _prime(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            created = not path.exists()
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
         except OSError as e:
             raise JournalError(f"{path}: cannot open journal for writing: {e.strerror or e}") from None
+        if created:
+            _fsync_dir(path.parent)
         _seal_partial_line(fd, path)
         journal = cls(path, fd, clock, dedupe, resumed)
         info = {
@@ -287,6 +290,20 @@ def _seal_partial_line(fd: int, path: Path) -> None:
     if last != b"\n":
         _write_all(fd, b"\n")
         os.fsync(fd)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a new file's directory entry durable too (else a crash can lose the whole file)."""
+    try:
+        dfd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass  # some filesystems refuse fsync on directories; the data fsyncs still hold
+    finally:
+        os.close(dfd)
 
 
 def _write_all(fd: int, data: bytes) -> None:
