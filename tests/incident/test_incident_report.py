@@ -148,3 +148,9 @@ def test_screenshot_links_are_relative_to_the_output_and_quoted(tmp_path: Path) 
     entries = [{"v": 1, "at": 1.0, "kind": "screenshot", "path": str(shot), "caption": "after [fix]"}]
     md = render_markdown(build_report(entries), link_base=tmp_path)
     assert "![after \\[fix\\]](shots/after%20fix%20%281%29.svg)" in md
+
+
+def test_title_names_the_api_when_the_session_knows_it() -> None:
+    entries = [{"v": 1, "at": at(0, 15), "kind": "session-start", "api": "a1b2c3d4e5", "stage": "prod",
+                "api_name": "orders-api", "region": "us-east-1"}]  # fmt: skip
+    assert build_report(entries).title == "API Gateway 5XX on orders-api (a1b2c3d4e5) prod, 2026-11-26"

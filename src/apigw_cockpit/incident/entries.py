@@ -5,7 +5,7 @@ The fields each kind carries are in `SCHEMA` below (name -> (type, required)); e
 fields are allowed so a newer cockpit can add detail an older report writer ignores.
 
 Kinds:
-  session-start   api, stage, resumed (bool); optional region, scenario, version, pid, host
+  session-start   api (id), stage, resumed (bool); optional api_name, region, scenario, pid
   session-end     reason ("exit", "SIGHUP", ...)
   onset           optional source (what detected it), detail
   recovery        optional source, detail
@@ -38,7 +38,13 @@ MAX_EPOCH = 32_503_680_000  # year 3000: anything later is corruption, and datet
 FieldSpec = tuple[str, bool]
 
 SCHEMA: dict[str, dict[str, FieldSpec]] = {
-    "session-start": {"api": ("str", True), "stage": ("str", True), "resumed": ("bool", False)},
+    "session-start": {
+        "api": ("str", True),
+        "stage": ("str", True),
+        "resumed": ("bool", False),
+        "api_name": ("str", False),
+        "region": ("str", False),
+    },
     "session-end": {"reason": ("str", False)},
     "onset": {"source": ("str", False), "detail": ("str", False)},
     "recovery": {"source": ("str", False), "detail": ("str", False)},

@@ -219,7 +219,7 @@ def _fix(entries: Sequence[Entry], onset: float | None, recovered: float | None)
             cands = [c for c in after if recovered is None or c.at <= recovered]
             primary = cands[-1] if cands else None
     others = tuple(c for c in after if c is not primary)
-    drills = tuple(dict(e) for e in _of(entries, "drill"))
+    drills = tuple({k: v for k, v in e.items() if k not in ("v", "kind")} for e in _of(entries, "drill"))
     return Fix(marks, primary, others, drills)
 
 
@@ -274,6 +274,8 @@ def build_report(
     """Build the postmortem from validated journal entries (see `read_journal`)."""
     sessions = _of(entries, "session-start")
     api = next((s["api"] for s in sessions if s.get("api")), "") or "unknown API"
+    name = next((s["api_name"] for s in sessions if s.get("api_name")), "")
+    shown = f"{name} ({api})" if name and name != api else api
     stage = next((s["stage"] for s in sessions if s.get("stage")), "") or "unknown stage"
     onset = _onset(entries)
     impact = _impact(entries, onset)
@@ -282,7 +284,7 @@ def build_report(
     root = _root_cause(entries, onset)
     ver_at, steps = _verification(entries)
     return Report(
-        title=f"API Gateway 5XX on {api} {stage}, {date}",
+        title=f"API Gateway 5XX on {shown} {stage}, {date}",
         api=api,
         stage=stage,
         date=date,
