@@ -7,9 +7,10 @@ the stage/deployment. A change off the request path, or long before onset, canno
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from apigw_cockpit.diagnose.observations import Observations, failing
+from apigw_cockpit.diagnose.observations import Observations, failing, path_matches
 from apigw_cockpit.diagnose.onset import Onset
 from apigw_cockpit.model import Change, Topology
 
@@ -44,7 +45,7 @@ _EVENT_KINDS = {
     "DeleteVpcLink": "vpc-link",
     "SetSubnets": "nlb",
     "ModifyLoadBalancerAttributes": "nlb",
-    "DeleteLoadBalancer": "nlb",
+    "DeleteLoadBalancer": "nlb-deleted",
     "RegisterTargets": "target-group",
     "DeregisterTargets": "target-group",
     "ModifyTargetGroup": "target-group",
@@ -65,6 +66,13 @@ class Correlated:
     reason: str
 
 
+_API_VERSION = re.compile(r"\d{8}(v\d+)?$")  # CloudTrail's "RemovePermission20150331v2"
+
+
+def event_kind(event_name: str) -> str:
+    return _EVENT_KINDS.get(_API_VERSION.sub("", event_name), "other")
+
+
 def _mentions(change: Change, ids: set[str]) -> set[str]:
     text = " ".join(change.resources) + " " + change.request_parameters
     return {i for i in ids if len(i) >= 4 and i in text}
@@ -83,7 +91,7 @@ def _path_ids(topo: Topology, failing_paths: set[str]) -> dict[str, set[str]]:
     roles: set[str] = set()
     for res, method in topo.methods():
         integ = method.integration
-        if integ is None or (failing_paths and res.path not in failing_paths):
+        if integ is None or (failing_paths and not any(path_matches(res.path, p) for p in failing_paths)):
             continue
         fn = topo.lambda_by_arn(integ.lambda_arn) if integ.lambda_arn else None
         if fn is not None:
@@ -122,7 +130,7 @@ def correlate(obs: Observations, onset: Onset | None) -> list[Correlated]:
     for ch in obs.changes:
         if ch.read_only:
             continue
-        kind = _EVENT_KINDS.get(ch.event_name, "other")
+        kind = event_kind(ch.event_name)
         hops = [hop for hop, ids in path_ids.items() if _mentions(ch, ids)]
         on_path = bool(hops) and kind != "sg-description"
         if kind == "sg" and "sg" not in hops:

@@ -7,9 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from apigw_cockpit.diagnose.correlate import WINDOW_S, Correlated, correlate
-from apigw_cockpit.diagnose.observations import Observations, errors_5xx, failing, median, stage_series
+from apigw_cockpit.diagnose.observations import (
+    Observations,
+    errors_5xx,
+    failing,
+    median,
+    path_matches,
+    stage_series,
+)
 from apigw_cockpit.diagnose.onset import Onset, find_onset
-from apigw_cockpit.model import Finding, Verdict
+from apigw_cockpit.model import Finding, Integration, Verdict
 
 RECENT_POINTS = 10
 
@@ -67,7 +74,8 @@ def _target_facts(obs: Observations, facts: dict[str, Fact]) -> None:
     total = len(obs.target_health)
     healthy = sum(1 for t in obs.target_health if t.state == "healthy")
     not_in_use = sum(1 for t in obs.target_health if t.reason == "Target.NotInUse" or t.state == "unused")
-    if healthy == 0:
+    failing_checks = sum(1 for t in obs.target_health if t.state == "unhealthy")
+    if healthy == 0 and failing_checks * 2 >= total:
         facts["targets:all-unhealthy"] = Fact(1.0, f"0/{total} targets healthy")
     elif healthy < total:
         facts["targets:some-unhealthy"] = Fact(1.0, f"{healthy}/{total} targets healthy")
@@ -86,6 +94,19 @@ def _load_fact(obs: Observations, onset: Onset | None, facts: dict[str, Fact]) -
     base = median(before)
     if before and during and base > 0 and max(during) >= 2 * base:
         facts["load:high"] = Fact(1.0, f"requests/min {max(during):.0f} at onset vs baseline {base:.0f}")
+
+
+def _failing_lambda_integrations(obs: Observations) -> list[Integration]:
+    """Lambda integrations of the failing methods (all Lambda integrations if paths are unknown)."""
+    paths = {(c.result.method, c.result.path) for c in failing(obs) if c.result.path}
+    out = []
+    for res, method in obs.topology.methods():
+        integ = method.integration
+        if integ is None or not integ.lambda_arn:
+            continue
+        if not paths or any(m == method.http_method and path_matches(res.path, p) for m, p in paths):
+            out.append(integ)
+    return out
 
 
 def situation(findings: Sequence[Finding], obs: Observations) -> Situation:
@@ -108,7 +129,7 @@ def situation(findings: Sequence[Finding], obs: Observations) -> Situation:
     near = [c for c in changes if c.on_path and 0 <= c.delta_s <= WINDOW_S]
     if not near and "log:network-error" in facts:
         facts["no-path-change"] = Fact(1.0, "no change on the request path in the 30 min before onset")
-    integs = [i for i in obs.topology.integrations() if i.lambda_arn]
+    integs = _failing_lambda_integrations(obs)
     if integs and all(i.credentials for i in integs):
         facts["integration:credentials"] = Fact(1.0, "Lambda integrations use a credentials role")
     elif integs and not any(i.credentials for i in integs):

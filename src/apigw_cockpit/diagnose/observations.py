@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -137,6 +138,17 @@ def recent(points: Sequence[tuple[float, float]], since: float) -> list[tuple[fl
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else 0.0
+
+
+def path_matches(template: str, actual: str) -> bool:
+    """Does a logged path ("/orders/o-1") belong to a resource path ("/orders/{id}")?"""
+    if template == actual:
+        return True
+    if "{" not in template:
+        return False
+    pattern = re.sub(r"\\\{[^/]*?\\\+\\\}", ".+", re.escape(template))  # greedy {proxy+}
+    pattern = re.sub(r"\\\{[^/]*?\\\}", "[^/]+", pattern)
+    return re.fullmatch(pattern, actual) is not None
 
 
 def failing(obs: Observations) -> list[ClassifiedTrace]:

@@ -48,6 +48,8 @@ def _source_ok(st: PolicyStatement, topo: Topology, where: str) -> bool:
 def _policy_denied(topo: Topology, fn: LambdaFunction) -> str:
     for err in topo.errors:
         if fn.name in err.part and "policy" in err.operation.lower():
+            if not err.denied and "NotFound" in err.error:
+                return ""  # GetPolicy's answer for "this function has no resource policy at all"
             return f"{'denied' if err.denied else 'error'}: {err.operation} ({err.error})"
     return ""
 
