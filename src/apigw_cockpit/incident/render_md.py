@@ -67,7 +67,7 @@ def _impact(r: Report, when: _Times) -> list[str]:
         ("Error rate", f"{i.error_rate:.1%}" if i.error_rate is not None else "—"),
         ("Requests failed", failed),
     ]
-    return ["## Impact", "", "| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)]
+    return ["## Impact", "", "| Measure | Value |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)]
 
 
 def _timeline(r: Report, when: _Times) -> list[str]:
