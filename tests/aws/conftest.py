@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from aws_moto_world import Seeded, seed
 
 from apigw_cockpit.aws import guard
 
@@ -52,24 +51,3 @@ def _read_only_sentinel(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     monkeypatch.setattr(guard, "check", recording)
     yield refused
     assert not refused, f"non-allowlisted AWS calls: {refused}"
-
-
-@pytest.fixture(scope="session")
-def moto_world() -> Iterator[Seeded]:
-    from moto.server import ThreadedMotoServer
-
-    env = dict(_FAKE_ENV)
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield seed(f"http://{host}:{port}")
-    finally:
-        server.stop()
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-
-from aws_moto_world import Seeded
-
 from apigw_cockpit.aws.meter import GET_METRIC_DATA_USD_PER_METRIC, CallMeter
-from apigw_cockpit.aws.session import ClientFactory
-from apigw_cockpit.aws.settings import AwsSettings
 from apigw_cockpit.model import FrozenClock
 
 
@@ -30,18 +24,3 @@ def test_sliding_minute_and_cost() -> None:
     assert s.calls_per_min == {} and s.cost_per_hour_usd == 0 and s.total_calls == 4
     m.live_tail_sessions = 1
     assert m.snapshot().cost_per_hour_usd == 0.6
-
-
-async def test_meter_hooks_real_client(moto_world: Seeded) -> None:
-    f = ClientFactory(
-        AwsSettings("a", "prod", region="us-east-1", endpoint_url=moto_world.endpoint, max_attempts=1)
-    )
-    try:
-        apigw = await f.client("apigateway")
-        await apigw.get_rest_api(restApiId=moto_world.api_id)
-        with contextlib.suppress(Exception):
-            await apigw.get_rest_api(restApiId="missing")
-        s = f.meter.snapshot()
-        assert s.calls_per_min["GetRestApi"] == 2 and s.errors == 1
-    finally:
-        await f.aclose()

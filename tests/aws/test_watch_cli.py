@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from aws_moto_world import Seeded
 
 EXPIRED = (
     b'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
@@ -76,29 +75,30 @@ def test_missing_credentials_exit_3(expired_endpoint: str) -> None:
     assert "no AWS credentials" in _one_line_error(p)
 
 
-def test_unknown_api_exit_2(moto_world: Seeded) -> None:
-    p = _cli(
-        "--headless", "--api-id", "does-not-exist", "--stage", "prod", "--endpoint-url", moto_world.endpoint
-    )
-    assert p.returncode == 2
-    assert "unknown REST API 'does-not-exist'" in _one_line_error(p)
-
-
-def test_headless_json_lines(moto_world: Seeded) -> None:
-    p = _cli(
-        "--headless", "--json", "--api-id", moto_world.api_id, "--stage", "prod",
-        "--endpoint-url", moto_world.endpoint, "--duration", "2.5", env={"AWS_MAX_ATTEMPTS": "1"},
-    )  # fmt: skip
+@pytest.mark.sim
+def test_headless_json_lines_and_unknown_api(sim_factory) -> None:  # type: ignore[no-untyped-def]
+    with sim_factory("midnight-pager", speed=60, backfill=600) as sim:
+        bad = _cli(
+            "--headless", "--api-id", "does-not-exist", "--stage", "prod", "--endpoint-url", sim.endpoint_url
+        )
+        p = _cli(
+            "--headless", "--json", "--api-id", sim.api_id, "--stage", "prod",
+            "--endpoint-url", sim.endpoint_url, "--duration", "3", env={"AWS_MAX_ATTEMPTS": "1"},
+        )  # fmt: skip
+    assert bad.returncode == 2
+    assert "unknown REST API 'does-not-exist'" in _one_line_error(bad)
     assert p.returncode == 0, p.stderr
     assert "Traceback" not in p.stderr
     rows = [json.loads(line) for line in p.stdout.splitlines()]
-    assert rows[0]["type"] == "topology" and rows[0]["topology"]["api_id"] == moto_world.api_id
-    kinds = {r["type"] for r in rows}
-    assert "status" in kinds
+    assert rows[0]["type"] == "topology" and rows[0]["topology"]["api_id"] == sim.api_id
     for r in rows[1:]:
         assert r["type"] in {"metrics", "logs", "target_health", "changes", "alarms", "status"}
         assert {"source", "at"} <= set(r)
-    # Every source reported in: moto answers some (ok) and lacks others (error with a reason).
-    states = {r["source"]: r["state"] for r in rows if r["type"] == "status"}
-    assert {"metrics", "logs", "changes", "alarms"} <= set(states)
-    assert all(r["last_error"] for r in rows if r["type"] == "status" and r["state"] == "error")
+    kinds = {r["type"] for r in rows}
+    assert {"status", "target_health", "metrics"} <= kinds
+    th = next(r for r in rows if r["type"] == "target_health")
+    assert len(th["targets"]) == 4 and {"target_id", "state", "reason", "az"} <= set(th["targets"][0])
+    m = next(r for r in rows if r["type"] == "metrics")
+    assert m["backfill"] is True and any(
+        s["label"].startswith("AWS/ApiGateway/5XXError") for s in m["series"]
+    )

@@ -68,6 +68,10 @@ class Poller:
         return self
 
     async def __anext__(self) -> Update:
+        if self.polls == 0 and self._due is None and not self._closed:
+            # Say the source exists before its first (possibly slow) round trip.
+            self._due = self.first_due(self.clock.now())
+            return self.status()
         while not self._pending:
             if self._closed:
                 raise StopAsyncIteration

@@ -15,8 +15,8 @@ from apigw_cockpit.aws.sources.traces import EXECUTION, Grouping, SeenIds, Trace
 from apigw_cockpit.model import Clock, LogEvent, LogsUpdate, Update
 
 OVERLAP_S = 120.0  # re-read this much before the newest event seen (late arrivals)
-LOOKBACK_S = 900.0  # the first poll shows the last 15 minutes
-MAX_PAGES = 100  # per poll; the rest is read next poll (bounded work per tick)
+LOOKBACK_S = 300.0  # the first poll shows the last 5 minutes (a busy API writes ~10k lines/min)
+MAX_PAGES = 10  # per poll; the query resumes where it stopped on the next poll (bounded work per tick)
 PAGE_LIMIT = 10_000  # FilterLogEvents max
 
 
