@@ -75,8 +75,8 @@ async def test_lambda_scenario_policy(sim_factory) -> None:  # type: ignore[no-u
     if not allows:
         assert any(e.part == "lambda-policy:users-fn" for e in topo.errors) or fn.resource_policy == ()
     other = [x for x in topo.lambdas if x.name != "users-fn" and x.resource_policy]
-    assert any(s.source_arn.startswith(f"arn:aws:execute-api:us-east-1:123456789012:{sim.api_id}/") for x in other
-               for s in x.resource_policy)  # fmt: skip
+    prefix = f"arn:aws:execute-api:us-east-1:123456789012:{sim.api_id}/"
+    assert any(s.source_arn.startswith(prefix) for x in other for s in x.resource_policy)
     assert topo.roles and all(r.arn.startswith("arn:aws:iam::") for r in topo.roles)
 
 
