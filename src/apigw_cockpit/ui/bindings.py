@@ -1,0 +1,56 @@
+"""Every key of the cockpit as data: id (remappable from config `[keys]`), key, action, words.
+
+The same table feeds BINDINGS, the command palette and the help screen, so a key
+cannot exist in one and be missing from another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    id: str
+    key: str
+    action: str
+    label: str
+    help: str
+    scope: str = "app"  # "app" or "cockpit" (only on the cockpit screen)
+    show: bool = True
+
+
+KEYS: tuple[Key, ...] = (
+    Key("help", "question_mark,f1", "help", "Help", "keys and what each pane means"),
+    Key("checks", "c", "checks", "Checks", "the checks list and their findings"),
+    Key("walkthrough", "w", "walkthrough", "Walkthrough", "guided steps for this incident"),
+    Key("verify", "v", "verify", "Verify", "verification checklist after a fix"),
+    Key("timeline", "t", "timeline", "Timeline", "changes, notes and the fix on one line"),
+    Key("chart", "g", "chart", "Charts", "full charts with change and onset markers"),
+    Key("mark_fix", "F", "mark_fix", "Mark fix", "record now as the fix time", show=False),
+    Key("note", "n", "note", "Note", "add a note to the incident journal", show=False),
+    Key("screenshot", "s", "screenshot", "Screenshot", "save an SVG of the screen", show=False),
+    Key("refresh", "r", "refresh_now", "Refresh", "poll all sources now and redraw", show=False),
+    Key("quit", "q", "quit", "Quit", "leave the cockpit"),
+    Key("pause", "p", "toggle_pause", "Pause", "pause/resume the live view", scope="cockpit"),
+    Key("filter", "slash", "filter", "Filter", "filter the execution log", scope="cockpit"),
+    Key(
+        "failed_only",
+        "a",
+        "toggle_failed",
+        "All/failed",
+        "show all requests or failures only",
+        scope="cockpit",
+    ),
+)
+
+
+def bindings(scope: str) -> list[Binding]:
+    return [Binding(k.key, k.action, k.label, show=k.show, id=k.id) for k in KEYS if k.scope == scope]
+
+
+def display_key(k: Key) -> str:
+    first = k.key.split(",")[0]
+    return {"question_mark": "?", "slash": "/"}.get(first, first)

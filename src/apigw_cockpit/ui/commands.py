@@ -1,0 +1,47 @@
+"""Every cockpit action in the command palette (ctrl+p), from the same table as the keys."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from apigw_cockpit.ui.bindings import KEYS, display_key
+
+
+def _check_ids() -> list[str]:
+    try:
+        catalog = getattr(importlib.import_module("apigw_cockpit.diagnose"), "CHECKS", ())
+    except Exception:
+        return []
+    ids = []
+    for item in catalog if not isinstance(catalog, dict) else catalog.keys():
+        ids.append(str(getattr(item, "id", item)))
+    return ids
+
+
+class CockpitCommands(Provider):
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app = self.app
+        out: list[tuple[str, Callable[[], object], str]] = []
+        for k in KEYS:
+            action = k.action if k.scope == "app" else f"screen.{k.action}"
+            out.append((f"{k.label} ({display_key(k)})", partial(app.run_action, action), k.help))
+        for check_id in _check_ids():
+            out.append((f"Check: {check_id}", partial(app.run_action, "checks"), "open the checks list"))
+        if getattr(app, "can_apply_fix", False):
+            out.append(("Apply scenario fix (demo drill)", partial(app.run_action, "apply_fix"), "demo only"))
+        return out
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -1,0 +1,1 @@
+"""Cockpit panes, one module each; they render state and never fetch anything."""

@@ -1,0 +1,84 @@
+"""Feed workers: one async worker per poller posting typed messages; one failure handler.
+
+Workers never touch widgets or the state store: they only post messages. The app's
+`@on` handlers apply them to the store; panes pick the change up on the next tick.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.worker import Worker, WorkerState
+
+from apigw_cockpit.model import LogsUpdate
+from apigw_cockpit.ui.feed import Poller
+from apigw_cockpit.ui.messages import FeedEnded, FeedUpdate, LogsBatch
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from apigw_cockpit.model import Clock
+    from apigw_cockpit.ui.feed import Feed
+    from apigw_cockpit.ui.state import CockpitState
+
+    _Base = App[int]
+else:
+    _Base = object
+
+POLL_GROUP = "poll:"
+
+
+class FeedWorkers(_Base):
+    feed: Feed
+    state: CockpitState
+    clock: Clock
+
+    poll_workers: list[Worker[None]]
+
+    def start_pollers(self) -> None:
+        self.poll_workers = [self.start_poller(poller) for poller in self.feed.pollers]
+
+    async def wait_for_pollers(self) -> None:
+        """Tests and benchmarks: until every (finite) poller has been drained."""
+        if self.poll_workers:
+            await self.workers.wait_for_complete(self.poll_workers)
+
+    def start_poller(self, poller: Poller) -> Worker[None]:
+        # exclusive=True: restarting a source (refresh) cancels its previous worker first.
+        return self.run_worker(
+            self._consume(poller),
+            name=f"{POLL_GROUP}{poller.name}",
+            group=f"{POLL_GROUP}{poller.name}",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def _consume(self, poller: Poller) -> None:
+        async for update in poller:
+            if isinstance(update, LogsUpdate):
+                self.post_message(LogsBatch(poller.name, update))
+            else:
+                self.post_message(FeedUpdate(poller.name, update))
+        self.post_message(FeedEnded(poller.name))
+
+    # Handlers are found by name (on_<message>): @on in a plain mixin is not collected.
+    def on_feed_update(self, message: FeedUpdate) -> None:
+        self.state.apply(message.update)
+
+    def on_logs_batch(self, message: LogsBatch) -> None:
+        self.state.apply(message.update)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place that decides how a failing source looks: its status turns red,
+        one notification says why, and every other source carries on."""
+        name = event.worker.name or ""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        reason = f"{type(error).__name__}: {error}" if error is not None else "failed"
+        if name.startswith(POLL_GROUP):
+            source = name[len(POLL_GROUP) :]
+            self.state.source_failed(source, reason, self.clock.now())
+            self.notify(f"{source}: {reason}", title="source failed", severity="error", timeout=8)
+        else:
+            self.notify(f"{name or 'worker'}: {reason}", severity="error", timeout=8)

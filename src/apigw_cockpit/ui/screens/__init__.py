@@ -1,0 +1,1 @@
+"""Screens: cockpit (default), trace detail, charts, help, and the info screens."""

@@ -1,0 +1,262 @@
+"""The cockpit's state store: plain Python, bounded, updated by message handlers.
+
+Panes read it and re-render only the areas whose version moved, so a tick that
+changes nothing repaints nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from apigw_cockpit.model import (
+    Alarm,
+    AlarmsUpdate,
+    Change,
+    ChangesUpdate,
+    Finding,
+    Hypothesis,
+    LogEvent,
+    LogsUpdate,
+    MetricKey,
+    MetricSeries,
+    MetricsUpdate,
+    RequestTrace,
+    SourceState,
+    SourceStatus,
+    TargetHealth,
+    TargetHealthUpdate,
+    Topology,
+    Update,
+)
+from apigw_cockpit.ui.analysis import Diagnoser, RequestVerdict
+
+MAX_POINTS = 6 * 60  # six hours of one-minute points: the longest chart window
+MAX_CHANGES = 200
+_REQ_PREFIX = re.compile(r"^\(([0-9a-fA-F-]{8,})\)\s?")
+_METHOD = re.compile(r"HTTP Method: (\w+), Resource Path: (\S+)")
+_STATUS = re.compile(r"Method completed with status: (\d{3})")
+FAILURE_MARKERS = ("Execution failed", "execution failed", "Method completed with status: 5")
+
+
+@dataclass
+class LogRow:
+    request_id: str
+    ts: float
+    lines: tuple[str, ...]
+    method: str = ""
+    path: str = ""
+    status: int | None = None
+    verdict: str = "—"
+    failed: bool = False
+
+
+@dataclass
+class Note:
+    at: float
+    text: str
+
+
+@dataclass
+class CockpitState:
+    topology: Topology
+    log_capacity: int = 2000
+    metrics: dict[MetricKey, MetricSeries] = field(default_factory=dict)
+    rows: OrderedDict[str, LogRow] = field(default_factory=OrderedDict)
+    dropped: int = 0
+    targets: tuple[TargetHealth, ...] = ()
+    changes: dict[str, Change] = field(default_factory=dict)
+    alarms: tuple[Alarm, ...] = ()
+    sources: dict[str, SourceStatus] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    hypotheses: list[Hypothesis] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    fix_time: float | None = None
+    onset: float | None = None
+    paused: bool = False
+    versions: dict[str, int] = field(default_factory=dict)
+    diagnoser: Diagnoser = field(default_factory=Diagnoser)
+    diagnose_every: float = 2.0  # real seconds between diagnose runs, however busy the feed
+    _dirty_for_diagnose: bool = False
+    _last_diagnose: float = 0.0
+
+    # -- versions -----------------------------------------------------------------
+    def bump(self, area: str) -> None:
+        self.versions[area] = self.versions.get(area, 0) + 1
+        if area in {"metrics", "logs", "targets", "changes", "alarms", "fix"}:
+            self._dirty_for_diagnose = True
+
+    def version(self, area: str) -> int:
+        return self.versions.get(area, 0)
+
+    # -- updates --------------------------------------------------------------------
+    def apply(self, update: Update) -> None:
+        if isinstance(update, MetricsUpdate):
+            self._metrics(update.series)
+        elif isinstance(update, LogsUpdate):
+            self._logs(update.events, update.traces, update.dropped)
+        elif isinstance(update, TargetHealthUpdate):
+            self.targets = update.targets
+            self.bump("targets")
+        elif isinstance(update, ChangesUpdate):
+            for ch in update.changes:
+                if not ch.read_only:
+                    self.changes[ch.event_id] = ch
+            if len(self.changes) > MAX_CHANGES:
+                keep = sorted(self.changes.values(), key=lambda c: c.time)[-MAX_CHANGES:]
+                self.changes = {c.event_id: c for c in keep}
+            self.bump("changes")
+        elif isinstance(update, AlarmsUpdate):
+            self.alarms = update.alarms
+            self.bump("alarms")
+        elif isinstance(update, SourceStatus):
+            self.set_source(update)
+
+    def set_source(self, status: SourceStatus) -> None:
+        self.sources[status.source] = status
+        self.bump("sources")
+
+    def source_failed(self, name: str, error: str, at: float) -> None:
+        prev = self.sources.get(name)
+        state = SourceState.DENIED if "denied" in error.lower() else SourceState.ERROR
+        self.set_source(
+            SourceStatus(name, state, at, last_ok=prev.last_ok if prev else None, last_error=error)
+        )
+
+    def _metrics(self, series: Iterable[MetricSeries]) -> None:
+        for s in series:
+            old = self.metrics.get(s.key)
+            if old is None:
+                merged = s.points
+            else:
+                points = dict(old.points)
+                points.update(s.points)
+                merged = tuple(sorted(points.items()))
+            self.metrics[s.key] = MetricSeries(
+                s.key, merged[-MAX_POINTS:], s.unit or (old.unit if old else "")
+            )
+        self.onset = detect_onset(self.series("5XXError"))
+        self.bump("metrics")
+
+    def _logs(self, events: Iterable[LogEvent], traces: Iterable[RequestTrace], dropped: int) -> None:
+        grouped: dict[str, list[str]] = {}
+        first: dict[str, float] = {}
+        for ev in events:
+            rid = ev.request_id
+            msg = ev.message
+            m = _REQ_PREFIX.match(msg)
+            if m:
+                rid = rid or m.group(1)
+                msg = msg[m.end() :]
+            if not rid:
+                continue
+            grouped.setdefault(rid, []).append(msg)
+            first.setdefault(rid, ev.timestamp)
+        for tr in traces:
+            lines = [(_REQ_PREFIX.sub("", ln, count=1)) for ln in tr.lines]
+            grouped[tr.request_id] = lines  # a trace is the authoritative full picture
+            first[tr.request_id] = tr.first_ts
+        for rid, lines in grouped.items():
+            row = self.rows.get(rid)
+            if row is not None and not any(t.request_id == rid for t in traces):
+                lines = list(row.lines) + lines
+            self.rows[rid] = self._row(rid, first[rid] if row is None else row.ts, tuple(lines))
+            self.rows.move_to_end(rid)
+        self.dropped += dropped
+        while len(self.rows) > self.log_capacity:
+            self.rows.popitem(last=False)
+            self.dropped += 1
+        self.bump("logs")
+
+    def _row(self, rid: str, ts: float, lines: tuple[str, ...]) -> LogRow:
+        v: RequestVerdict = self.diagnoser.classify(lines)
+        method, path, status = v.method, v.path, v.status
+        for ln in lines:
+            if not method and (m := _METHOD.search(ln)):
+                method, path = m.group(1), m.group(2)
+            if status is None and (s := _STATUS.search(ln)):
+                status = int(s.group(1))
+        failed = any(marker in ln for ln in lines for marker in FAILURE_MARKERS)
+        return LogRow(rid, ts, lines, method, path, status, v.verdict, failed or (status or 0) >= 500)
+
+    # -- user actions ---------------------------------------------------------------
+    def add_note(self, at: float, text: str) -> Note:
+        note = Note(at, text)
+        self.notes.append(note)
+        self.bump("notes")
+        return note
+
+    def mark_fix(self, at: float) -> None:
+        self.fix_time = at
+        self.bump("fix")
+
+    # -- queries --------------------------------------------------------------------
+    def series(
+        self, metric: str, stat: str | None = None, namespace: str = "AWS/ApiGateway"
+    ) -> MetricSeries | None:
+        best: MetricSeries | None = None
+        for key, s in self.metrics.items():
+            wanted = (
+                key.namespace == namespace and key.metric == metric and (stat is None or key.stat == stat)
+            )
+            # The least-dimensioned series is the stage-wide one.
+            if wanted and (best is None or len(key.dimensions) < len(best.key.dimensions)):
+                best = s
+        return best
+
+    def sorted_changes(self) -> list[Change]:
+        return sorted(self.changes.values(), key=lambda c: c.time, reverse=True)
+
+    def suspect_change(self) -> Change | None:
+        """The change nearest before onset: the first thing an SRE asks about."""
+        if self.onset is None:
+            return None
+        before = [c for c in self.changes.values() if c.time <= self.onset]
+        return max(before, key=lambda c: c.time, default=None)
+
+    def integration_timeout_ms(self) -> int:
+        timeouts = [i.timeout_ms for i in self.topology.integrations()]
+        return max(timeouts) if timeouts else 29000
+
+    # -- diagnose -------------------------------------------------------------------
+    def maybe_diagnose(self, now: float, mono: float | None = None) -> bool:
+        """Run checks if anything changed and the debounce allows; True if findings were refreshed."""
+        mono = time.monotonic() if mono is None else mono
+        if not self._dirty_for_diagnose or mono - self._last_diagnose < self.diagnose_every:
+            return False
+        self._dirty_for_diagnose = False
+        self._last_diagnose = mono
+        if not self.diagnoser.can_check:
+            return False
+        self.findings, self.hypotheses = self.diagnoser.diagnose(
+            now=now,
+            topology=self.topology,
+            metrics=tuple(self.metrics.values()),
+            traces=tuple(
+                RequestTrace(r.request_id, r.ts, r.lines, self.topology.log_groups.execution, True)
+                for r in self.rows.values()
+            ),
+            target_health=self.targets,
+            changes=tuple(self.sorted_changes()),
+            alarms=self.alarms,
+            sources=tuple(self.sources.values()),
+            probes=(),
+            fix_time=self.fix_time,
+        )
+        self.bump("findings")
+        return True
+
+
+def detect_onset(series: MetricSeries | None) -> float | None:
+    """Start of the current run of non-zero 5XX minutes (None when the last point is zero)."""
+    if series is None or not series.points or series.points[-1][1] <= 0:
+        return None
+    onset = None
+    for ts, value in reversed(series.points):
+        if value <= 0:
+            break
+        onset = ts
+    return onset
