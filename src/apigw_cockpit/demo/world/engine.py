@@ -6,6 +6,7 @@ import math
 import random
 import re
 import threading
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -192,6 +193,7 @@ class World:
             self._second(s)
             s += 1
         self._cursor = end
+        self.recorder.flush()
 
     def _minute(self, s: int) -> None:
         """Per-minute samples: NLB host counts, flow-log records of the minute before, alarms, trim."""
@@ -273,8 +275,9 @@ class World:
         for b in set(self._rate) | set(self._sec_count):
             self._rate[b] = 0.7 * self._rate[b] + 0.3 * self._sec_count.get(b, 0)
         self._sec_count.clear()
+        inflight = self._inflight()
         for t, route, rpath in reqs:
-            o, rid = self._one(route, rpath, t, rng)
+            o, rid = self._one(route, rpath, t, rng, inflight)
             self.recorder.metrics_for(o, route.verb, route.path, t)
             if full or rng.randrange(SAMPLE_EVERY) == 0:
                 self.recorder.logs_for(o, rid, route.verb, route.path, rpath, t, rng, stream)
@@ -287,9 +290,11 @@ class World:
             out[name] = self._rate.get(name, 0.0) * b.latency_ms / 1000.0 / n
         return out
 
-    def _one(self, route: Route, rpath: str, t: float, rng: random.Random) -> tuple[Outcome, str]:
+    def _one(
+        self, route: Route, rpath: str, t: float, rng: random.Random, inflight: dict[str, float]
+    ) -> tuple[Outcome, str]:
         rid = request_id(rng)
-        o = evaluate(self.state, self.health, route.resource, route.verb, rpath, t, rng, self._inflight())
+        o = evaluate(self.state, self.health, route.resource, route.verb, rpath, t, rng, inflight)
         if o.flow is not None:
             tgt, ok = o.flow
             self._flows[(tgt.name, ok)] += 1
@@ -311,7 +316,7 @@ class World:
         with self._lock:
             self.advance()
             t = self.clock.now()
-            rng = random.Random(hash((self.seed, t, path, method)) & 0xFFFFFFFF)
+            rng = random.Random(zlib.crc32(f"{self.seed}:{t}:{path}:{method}".encode()))
             stage, _, rest = path.lstrip("/").partition("/")
             rid = request_id(rng)
             hit = self.match(method, "/" + rest) if stage == self.state.stage.name else None
@@ -329,8 +334,9 @@ class World:
                     rid,
                 )
             route, rpath = hit
-            o, _ = self._one(route, rpath, t, rng)
+            o, _ = self._one(route, rpath, t, rng, self._inflight())
             self.recorder.metrics_for(o, route.verb, route.path, t)
+            self.recorder.flush()
             stream = hash_hex(f"{self.state.api.id}:{self.seed}:{int(t) // 3600}")
             self.recorder.logs_for(o, rid, route.verb, route.path, rpath, t, rng, stream)
             lines = [

@@ -33,12 +33,15 @@ def _event_id(row: Row) -> str:
     return f"{row[0]:016d}{row[1]:020d}"
 
 
+def _key(row: Row) -> tuple[int, int]:
+    return (row[0], row[1])
+
+
 class _Group:
-    __slots__ = ("keys", "rows", "streams")
+    __slots__ = ("rows", "streams")
 
     def __init__(self) -> None:
         self.rows: list[Row] = []
-        self.keys: list[tuple[int, int]] = []
         self.streams: dict[str, list[int]] = {}  # name -> [first_ts, last_ts, count]
 
 
@@ -86,7 +89,7 @@ def _decode_token(token: str) -> tuple[str, tuple[int, int]]:
 class LogStore:
     """Bounded in-memory log groups; `now_ms` tells which events have been ingested yet."""
 
-    def __init__(self, now_ms: Callable[[], int], cap_per_group: int = 150_000) -> None:
+    def __init__(self, now_ms: Callable[[], int], cap_per_group: int = 80_000) -> None:
         self._now_ms = now_ms
         self._cap = cap_per_group
         self._groups: dict[str, _Group] = {}
@@ -106,31 +109,28 @@ class LogStore:
         g = self._groups.get(group)
         if g is None:
             g = self._groups[group] = _Group()
-        rows, keys = g.rows, g.keys
+        rows = g.rows
         seq = self._seq
         st = g.streams.get(stream)
+        delay = max(0, ingestion_delay_ms)
         for ts, msg in events:
             seq += 1
-            row: Row = (ts, seq, ts + max(0, ingestion_delay_ms), stream, msg)
-            key = (ts, seq)
-            if not keys or key >= keys[-1]:
+            row: Row = (ts, seq, ts + delay, stream, msg)
+            if not rows or ts >= rows[-1][0]:
                 rows.append(row)
-                keys.append(key)
             else:
-                i = bisect.bisect_right(keys, key)
-                rows.insert(i, row)
-                keys.insert(i, key)
+                rows.insert(bisect.bisect_right(rows, (ts, seq), key=_key), row)
             if st is None:
                 st = g.streams[stream] = [ts, ts, 0]
-            st[0] = min(st[0], ts)
-            st[1] = max(st[1], ts)
+            if ts < st[0]:
+                st[0] = ts
+            if ts > st[1]:
+                st[1] = ts
             st[2] += 1
         self._seq = seq
         if len(rows) > self._cap + self._cap // 10:
             # Drop in chunks so appends stay amortised O(1): the oldest 10 % go at once.
-            excess = len(rows) - self._cap
-            del rows[:excess]
-            del keys[:excess]
+            del rows[: len(rows) - self._cap]
 
     # -- reading -----------------------------------------------------------------------
     def groups(self) -> list[str]:
@@ -177,10 +177,10 @@ class LogStore:
             tok_group, after = _decode_token(next_token)
             if tok_group != group:
                 raise ValueError("The specified nextToken is invalid.")
-            i = bisect.bisect_right(g.keys, after)
+            i = bisect.bisect_right(g.rows, after, key=_key)
         else:
-            i = bisect.bisect_left(g.keys, (lo_ts, -1))
-        j = bisect.bisect_right(g.keys, (hi_ts, 2**62))
+            i = bisect.bisect_left(g.rows, (lo_ts, -1), key=_key)
+        j = bisect.bisect_right(g.rows, (hi_ts, 2**62), key=_key)
         now = self._now_ms()
         fp = FilterPattern(pattern)
         wanted = set(stream_names) if stream_names else None
@@ -197,5 +197,5 @@ class LogStore:
                 out.append(StoredEvent(_event_id(row), row[0], row[2], row[3], row[4]))
                 if len(out) >= limit:
                     break
-        token = _encode_token(group, g.keys[k - 1], hi_ts) if len(out) >= limit and k < j else None
+        token = _encode_token(group, _key(rows[k - 1]), hi_ts) if len(out) >= limit and k < j else None
         return out, token

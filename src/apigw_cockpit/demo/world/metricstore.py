@@ -51,6 +51,8 @@ class Dist:
         self.buckets[b] = self.buckets.get(b, 0.0) + n
 
     def merge(self, o: Dist) -> None:
+        if not o.count:
+            return
         self.count += o.count
         self.sum += o.sum
         self.min = min(self.min, o.min)
@@ -77,6 +79,22 @@ class Series:
 
     def __init__(self) -> None:
         self.minutes: dict[int, Dist] = {}
+
+    def merge_minute(self, minute: int, d: Dist) -> None:
+        cur = self.minutes.get(minute)
+        if cur is None:
+            cur = self.minutes[minute] = Dist()
+        cur.merge(d)
+
+    def add_counts(self, minute: int, ones: float, zeros: float) -> None:
+        """`ones` samples of 1 and `zeros` samples of 0 (Count / 4XXError / 5XXError style metrics)."""
+        d = self.minutes.get(minute)
+        if d is None:
+            d = self.minutes[minute] = Dist()
+        if ones:
+            d.add(1.0, ones)
+        if zeros:
+            d.add(0.0, zeros)
 
     def add(self, ts: float, v: float, n: float = 1.0) -> None:
         m = int(ts // 60)

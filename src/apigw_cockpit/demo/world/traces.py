@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import random
 import time
 
@@ -17,8 +18,7 @@ def request_id(rng: random.Random) -> str:
 
 
 def _ext_id(rng: random.Random) -> str:
-    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-    return "".join(rng.choice(alphabet) for _ in range(14)) + "="
+    return base64.b64encode(rng.getrandbits(80).to_bytes(10, "big")).decode()[:14] + "="
 
 
 def trace_id(rng: random.Random, t: float) -> str:

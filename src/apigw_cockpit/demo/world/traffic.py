@@ -21,6 +21,7 @@ class Route:
 class Traffic:
     def __init__(self, cfg: dict[str, Any], ws: WorldState, start: float, seed: int) -> None:
         self.seed = seed
+        self._noise: dict[int, float] = {}
         self.rate = float(cfg.get("rate_per_min", 190))
         self.jitter = float(cfg.get("jitter", 0.15))
         by_path = {(v, r.path): r.name for r in ws.resources.values() for v in r.methods}
@@ -58,7 +59,12 @@ class Traffic:
         rng = random.Random(self.seed * 1_000_003 + sec)
         if not self._cum:
             return rng, []
-        minute_noise = random.Random(self.seed * 7919 + sec // 60).uniform(-self.jitter, self.jitter)
+        minute_noise = self._noise.get(sec // 60)
+        if minute_noise is None:
+            if len(self._noise) > 1000:
+                self._noise.clear()
+            minute_noise = random.Random(self.seed * 7919 + sec // 60).uniform(-self.jitter, self.jitter)
+            self._noise[sec // 60] = minute_noise
         lam = self.rate_at(sec) / 60.0 * (1.0 + minute_noise)
         n = int(lam) + (1 if rng.random() < lam - int(lam) else 0)
         out = []
