@@ -84,17 +84,18 @@ def _classify(parsed: list[ParsedLine]) -> Classification:
             evidence.append(text)
             pending_next = None
             continue
-        m = _COMPLETED.match(text)
+        head = text[:4]
+        m = _COMPLETED.match(text) if head == "Meth" else None
         if m:
             completed = int(m.group(1))
             evidence.append(text)
             continue
-        m = _RECEIVED.match(text)
+        m = _RECEIVED.match(text) if head == "Rece" else None
         if m:
             latency = float(m.group(2))
             backend_status = int(m.group(1)) if m.group(1) else backend_status
             continue
-        m = _METHOD.match(text)
+        m = _METHOD.match(text) if head == "HTTP" else None
         if m:
             method, path = m.group(1), m.group(2)
             continue

@@ -32,14 +32,17 @@ class ParsedLine:
 def clean(raw: str) -> str:
     """Strip terminal escapes and control characters; cut absurdly long lines."""
     text = raw[:MAX_LINE] if len(raw) > MAX_LINE else raw
-    text = _ANSI.sub("", text)
+    if text.isprintable():  # the common case: nothing to strip
+        return text.strip()
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
     text = _CONTROL.sub("", text.replace("\n", " "))
     return text.strip()
 
 
 def _from_text_output(text: str) -> str:
     # `aws logs filter-log-events --output text`: EVENTS <id> <ingest> <stream> <message> <ts>
-    if not text.startswith("EVENTS\t"):
+    if not text.startswith("EVENTS"):
         return text
     fields = text.split("\t")[1:]
     prefixed = [f for f in fields if _REQ_PREFIX.match(f)]
@@ -48,25 +51,29 @@ def _from_text_output(text: str) -> str:
 
 def parse_line(raw: str) -> ParsedLine:
     text = _from_text_output(clean(raw))
-    text = _ISO_TS.sub("", text, count=1)
+    if text[:1].isdigit():
+        text = _ISO_TS.sub("", text, count=1)
     request_id = ""
     test_invoke = False
-    m = _REQ_PREFIX.match(text)
-    if m:
-        request_id = m.group(1)
-        text = text[m.end() :]
-    m = _TI_PREFIX.match(text)
-    if m:
-        test_invoke = True
-        text = text[m.end() :]
-    text = text.strip()
+    if text.startswith("("):
+        m = _REQ_PREFIX.match(text)
+        if m:
+            request_id = m.group(1)
+            text = text[m.end() :]
+    if " : " in text[:40]:
+        m = _TI_PREFIX.match(text)
+        if m:
+            test_invoke = True
+            text = text[m.end() :].strip()
     starts = False
-    header = _TI_HEADER.match(text)
-    if header:
-        test_invoke = starts = True
-        request_id = request_id or header.group(1).rstrip(":,")
-    start = _START.match(text)
-    if start:
-        starts = True
-        request_id = request_id or start.group(1)
+    if text.startswith("Execution log for request"):
+        header = _TI_HEADER.match(text)
+        if header:
+            test_invoke = starts = True
+            request_id = request_id or header.group(1).rstrip(":,")
+    elif text.startswith("Starting execution"):
+        start = _START.match(text)
+        if start:
+            starts = True
+            request_id = request_id or start.group(1)
     return ParsedLine(text=text, request_id=request_id, test_invoke=test_invoke, starts_request=starts)

@@ -16,10 +16,18 @@ SCALE = 3.0  # score at which raw confidence reaches 1 - 1/e
 
 
 @cache
+def requirements() -> dict[str, tuple[str, ...]]:
+    """Cause → facts of which at least one must hold (rules.toml `requires`)."""
+    text = resources.files(__package__).joinpath("rules.toml").read_text("utf-8")
+    return {cause: tuple(table.get("requires", ())) for cause, table in tomllib.loads(text).items()}
+
+
+@cache
 def rules() -> dict[str, dict[str, float]]:
     text = resources.files(__package__).joinpath("rules.toml").read_text("utf-8")
     return {
-        cause: {k: float(w) for k, w in weights.items()} for cause, weights in tomllib.loads(text).items()
+        cause: {k: float(w) for k, w in weights.items() if k != "requires"}
+        for cause, weights in tomllib.loads(text).items()
     }
 
 
@@ -46,7 +54,10 @@ def rank_situation(findings: Sequence[Finding], sit: Situation) -> list[Hypothes
         )
         return [Hypothesis("none", 0.9, healthy, ())]
     scored: list[tuple[float, str, list[str], list[str]]] = []
+    needs = requirements()
     for cause, weights in rules().items():
+        if needs.get(cause) and not any(f in sit.facts for f in needs[cause]):
+            continue
         score = 0.0
         because: list[tuple[float, str]] = []
         check_ids: list[str] = []
