@@ -95,7 +95,7 @@ class SimServer:
         from apigw_cockpit.demo.world import World, load_scenario
 
         t0 = time.perf_counter()
-        if not _ONE_AT_A_TIME.acquire(timeout=30):
+        if not _ONE_AT_A_TIME.acquire(blocking=False):
             raise RuntimeError("another SimServer is running in this process (moto state is global)")
         self._held = True
         try:

@@ -76,7 +76,11 @@ def update_integration(ctx: Context, req: AwsRequest) -> Reply:
 
 
 def get_integration(ctx: Context, req: AwsRequest) -> Reply:
-    return _with_json(ctx.call_moto(req), lambda doc: _fill(doc, ctx.connections.get(_key(req))))
+    reply = ctx.call_moto(req)
+    if reply.status == 200 and not json.loads(reply.body or b"{}").get("type"):
+        # moto answers 200 {} for a method whose integration was deleted; AWS says 404.
+        raise ApiError(404, "NotFoundException", "Invalid Integration identifier specified")
+    return _with_json(reply, lambda doc: _fill(doc, ctx.connections.get(_key(req))))
 
 
 def get_method(ctx: Context, req: AwsRequest) -> Reply:

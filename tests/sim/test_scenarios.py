@@ -1,0 +1,174 @@
+"""Every scenario: the signals its root cause implies are visible through the AWS APIs, and
+after the scenario's fix (and a few simulated minutes) the 5XX stop.
+
+The expectations are written from AWS's documented behaviour (AWS-FACTS.md), not read from
+the engine, so a world that drifts from AWS fails here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from helpers import client, metric
+
+from apigw_cockpit.demo.server import SimServer
+from apigw_cockpit.demo.world import Scenario, list_scenarios
+
+SCENARIOS = list_scenarios()
+
+# The execution-log line each root cause leaves (AWS-FACTS.md, execution-log table).
+LOG_PHRASE = {
+    "sg-blocks-nlb-targets": "Execution failed due to a timeout error",
+    "nlb-subnet-mismatch": "network error communicating with endpoint",
+    "vpc-link-unavailable": "There was an internal error while executing your request",
+    "lambda-permission-missing": "Invalid permissions on Lambda function",
+    "execution-role-missing-invoke": "Invalid permissions on Lambda function",
+    "integration-timeout": "Execution failed due to a timeout error",
+    "lambda-function-error": "customer function error",
+    "malformed-lambda-proxy-response": "Malformed Lambda proxy response",
+    "mapping-template-invalid": "Unable to transform request",
+    "backend-error-unmapped": "No match for output mapping",
+    "stage-variable-stale": "Lambda invocation failed",
+    "cors-preflight-no-integration": "No integration defined for method",
+    "invalid-backend-response": "Invalid endpoint response",
+    "backend-crash-under-load": "network error communicating with endpoint",
+    "tls-name-mismatch": "does not match the certificate subject",
+}
+
+
+def _param(sc: Scenario, key: str) -> Any:
+    return next(a["params"][key] for a in sc.actions if key in a["params"])
+
+
+def _target_states(sim: SimServer) -> set[tuple[str, str]]:
+    elb = client(sim, "elbv2")
+    out = set()
+    for tg in sim.world.state.target_groups.values():
+        for d in elb.describe_target_health(TargetGroupArn=tg.id)["TargetHealthDescriptions"]:
+            out.add((d["TargetHealth"]["State"], d["TargetHealth"].get("Reason", "")))
+    return out
+
+
+def _sg_blocked(sim: SimServer, sc: Scenario) -> None:
+    assert _target_states(sim) == {("unhealthy", "Target.FailedHealthChecks")}
+    now = sim.clock.now()
+    names = [
+        e["EventName"]
+        for e in client(sim, "cloudtrail").lookup_events(StartTime=now - 3600, EndTime=now)["Events"]
+    ]
+    assert "RevokeSecurityGroupIngress" in names
+
+
+def _subnet_mismatch(sim: SimServer, sc: Scenario) -> None:
+    assert _target_states(sim) == {("unused", "Target.NotInUse")}
+    nlb = sim.world.state.nlbs[_param(sc, "nlb")]
+    lb = client(sim, "elbv2").describe_load_balancers(LoadBalancerArns=[nlb.id])["LoadBalancers"][0]
+    want = {sim.world.state.subnets[s].az for s in _param(sc, "subnets")}
+    assert {z["ZoneName"] for z in lb["AvailabilityZones"]} == want
+
+
+def _link_unavailable(sim: SimServer, sc: Scenario) -> None:
+    gw = client(sim, "apigateway")
+    link = next(iter(sim.world.state.vpc_links.values()))
+    assert gw.get_vpc_link(vpcLinkId=link.id)["status"] == "FAILED"
+    elb = client(sim, "elbv2")
+    with pytest.raises(elb.exceptions.LoadBalancerNotFoundException):
+        elb.describe_load_balancers(LoadBalancerArns=[sim.world.state.nlbs[_param(sc, "nlb")].id])
+
+
+def _permission_missing(sim: SimServer, sc: Scenario) -> None:
+    lam = client(sim, "lambda")
+    fn = _param(sc, "function")
+    try:
+        statements = json.loads(lam.get_policy(FunctionName=fn)["Policy"])["Statement"]
+    except lam.exceptions.ResourceNotFoundException:
+        statements = []
+    principals = [json.dumps(s.get("Principal")) for s in statements]
+    assert not any("apigateway.amazonaws.com" in p for p in principals)
+
+
+def _role_missing_invoke(sim: SimServer, sc: Scenario) -> None:
+    role = sim.world.state.roles[_param(sc, "role")]
+    fn = next(iter(f for f in sim.world.state.lambdas.values() if f.name in json.dumps(sc.raw)), None)
+    resource = fn.arn if fn else "*"
+    got = client(sim, "iam").simulate_principal_policy(
+        PolicySourceArn=role.arn, ActionNames=["lambda:InvokeFunction"], ResourceArns=[resource]
+    )["EvaluationResults"]
+    assert got[0]["EvalDecision"] != "allowed"
+    attached = client(sim, "iam").list_attached_role_policies(RoleName=role.arn.rsplit("/", 1)[-1])
+    assert role.policies[_param(sc, "policy")].arn not in {
+        p["PolicyArn"] for p in attached["AttachedPolicies"]
+    }
+
+
+def _cors(sim: SimServer, sc: Scenario) -> None:
+    gw = client(sim, "apigateway")
+    rid = sim.world.state.resources[_param(sc, "resource")].id
+    with pytest.raises(gw.exceptions.NotFoundException):
+        gw.get_integration(restApiId=sim.api_id, resourceId=rid, httpMethod=_param(sc, "method"))
+
+
+def _stage_variable(sim: SimServer, sc: Scenario) -> None:
+    stage = client(sim, "apigateway").get_stage(restApiId=sim.api_id, stageName=sim.stage)
+    assert stage["variables"][_param(sc, "name")] == _param(sc, "value")
+
+
+def _logging_off(sim: SimServer, sc: Scenario) -> None:
+    stage = client(sim, "apigateway").get_stage(restApiId=sim.api_id, stageName=sim.stage)
+    assert stage["methodSettings"]["*/*"]["loggingLevel"] == "OFF"
+
+
+EXTRA: dict[str, Callable[[SimServer, Scenario], None]] = {
+    "sg-blocks-nlb-targets": _sg_blocked,
+    "nlb-subnet-mismatch": _subnet_mismatch,
+    "vpc-link-unavailable": _link_unavailable,
+    "lambda-permission-missing": _permission_missing,
+    "execution-role-missing-invoke": _role_missing_invoke,
+    "cors-preflight-no-integration": _cors,
+    "stage-variable-stale": _stage_variable,
+}
+
+
+def _logging_level(sim: SimServer) -> str:
+    return str(sim.world.state.stage.logging_level)
+
+
+def _failure_lines(sim: SimServer, phrase: str) -> list[str]:
+    now_ms = int(sim.clock.now() * 1000)
+    got = client(sim, "logs").filter_log_events(
+        logGroupName=sim.world.state.execution_log_group(),
+        filterPattern=f'"{phrase}"',
+        startTime=now_ms - 180_000,
+        endTime=now_ms,
+        limit=20,
+    )
+    return [e["message"] for e in got["events"]]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_root_cause_signals_then_recovery_after_fix(scenario: Scenario) -> None:
+    with SimServer(scenario, frozen=True, backfill=600) as sim:
+        recent = metric(sim, "5XXError", "Sum", minutes=3)
+        if scenario.root_cause == "none":
+            assert sum(recent) == 0, recent
+            return
+        assert len(recent) == 3 and all(v > 0 for v in recent), recent
+        if _logging_level(sim) == "OFF":
+            _logging_off(sim, scenario)
+        else:
+            lines = _failure_lines(sim, LOG_PHRASE[scenario.root_cause])
+            assert lines and all(LOG_PHRASE[scenario.root_cause] in m for m in lines)
+        if scenario.root_cause in EXTRA:
+            EXTRA[scenario.root_cause](sim, scenario)
+
+        sim.apply_fix()
+        sim.advance(240)
+        assert metric(sim, "5XXError", "Sum", minutes=2) == [0.0, 0.0]
+        if scenario.root_cause in ("sg-blocks-nlb-targets", "nlb-subnet-mismatch"):
+            assert _target_states(sim) == {("healthy", "")}
+        if scenario.root_cause == "vpc-link-unavailable":
+            link = next(iter(sim.world.state.vpc_links.values()))
+            assert client(sim, "apigateway").get_vpc_link(vpcLinkId=link.id)["status"] == "AVAILABLE"
