@@ -37,11 +37,23 @@ def _diagnose_attr(name: str) -> Callable[..., Any] | None:
 class Diagnoser:
     """Looks the diagnose functions up once; every call is guarded."""
 
-    def __init__(self) -> None:
-        self._classify = _diagnose_attr("classify")
-        self._run_checks = _diagnose_attr("run_checks")
-        self._rank = _diagnose_attr("rank")
-        self._observations = _diagnose_attr("Observations")
+    def __init__(
+        self,
+        *,
+        lookup: bool = True,
+        classify: Callable[..., Any] | None = None,
+        run_checks: Callable[..., Any] | None = None,
+        rank: Callable[..., Any] | None = None,
+        observations: Callable[..., Any] | None = None,
+    ) -> None:
+        # lookup=False with explicit functions: snapshots that must not move when diagnose evolves.
+        def pick(given: Callable[..., Any] | None, name: str) -> Callable[..., Any] | None:
+            return given if given is not None or not lookup else _diagnose_attr(name)
+
+        self._classify = pick(classify, "classify")
+        self._run_checks = pick(run_checks, "run_checks")
+        self._rank = pick(rank, "rank")
+        self._observations = pick(observations, "Observations")
         self.last_error = ""
 
     @property

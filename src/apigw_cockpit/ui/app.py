@@ -16,6 +16,7 @@ from textual.screen import Screen
 from apigw_cockpit import paths
 from apigw_cockpit.config import ConfigError, Settings, load_settings
 from apigw_cockpit.model import Clock
+from apigw_cockpit.ui.analysis import Diagnoser
 from apigw_cockpit.ui.bindings import bindings
 from apigw_cockpit.ui.commands import CockpitCommands
 from apigw_cockpit.ui.feed import Feed, can_apply_fix
@@ -61,10 +62,13 @@ class CockpitApp(FeedWorkers, ThemeWatcher, App[int]):
         *,
         theme_dirs: list[Path] | None = None,
         hooks: UiHooks | None = None,
+        diagnoser: Diagnoser | None = None,
     ) -> None:
         super().__init__()
         self.settings, self.feed, self.clock = settings, feed, clock
-        self.state = CockpitState(feed.topology, log_capacity=settings.log_buffer)
+        self.state = CockpitState(
+            feed.topology, log_capacity=settings.log_buffer, diagnoser=diagnoser or Diagnoser()
+        )
         self.theme_dirs = paths.theme_dirs() if theme_dirs is None else theme_dirs
         self.theme_errors: list[str] = []
         self.hooks = hooks or UiHooks()

@@ -46,7 +46,8 @@ def build_chart(
             continue
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         symbol = "*" if ascii else None
-        sig = fig.signal(xs, ys, marker=_plotext_marker(symbol, pixel=line.rgb)).label(line.label).lines(True)
+        # No .label(): plotext's legend box covers the data; the title names the series.
+        sig = fig.signal(xs, ys, marker=_plotext_marker(symbol, pixel=line.rgb)).lines(True)
         fig.draw(sig)
         drawn = True
     if drawn:

@@ -63,11 +63,13 @@ def relative(ts: float, ref: float) -> str:
     return f"{ago(abs(delta))} {'before' if delta <= 0 else 'after'}"
 
 
-def sparkline(values: list[float], width: int, chars: str) -> str:
+def sparkline(values: list[float], width: int, chars: str, ceiling: float = 0.0) -> str:
+    """`ceiling` fixes the top of the scale (e.g. the integration timeout) so a flat line
+    of low latency stays low instead of being stretched to full height."""
     if width <= 0 or not values:
         return ""
     values = values[-width:]
-    top = max(values)
+    top = max(max(values), ceiling)
     low = min(0.0, min(values))
     span = (top - low) or 1.0
     last = len(chars) - 1

@@ -40,7 +40,8 @@ class Spark(Pane):
         onset = self.state.onset
         tail = f" {value}{ref}" + (f" since {hm(onset)}" if onset and self.kind == "5xx" else "")
         width = max(0, self.size.width - len(label) - len(tail) - 2)
-        line = sparkline([p[1] for p in points], width, self.view.glyphs.spark)
+        ceiling = self.state.integration_timeout_ms() if self.kind == "latency" else 0.0
+        line = sparkline([p[1] for p in points], width, self.view.glyphs.spark, ceiling)
         cut = len(line)
         if onset is not None:
             shown = points[-len(line) :] if line else []

@@ -1,0 +1,55 @@
+"""The cockpit shows the midnight-pager picture: what is broken, where, since when, and the suspect change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from apigw_cockpit.ui.panes.logs import LogPane
+
+from .conftest import screen_text, settle
+from .fakes import FailingPoller, healthy, midnight_pager
+
+
+async def test_midnight_pager_tells_the_story(make_app: Callable[..., Any]) -> None:
+    app = make_app(midnight_pager())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+    assert "orders-prod (a1b2c3d4e5)" in text
+    assert "● LIVE 00:15:30" in text
+    assert "152/min since 00:12" in text  # current 5XX value and onset
+    assert "28.9s (timeout 29s)" in text  # latency against the integration timeout
+    assert "0/4 healthy" in text and "Target.FailedHealthChecks" in text
+    assert "◆ 00:10 RevokeSecurityGroupIngress" in text and "by alex" in text
+    assert "2m before onset" in text
+    assert "TG ✗" in text and "✗ TG: 0/4 healthy" in text
+    assert text.count("integration-timeout") == 8  # one line per request, verdict from the classifier
+    assert "504" in text
+
+
+async def test_healthy_picture_has_no_alarm_signs(make_app: Callable[..., Any]) -> None:
+    app = make_app(healthy())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "4/4 healthy" in text
+        assert "✗" not in text
+        assert "since" not in text  # no onset
+        # Failures-only by default: no rows; `a` shows every request.
+        assert app.screen.query_one(LogPane).query_one("DataTable").row_count == 0
+        await pilot.press("a")
+        assert app.screen.query_one(LogPane).query_one("DataTable").row_count == 8
+
+
+async def test_failing_source_is_marked_and_others_carry_on(make_app: Callable[..., Any]) -> None:
+    feed = midnight_pager()
+    feed.pollers[3] = FailingPoller("changes", PermissionError("AccessDenied: cloudtrail:LookupEvents"))  # type: ignore[call-overload]
+    app = make_app(feed)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert app.state.sources["changes"].state == "denied"
+        assert "trail denied" in text
+        assert "0/4 healthy" in text  # the other sources still rendered
+        assert any("changes: PermissionError" in str(n.message) for n in app._notifications)
