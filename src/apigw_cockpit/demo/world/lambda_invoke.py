@@ -1,0 +1,176 @@
+"""Lambda integrations (AWS_PROXY and non-proxy AWS): resolution, permissions, invocation, mapping."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+
+from apigw_cockpit.demo.world.iam import lambda_allows_apigw, role_decision
+from apigw_cockpit.demo.world.outcome import (
+    FAIL,
+    MSG_INTERNAL,
+    MSG_TIMEOUT,
+    LambdaCall,
+    Line,
+    Outcome,
+    _done,
+    _gateway_error,
+    _jitter,
+    _select,
+    _uuid,
+    template_renders,
+)
+from apigw_cockpit.demo.world.state import IntegrationState, LambdaState, MethodState, WorldState
+
+
+def _resolve(expr: str, ws: WorldState) -> tuple[str, str]:
+    ref = re.sub(r"\$\{stageVariables\.(\w+)\}", lambda m: ws.stage.variables.get(m.group(1), ""), expr)
+    name, _, qual = ref.partition(":")
+    return name, qual
+
+
+def _lambda(
+    ws: WorldState, integ: IntegrationState, method: MethodState, rpath: str, rng: random.Random, now: float
+) -> Outcome:
+    name, qual = _resolve(integ.function, ws)
+    fn: LambdaState | None = ws.lambdas.get(name)
+    arn = f"arn:aws:lambda:{ws.api.region}:{ws.api.account}:function:{name}" + (f":{qual}" if qual else "")
+    uri = f"https://lambda.{ws.api.region}.amazonaws.com/2015-03-31/functions/{arn}/invocations"
+    lines: list[Line] = []
+    proxy = integ.type == "AWS_PROXY"
+    if not proxy:
+        for tpl in integ.request_templates.values():
+            if not template_renders(tpl):
+                lines.append((1, f"{FAIL}Unable to transform request", True))
+                return _gateway_error(500, MSG_INTERNAL, 0, lines)
+    lines += [
+        (1, f"Endpoint request URI: {uri}", False),
+        (
+            1,
+            "Endpoint request headers: {x-amzn-lambda-integration-tag=" + f"{rng.getrandbits(32):08x}, "
+            "Authorization=****************************************************************************, "
+            "X-Amz-Date=20240101T000000Z, x-amzn-apigateway-api-id="
+            + ws.api.id
+            + ", Accept=application/json, "
+            "User-Agent=AmazonAPIGateway_" + ws.api.id + ", X-Amz-Security-Token=****}",
+            False,
+        ),
+        (
+            1,
+            'Endpoint request body after transformations: {"resource":"'
+            + rpath
+            + '","path":"'
+            + rpath
+            + '","httpMethod":"'
+            + method.http_method
+            + '","headers":{...}} [TRUNCATED]',
+            False,
+        ),
+        (2, f"Sending request to {uri}", False),
+    ]
+    call_id = _uuid(rng)
+    found = fn is not None and (not qual or qual == "$LATEST" or qual.isdigit() or qual in fn.aliases)
+    if fn is None or not found:
+        # SIM CHOICE: a stage variable naming a missing function/alias. Lambda answers 404
+        # ResourceNotFoundException; API Gateway logs the invocation failure and an empty
+        # configuration-error line (the shape of AWS's knowledge-center example for a 403), then 500.
+        il = _jitter(rng, 18, 0.4)
+        body = json.dumps({"Message": f"Function not found: {arn}", "Type": "User"})
+        lines += [
+            (il, f"Received response. Status: 404, Integration latency: {int(il)} ms", False),
+            (
+                il,
+                "Endpoint response headers: {Date=..., Content-Type=application/json, x-amzn-RequestId="
+                + call_id
+                + "}",
+                False,
+            ),
+            (il, f"Endpoint response body before transformations: {body}", False),
+            (il, f"Lambda invocation failed with status: 404. Lambda request id: {call_id}", True),
+            (il, FAIL.rstrip(), True),
+        ]
+        return _gateway_error(500, MSG_INTERNAL, il, lines)
+    api = ws.api
+    src = (
+        f"arn:aws:execute-api:{api.region}:{api.account}:{api.id}/{ws.stage.name}/{method.http_method}{rpath}"
+    )
+    if integ.credentials:
+        ok = role_decision(ws.roles.get(integ.credentials), "lambda:InvokeFunction", arn) == "allowed"
+    else:
+        ok = lambda_allows_apigw(fn, src)
+    if not ok:
+        il = _jitter(rng, 9, 0.5)
+        lines.append((il, f"{FAIL}Invalid permissions on Lambda function", True))
+        return _gateway_error(500, MSG_INTERNAL, il, lines)
+    dur = _jitter(rng, fn.duration_ms, 0.25)
+    call = LambdaCall(fn.name, qual, call_id, dur)
+    limit = fn.timeout_s * 1000.0
+    if dur >= limit:
+        call.duration_ms, call.timed_out = limit, True
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + ".000Z"
+        call.error = f"{stamp} {call_id} Task timed out after {fn.timeout_s:.2f} seconds"
+    elif fn.mode == "raise":
+        call.error = fn.error_message or "Internal error"
+    elif fn.mode == "malformed":
+        call.malformed = True
+    il = min(call.duration_ms, float(integ.timeout_ms)) + _jitter(rng, 12, 0.5)
+    if call.duration_ms >= integ.timeout_ms:
+        il = float(integ.timeout_ms) + _jitter(rng, 6, 0.5)
+        lines.append((il, "Execution failed due to a timeout error", True))
+        return Outcome(504, MSG_TIMEOUT, il, lines, "InternalServerErrorException", lambda_call=call)
+    resp_hdr = (
+        "Endpoint response headers: {Date=..., Content-Type=application/json, Connection=keep-alive, "
+        "x-amzn-RequestId=" + call_id
+    )
+    if call.error:
+        resp_hdr += ", X-Amz-Function-Error=Unhandled"
+    lines += [
+        (il, f"Received response. Status: 200, Integration latency: {int(il)} ms", False),
+        (il, resp_hdr + "}", False),
+    ]
+    if call.error:
+        err_body = json.dumps(
+            {
+                "errorType": fn.error_type if not call.timed_out else "Sandbox.Timedout",
+                "errorMessage": call.error,
+            }
+        )
+        lines.append((il, f"Endpoint response body before transformations: {err_body}", False))
+        if proxy:
+            lines.append(
+                (
+                    il,
+                    f"Lambda execution failed with status 200 due to customer function error: {call.error}. "
+                    f"Lambda request id: {call_id}",
+                    True,
+                )
+            )
+            return _gateway_error(502, MSG_INTERNAL, il, lines, lambda_call=call)
+        sel = _select(integ, method, call.error, 200, il, lines)
+        if isinstance(sel, Outcome):
+            sel.lambda_call = call
+            return sel
+        status, body = sel, json.dumps({"errorMessage": call.error}).encode()
+    elif call.malformed and proxy:
+        lines.append(
+            (il, 'Endpoint response body before transformations: {"status": "ok", "items": 3}', False)
+        )
+        lines.append((il, f"{FAIL}Malformed Lambda proxy response", True))
+        return _gateway_error(502, MSG_INTERNAL, il, lines, lambda_call=call)
+    else:
+        payload = '{"items": [{"id": "u-1029"}], "count": 1}'
+        raw = (
+            json.dumps({"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": payload})
+            if proxy
+            else payload
+        )
+        lines.append((il, f"Endpoint response body before transformations: {raw}", False))
+        status = (
+            200 if proxy else (s if isinstance(s := _select(integ, method, "", 200, il, lines), int) else 0)
+        )
+        if status == 0:
+            return s  # type: ignore[return-value]
+        body = payload.encode()
+    return _done(Outcome(status, body, il, lines, lambda_call=call, endpoint_request_id=call_id), il)
