@@ -74,21 +74,35 @@ def render_text(d: Diagnosis, obs: Observations, out: TextIO) -> None:
             out.write(f"    because {because}\n")
 
 
-async def _run(args: argparse.Namespace, clock: Clock) -> tuple[Diagnosis, Observations] | int:
+async def observe_once(settings: Any, clock: Clock, deadline_s: float = ROUND_DEADLINE_S) -> Observations:
+    """Open the feed, collect one round from every poller, close it: the Observations of now."""
     from apigw_cockpit.aws.feed import open_feed
-    from apigw_cockpit.commands.watch import settings_from_args
 
-    feed = await open_feed(settings_from_args(args), clock)
+    feed = await open_feed(settings, clock)
     try:
-        builder = await collect_round(feed)
+        builder = await collect_round(feed, deadline_s)
     finally:
         await feed.aclose()
-    obs = builder.build(clock.now())
+    return builder.build(clock.now())
+
+
+async def check_once(
+    settings: Any, clock: Clock, ids: list[str] | None = None, deadline_s: float = ROUND_DEADLINE_S
+) -> tuple[Diagnosis, Observations]:
+    """What `check` does, callable from tests and other commands (settings: aws.AwsSettings)."""
+    obs = await observe_once(settings, clock, deadline_s)
+    return diagnose(obs, ids or None), obs
+
+
+async def _run(args: argparse.Namespace, clock: Clock) -> tuple[Diagnosis, Observations] | int:
+    from apigw_cockpit.commands.watch import settings_from_args
+
+    d, obs = await check_once(settings_from_args(args), clock, args.checks or None)
     failed = all_sources_failed(obs)
     if failed:
         print(f"apigw-cockpit check: {failed}", file=sys.stderr)
         return EXIT_AWS
-    return diagnose(obs, args.checks or None), obs
+    return d, obs
 
 
 def run(args: argparse.Namespace) -> int:

@@ -54,36 +54,62 @@ def probe_target(topo: Topology) -> tuple[str, str, str]:
     return "", "GET", "/"
 
 
-async def _probes(feed: Any, args: argparse.Namespace) -> tuple[Probe, ...]:
+async def _probes(
+    feed: Any, *, test_invoke: bool, load: int, allow_remote: bool, k6: str | None
+) -> tuple[Probe, ...]:
     resource_id, method, path = probe_target(feed.topology)
     out: list[Probe] = [await feed.probes.invoke_url(path, method)]
-    if args.confirm_test_invoke and resource_id:
+    if test_invoke and resource_id:
         out.append(await feed.probes.test_invoke(resource_id, method, confirmed=True))
-    if args.load:
-        n = max(1, int(args.load))
+    if load:
+        n = max(1, int(load))
         out.append(
             await feed.probes.load_test(
-                path, method, max_requests=n, duration_s=max(5.0, n / 20), allow_remote=args.allow_remote_load
+                path, method, max_requests=n, duration_s=max(5.0, n / 20), allow_remote=allow_remote
             )
         )
-    if args.k6:
-        Path(args.k6).write_text(feed.probes.k6_script(path, method), encoding="utf-8")
+    if k6:
+        Path(k6).write_text(feed.probes.k6_script(path, method), encoding="utf-8")
     return tuple(out)
 
 
-async def _run(args: argparse.Namespace, clock: Clock) -> tuple[list[VerifyStep], float, Topology]:
+async def verify_once(
+    settings: Any,
+    clock: Clock,
+    since: float,
+    *,
+    test_invoke: bool = False,
+    load: int = 0,
+    allow_remote: bool = False,
+    k6: str | None = None,
+) -> tuple[list[VerifyStep], Topology]:
+    """What `verify` does, callable from tests (settings: aws.AwsSettings)."""
     from apigw_cockpit.aws.feed import open_feed
-    from apigw_cockpit.commands.watch import settings_from_args
 
-    since = parse_since(args.since, clock.now())
-    feed = await open_feed(settings_from_args(args), clock)
+    feed = await open_feed(settings, clock)
     try:
         builder = await collect_round(feed)
-        probes = await _probes(feed, args)
+        probes = await _probes(feed, test_invoke=test_invoke, load=load, allow_remote=allow_remote, k6=k6)
     finally:
         await feed.aclose()
     obs = builder.build(clock.now(), probes=probes, fix_time=since)
-    return verify(obs), since, feed.topology
+    return verify(obs), feed.topology
+
+
+async def _run(args: argparse.Namespace, clock: Clock) -> tuple[list[VerifyStep], float, Topology]:
+    from apigw_cockpit.commands.watch import settings_from_args
+
+    since = parse_since(args.since, clock.now())
+    steps, topo = await verify_once(
+        settings_from_args(args),
+        clock,
+        since,
+        test_invoke=args.confirm_test_invoke,
+        load=args.load,
+        allow_remote=args.allow_remote_load,
+        k6=args.k6,
+    )
+    return steps, since, topo
 
 
 def run(args: argparse.Namespace) -> int:
