@@ -13,7 +13,7 @@ API = {"ApiName": "orders-prod", "Stage": "prod"}
 # The execution-log line each root cause must produce (verbatim starts from AWS-FACTS, or SIM CHOICE).
 SIGNATURE = {
     "sg-blocks-nlb-targets": "Execution failed due to a timeout error",
-    "nlb-subnet-mismatch": "Execution failed due to a network error communicating with endpoint: Connection is",
+    "nlb-subnet-mismatch": "a network error communicating with endpoint: Connection is closed",
     "vpc-link-unavailable": "There was an internal error while executing your request",
     "lambda-permission-missing": "Invalid permissions on Lambda function",
     "execution-role-missing-invoke": "Invalid permissions on Lambda function",
