@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "diagnose"))
 
-from apigw_cockpit.diagnose import classify, group_lines, rank, run_checks  # noqa: E402
+from apigw_cockpit.diagnose import classify, group_lines, rank, run_checks
 
 FAILURES = [
     ("Execution failed due to a timeout error", 504),
@@ -64,17 +64,15 @@ def bench_classify(n: int = 20000) -> None:
         classify(tr)
     dt = time.perf_counter() - t
     lines = sum(len(tr) for tr in traces)
-    print(
-        f"classify: {n} traces ({lines} lines) in {dt:.3f} s = {n / dt:,.0f} traces/s, {lines / dt:,.0f} lines/s"
-    )
+    rate = f"{n / dt:,.0f} traces/s, {lines / dt:,.0f} lines/s"
+    print(f"classify: {n} traces ({lines} lines) in {dt:.3f} s = {rate}")
     flat = [line for tr in traces[:5000] for line in tr]
     rng.shuffle(flat)
     t = time.perf_counter()
     groups = group_lines(flat)
     dt = time.perf_counter() - t
-    print(
-        f"group_lines: {len(flat)} shuffled lines → {len(groups)} traces in {dt:.3f} s = {len(flat) / dt:,.0f} lines/s"
-    )
+    rate = f"{len(flat) / dt:,.0f} lines/s"
+    print(f"group_lines: {len(flat)} shuffled lines → {len(groups)} traces in {dt:.3f} s = {rate}")
 
 
 def bench_diagnosis() -> None:
@@ -85,11 +83,12 @@ def bench_diagnosis() -> None:
 
     base = sg_blocks()
     rng = random.Random(2)
+    choices = [FAILURES[0], (None, 200)]
     many = tuple(
         exec_trace(
             f"{i:08x}-aaaa-bbbb-cccc-000000000000",
             base.now - 3600 + i * 0.3,
-            *rng.choice(FAILURES[:1] + [(None, 200)]),
+            *rng.choice(choices),
         )
         for i in range(10000)
     )
@@ -98,9 +97,8 @@ def bench_diagnosis() -> None:
     findings = run_checks(obs)
     hypotheses = rank(findings, obs)
     dt = time.perf_counter() - t
-    print(
-        f"diagnosis: 20 checks + ranking over {len(many)} traces in {dt * 1000:.0f} ms → {hypotheses[0].root_cause}"
-    )
+    top = hypotheses[0].root_cause
+    print(f"diagnosis: 20 checks + ranking over {len(many)} traces in {dt * 1000:.0f} ms → {top}")
     small = sg_blocks()
     t = time.perf_counter()
     for _ in range(200):
