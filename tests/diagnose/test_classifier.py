@@ -152,6 +152,12 @@ def test_ansi_and_iso_timestamp_and_text_output_are_stripped() -> None:
     assert (c.verdict, c.request_id) == ("integration-timeout", RID)
 
 
+def test_aws_logs_tail_format() -> None:
+    line = f"2024-05-30T01:22:45.123000+00:00 0123abcd4567 ({RID}) Execution failed due to a timeout error"
+    c = classify([line])
+    assert (c.verdict, c.request_id) == ("integration-timeout", RID)
+
+
 def test_completed_5xx_without_failure_line_is_not_success() -> None:
     c = classify(["Successfully completed execution", "Method completed with status: 502"])
     assert c.verdict == "unknown" and c.status == 502 and c.failed

@@ -54,6 +54,9 @@ def test_walkthrough_without_logs_is_blocked_not_stuck() -> None:
     assert logs.state == "blocked"
     assert any("logging is OFF" in e for e in logs.evidence)
     assert next(s for s in states if s.id == "logging").outcome == "problem"
+    status = next(s for s in states if s.id == "status")
+    assert status.state == "blocked" and status.next_id == "latency"  # metrics still answer
+    assert next(s for s in states if s.id == "latency").state == "answered"
 
 
 def _after_fix(healed: bool):  # type: ignore[no-untyped-def]

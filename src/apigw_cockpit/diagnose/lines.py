@@ -15,6 +15,7 @@ MAX_LINE = 8192  # longer lines are cut: no execution-log line that matters is l
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _ISO_TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+")
+_TAIL_STREAM = re.compile(r"^[^\s(]+ (?=\()")  # `aws logs tail`: "<ts> <stream> (<id>) …"
 _REQ_PREFIX = re.compile(r"^\(([^()\s]{4,80})\)\s?")
 _TI_PREFIX = re.compile(r"^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d [A-Z]{2,5} \d{4} : ?")
 _TI_HEADER = re.compile(r"^Execution log for request (\S+)")
@@ -52,7 +53,9 @@ def _from_text_output(text: str) -> str:
 def parse_line(raw: str) -> ParsedLine:
     text = _from_text_output(clean(raw))
     if text[:1].isdigit():
-        text = _ISO_TS.sub("", text, count=1)
+        text, n = _ISO_TS.subn("", text, count=1)
+        if n and not text.startswith("("):
+            text = _TAIL_STREAM.sub("", text, count=1)
     request_id = ""
     test_invoke = False
     if text.startswith("("):
