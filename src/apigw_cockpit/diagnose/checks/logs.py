@@ -59,7 +59,9 @@ def check_exec_log_errors(spec: CheckSpec, obs: Observations) -> Finding:
         evidence += [f"req {rid[:12]}: {line}" for line in example.result.evidence[:2]]
         causes += [c for c in VERDICT_CAUSES.get(verdict, ()) if c not in causes]
     summary = f"{len(bad)} of {len(obs.classified)} requests failed: " + ", ".join(parts)
-    return spec.finding(obs, Verdict.ERROR, summary, evidence=evidence, root_causes=causes)
+    # Most requests failing is an outage, not a blip: page-worthy.
+    severity = Severity.CRITICAL if len(bad) * 2 >= len(obs.classified) else Severity.ERROR
+    return spec.finding(obs, Verdict.ERROR, summary, evidence=evidence, root_causes=causes, severity=severity)
 
 
 def _timeout_ms(obs: Observations) -> float:
