@@ -38,7 +38,7 @@ def _world(
         ts = T0 + i * 0.05  # 20 lines/s over 500 s
         delay = rng.uniform(0.2, 1.5)
         if rng.random() < 0.1:
-            delay = rng.uniform(5, 90)  # late, but inside the 120 s overlap window
+            delay = rng.uniform(5, 55)  # late, but inside the 60 s overlap window
             late_reqs.add(req)
         msg = f"({req}) " + LINES[i % 10].format(rid=req)
         by_req.setdefault(req, []).append(LINES[i % 10].format(rid=req))
@@ -113,3 +113,16 @@ def test_log_buffer_bounded() -> None:
     buf = LogBuffer(cap=100)
     buf.extend(LogEvent(str(i), float(i), GROUP, "s", "m") for i in range(250))
     assert len(buf) == 100 and buf.dropped == 150 and buf.snapshot()[0].event_id == "150"
+
+
+def test_seen_ids_prune_and_cap() -> None:
+    from apigw_cockpit.aws.sources.traces import SeenIds
+
+    s = SeenIds(cap=5000)
+    for i in range(6000):
+        assert s.add(f"id{i}", float(i))
+    assert len(s) == 5000 and not s.add("id5999", 5999.0) and s.add("id0", 0.0)  # id0 was evicted
+    s.prune_before(5900.0)
+    # id0 (ts 0) arrived last: pruning stops at the first id inside the window, so it stays.
+    assert len(s) == 101 and not s.add("id5950", 5950.0)
+    assert s.add("id5000", 5000.0)

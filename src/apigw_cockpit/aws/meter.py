@@ -50,6 +50,7 @@ class CallMeter:
         self.throttles = 0
         self.errors = 0
         self.total = 0
+        self.totals: dict[str, int] = {}  # per operation since start (benchmarks, reports)
         self.live_tail_sessions = 0
 
     # -- recording -------------------------------------------------------------------------
@@ -57,6 +58,7 @@ class CallMeter:
         now = self._clock.now()
         self._calls.setdefault(operation, deque()).append(now)
         self.total += 1
+        self.totals[operation] = self.totals.get(operation, 0) + 1
         if metrics:
             self._metric_counts.append((now, metrics))
         if error_code in THROTTLE_CODES:

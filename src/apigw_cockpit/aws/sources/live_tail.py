@@ -43,7 +43,7 @@ class LiveTailPoller(LogsPoller):
                     stream = r.get("logStreamName", "")
                     # Live Tail events carry no eventId: stream+time+text is unique enough to dedupe.
                     eid = f"lt:{stream}:{r.get('timestamp')}:{hash(msg)}"
-                    if not self.seen.add(eid):
+                    if not self.seen.add(eid, ts):
                         continue
                     group = r.get("logGroupIdentifier", "").split(":log-group:")[-1]
                     self._buffer.append(

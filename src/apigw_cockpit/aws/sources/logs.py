@@ -14,7 +14,10 @@ from apigw_cockpit.aws.sources.base import Poller
 from apigw_cockpit.aws.sources.traces import EXECUTION, Grouping, SeenIds, TraceGrouper, request_id
 from apigw_cockpit.model import Clock, LogEvent, LogsUpdate, Update
 
-OVERLAP_S = 120.0  # re-read this much before the newest event seen (late arrivals)
+# Re-read this much before the newest event seen: CloudWatch Logs ingestion is not ordered and
+# usually lands within seconds; an event later than this is missed. Dedupe is exact while
+# (lines/s x OVERLAP_S) stays under the seen-id cap: 300,000 / 60 s = 5,000 lines/s sustained.
+OVERLAP_S = 60.0
 LOOKBACK_S = 300.0  # the first poll shows the last 5 minutes (a busy API writes ~10k lines/min)
 MAX_PAGES = 10  # per poll; the query resumes where it stopped on the next poll (bounded work per tick)
 PAGE_LIMIT = 10_000  # FilterLogEvents max
@@ -36,7 +39,7 @@ class LogsPoller(Poller):
         overlap_s: float = OVERLAP_S,
         lookback_s: float = LOOKBACK_S,
         max_events_per_update: int = 20_000,
-        seen_cap: int = 200_000,
+        seen_cap: int = 300_000,
         **kw: Any,
     ) -> None:
         super().__init__(factory, clock, interval, **kw)
@@ -61,6 +64,9 @@ class LogsPoller(Poller):
         fresh: list[LogEvent] = []
         for group in self.log_groups:
             fresh += await self._poll_group(logs, group, now)
+        if len(self._newest) == len(self.log_groups) and not self._resume:
+            # Nothing older than the next re-read window can be returned again.
+            self.seen.prune_before(min(self._newest.values()) - self.overlap_s - 1.0)
         return self.emit(fresh, now)
 
     def emit(self, fresh: list[LogEvent], now: float) -> list[Update]:
@@ -101,7 +107,7 @@ class LogsPoller(Poller):
                     e.get("eventId")
                     or f"{e.get('logStreamName', '')}/{e.get('timestamp')}/{hash(e.get('message'))}"
                 )
-                if not self.seen.add(eid):
+                if not self.seen.add(eid, ts):
                     continue
                 msg = e.get("message", "")
                 out.append(
