@@ -103,6 +103,7 @@ class Poller:
 
     async def _run_once(self) -> None:
         self.polls += 1
+        started = self.clock.now()
         try:
             updates = await self.poll()
         except asyncio.CancelledError:
@@ -113,7 +114,8 @@ class Poller:
         now = self.clock.now()
         self.failures = 0
         self.last_ok = now
-        self._due = self.next_due(now)
+        # Period measured from the start of the poll, so slow calls do not stretch the interval.
+        self._due = self.next_due(started)
         self._pending.extend(updates)
         self._set_state(SourceState.OK, "")
 
