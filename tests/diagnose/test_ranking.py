@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from diagnose_world import ONSET, SG_OTHER, T0, change
+from diagnose_world import ONSET, SG_OTHER, SG_TARGETS, T0, change
 from scenarios import SCENARIOS, integration_timeout, sg_blocks
 
 from apigw_cockpit.diagnose import ROOT_CAUSES, rank, run_checks
@@ -57,6 +57,15 @@ def test_sg_change_without_onset_alignment_still_explained_by_checks() -> None:
     # No CloudTrail at all (LookupEvents denied): the SG check and target health carry it.
     obs = replace(sg_blocks(), changes=())
     assert rank(run_checks(obs), obs)[0].root_cause == "sg-blocks-nlb-targets"
+
+
+def test_revoke_named_before_the_authorize_that_replaced_it() -> None:
+    from apigw_cockpit.diagnose import run_check
+
+    base = sg_blocks()
+    swapped = (change("AuthorizeSecurityGroupIngress", 5, [SG_TARGETS]), *base.changes)
+    f = run_check("recent-changes", replace(base, changes=swapped))
+    assert f.summary.startswith("RevokeSecurityGroupIngress on the failing path 5 min before onset")
 
 
 def test_onset_is_minute_45() -> None:

@@ -69,6 +69,9 @@ class Correlated:
 _API_VERSION = re.compile(r"\d{8}(v\d+)?$")  # CloudTrail's "RemovePermission20150331v2"
 
 
+_REMOVALS = ("Revoke", "Delete", "Remove", "Detach", "Deregister", "Disable")
+
+
 def event_kind(event_name: str) -> str:
     return _EVENT_KINDS.get(_API_VERSION.sub("", event_name), "other")
 
@@ -149,5 +152,6 @@ def correlate(obs: Observations, onset: Onset | None) -> list[Correlated]:
         out.append(
             Correlated(ch, kind, round(prox * weight, 3), delta, on_path, f"{ch.event_name} {where}, {when}")
         )
-    out.sort(key=lambda c: (-c.score, abs(c.delta_s)))
+    # Same score and time (a rule swapped for another): the removal is the likelier cause.
+    out.sort(key=lambda c: (-c.score, abs(c.delta_s), not c.change.event_name.startswith(_REMOVALS)))
     return out
