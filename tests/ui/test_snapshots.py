@@ -27,7 +27,9 @@ def _before(app: Any, *keys: str) -> Callable[[Any], Any]:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("picture", ["midnight_pager", "healthy"])
-def test_cockpit(snap_compare: Any, make_app: Callable[..., Any], picture: str, size: tuple[int, int]) -> None:
+def test_cockpit(
+    snap_compare: Any, make_app: Callable[..., Any], picture: str, size: tuple[int, int]
+) -> None:
     feed = midnight_pager() if picture == "midnight_pager" else healthy()
     app = make_app(feed)
     assert snap_compare(app, terminal_size=size, run_before=_before(app))

@@ -54,7 +54,9 @@ class CockpitScreen(Screen[None]):
         """Push state down into every pane; each redraws only if its areas changed."""
         app = self.app
         state, view = app.state, app.view()  # type: ignore[attr-defined]
-        self.query_one(StatusBar).meter = app.meter_snapshot()  # type: ignore[attr-defined]
+        # query(), not query_one(): a tick may land while the screen is still composing.
+        for bar in self.query(StatusBar):
+            bar.meter = app.meter_snapshot()  # type: ignore[attr-defined]
         for pane in self.query(Pane):
             pane.sync(state, view)
 
