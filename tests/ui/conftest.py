@@ -12,6 +12,7 @@ from apigw_cockpit import paths
 from apigw_cockpit.config import Settings
 from apigw_cockpit.model import FrozenClock
 from apigw_cockpit.ui.app import CockpitApp, build_app
+
 from .fakes import NOW, frozen_diagnoser
 
 

@@ -10,7 +10,7 @@ from apigw_cockpit.model import LogsUpdate, Update
 from apigw_cockpit.ui.analysis import Diagnoser
 from apigw_cockpit.ui.fixtures import NOW, FakeFeed, FakePoller, healthy, midnight_pager, topology
 
-__all__ = ["NOW", "FakeFeed", "FakePoller", "FailingPoller", "frozen_diagnoser", "healthy", "midnight_pager"]
+__all__ = ["NOW", "FailingPoller", "FakeFeed", "FakePoller", "frozen_diagnoser", "healthy", "midnight_pager"]
 
 
 @dataclass
@@ -44,7 +44,7 @@ class FailingPoller:
 
 
 def feed_with(*updates: Update, extra: Sequence[Any] = ()) -> FakeFeed:
-    """A feed over the midnight topology that delivers exactly `updates` (logs poller) plus `extra` pollers."""
+    """The midnight topology; a logs poller delivering exactly `updates`, plus `extra` pollers."""
     return FakeFeed(topology(), [FakePoller("logs", list(updates)), *extra])
 
 
