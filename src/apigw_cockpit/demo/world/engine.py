@@ -194,6 +194,7 @@ class World:
             s += 1
         self._cursor = end
         self.recorder.flush()
+        self.recorder.release(int(now * 1000))
 
     def _minute(self, s: int) -> None:
         """Per-minute samples: NLB host counts, flow-log records of the minute before, alarms, trim."""
@@ -221,6 +222,7 @@ class World:
                 )
         self._flow_minute(s - 60)
         self.alarm_book.tick(s)
+        self.metrics.freeze_before(s)
         if s % 600 == 0:
             self.metrics.trim(s)
 
@@ -269,6 +271,7 @@ class World:
             self.logs.put_many(group, f"{tgt.eni}-all", [(start * 1000 + 60_000, r) for r in recs], 90_000)
 
     def _second(self, s: int) -> None:
+        self.recorder.release(s * 1000)
         rng, reqs = self.traffic.second(s)
         full = s >= self._full_from
         stream = hash_hex(f"{self.state.api.id}:{self.seed}:{s // 3600}")
@@ -339,6 +342,7 @@ class World:
             self.recorder.flush()
             stream = hash_hex(f"{self.state.api.id}:{self.seed}:{int(t) // 3600}")
             self.recorder.logs_for(o, rid, route.verb, route.path, rpath, t, rng, stream)
+            self.recorder.release_all()  # a lone request: nothing to keep in order with
             lines = [
                 txt
                 for _, txt, _ in execution_lines(self.state, o, rid, route.verb, route.path, rpath, t, rng)

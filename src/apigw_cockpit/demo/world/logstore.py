@@ -38,9 +38,10 @@ def _key(row: Row) -> tuple[int, int]:
 
 
 class _Group:
-    __slots__ = ("rows", "streams")
+    __slots__ = ("cap", "rows", "streams")
 
-    def __init__(self) -> None:
+    def __init__(self, cap: int = 0) -> None:
+        self.cap = cap
         self.rows: list[Row] = []
         self.streams: dict[str, list[int]] = {}  # name -> [first_ts, last_ts, count]
 
@@ -96,8 +97,11 @@ class LogStore:
         self._seq = 0
 
     # -- writing -----------------------------------------------------------------------
-    def create_group(self, group: str) -> None:
-        self._groups.setdefault(group, _Group())
+    def create_group(self, group: str, cap: int | None = None) -> None:
+        """Make an (empty) group; `cap` overrides the store's per-group event cap."""
+        g = self._groups.setdefault(group, _Group())
+        if cap is not None:
+            g.cap = cap
 
     def put(self, group: str, stream: str, timestamp_ms: int, message: str, ingestion_ms: int = 0) -> None:
         self.put_many(group, stream, [(timestamp_ms, message)], ingestion_ms - timestamp_ms)
@@ -119,7 +123,11 @@ class LogStore:
             if not rows or ts >= rows[-1][0]:
                 rows.append(row)
             else:
-                rows.insert(bisect.bisect_right(rows, (ts, seq), key=_key), row)
+                # Out-of-order rows land near the end: search the tail first.
+                lo = max(0, len(rows) - 512)
+                if lo and _key(rows[lo]) > (ts, seq):
+                    lo = 0
+                rows.insert(bisect.bisect_right(rows, (ts, seq), lo=lo, key=_key), row)
             if st is None:
                 st = g.streams[stream] = [ts, ts, 0]
             if ts < st[0]:
@@ -128,9 +136,10 @@ class LogStore:
                 st[1] = ts
             st[2] += 1
         self._seq = seq
-        if len(rows) > self._cap + self._cap // 10:
+        cap = g.cap or self._cap
+        if len(rows) > cap + cap // 10:
             # Drop in chunks so appends stay amortised O(1): the oldest 10 % go at once.
-            del rows[: len(rows) - self._cap]
+            del rows[: len(rows) - cap]
 
     # -- reading -----------------------------------------------------------------------
     def groups(self) -> list[str]:

@@ -3,14 +3,16 @@
 Per series (namespace, metric, sorted dimensions) and minute we keep count, sum, min, max and
 a sparse log-scale histogram (2 % wide buckets), which is enough to answer Sum / Average /
 Minimum / Maximum / SampleCount and any pNN the way CloudWatch does (percentiles are estimates
-there too). Minutes older than `retention_s` are dropped, so a simulated day stays flat.
+there too). Minutes older than `retention_s` are dropped (default 6 h: the cockpit looks back
+an hour or two and the report reads the journal), so memory is flat once a run is older.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from array import array
+from collections.abc import Iterable, Mapping
 
 _GROWTH = 1.02
 _K = 1.0 / math.log(_GROWTH)
@@ -29,9 +31,10 @@ def _bucket_value(b: int) -> float:
 
 
 class Dist:
-    """One minute of one series."""
+    """One minute of one series. Closed minutes are frozen into two compact arrays (~12 bytes
+    per bucket instead of ~100 in a dict), which is what keeps a simulated day small."""
 
-    __slots__ = ("buckets", "count", "max", "min", "sum")
+    __slots__ = ("buckets", "count", "frozen", "max", "min", "sum")
 
     def __init__(self) -> None:
         self.count = 0.0
@@ -39,8 +42,27 @@ class Dist:
         self.min = math.inf
         self.max = -math.inf
         self.buckets: dict[int, float] = {}
+        self.frozen: tuple[array[int], array[float]] | None = None
+
+    def _thaw(self) -> None:
+        if self.frozen is not None:
+            self.buckets = dict(zip(self.frozen[0], self.frozen[1], strict=True))
+            self.frozen = None
+
+    def freeze(self) -> None:
+        if self.frozen is None:
+            keys = sorted(self.buckets)
+            self.frozen = (array("i", keys), array("d", (self.buckets[k] for k in keys)))
+            self.buckets = _EMPTY
+
+    def items(self) -> Iterable[tuple[int, float]]:
+        if self.frozen is not None:
+            return zip(self.frozen[0], self.frozen[1], strict=True)
+        return sorted(self.buckets.items())
 
     def add(self, v: float, n: float = 1.0) -> None:
+        if self.frozen is not None:
+            self._thaw()
         self.count += n
         self.sum += v * n
         if v < self.min:
@@ -53,11 +75,13 @@ class Dist:
     def merge(self, o: Dist) -> None:
         if not o.count:
             return
+        if self.frozen is not None:
+            self._thaw()
         self.count += o.count
         self.sum += o.sum
         self.min = min(self.min, o.min)
         self.max = max(self.max, o.max)
-        for b, n in o.buckets.items():
+        for b, n in o.items():
             self.buckets[b] = self.buckets.get(b, 0.0) + n
 
     def percentile(self, q: float) -> float:
@@ -65,11 +89,14 @@ class Dist:
             return math.nan
         rank = q / 100.0 * self.count
         seen = 0.0
-        for b in sorted(self.buckets):
-            seen += self.buckets[b]
+        for b, n in self.items():
+            seen += n
             if seen >= rank - 1e-9:
                 return min(max(_bucket_value(b), self.min), self.max)
         return self.max
+
+
+_EMPTY: dict[int, float] = {}
 
 
 class Series:
@@ -109,7 +136,7 @@ def dims_key(dims: Mapping[str, str]) -> DimKey:
 
 
 class MetricStore:
-    def __init__(self, retention_s: float = 26 * 3600) -> None:
+    def __init__(self, retention_s: float = 6 * 3600) -> None:
         self._series: dict[tuple[str, str, DimKey], Series] = {}
         self._retention_min = int(retention_s // 60)
         self._newest_min = 0
@@ -127,6 +154,14 @@ class MetricStore:
     def list_metrics(self) -> list[tuple[str, str, dict[str, str]]]:
         """(namespace, metric, dims) of every series (ListMetrics)."""
         return [(ns, m, dict(d)) for (ns, m, d) in sorted(self._series)]
+
+    def freeze_before(self, now: float) -> None:
+        """Compact every series' minutes that closed more than two minutes ago (called each minute)."""
+        m = int(now // 60) - 2
+        for s in self._series.values():
+            d = s.minutes.get(m)
+            if d is not None:
+                d.freeze()
 
     def trim(self, now: float) -> None:
         """Forget minutes older than the retention window (called by the engine each minute)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import random
 
 from apigw_cockpit.demo.world.evaluate import Outcome
@@ -32,11 +33,15 @@ class Recorder:
         self._handles: dict[tuple[str, str, bool], list[tuple[Series, ...]]] = {}
         self._fn_handles: dict[str, tuple[Series, ...]] = {}
         self._acc: dict[tuple[str, str], _Acc] = {}
+        self._late: list[tuple[int, int, str, str, int, list[tuple[int, str]]]] = []
+        self._seq = 0
         logs.create_group(ws.execution_log_group())
+        # Lambda and flow-log groups matter less to the cockpit than the execution log: smaller caps
+        # keep a simulated day flat in memory.
         for fn in ws.lambdas.values():
-            logs.create_group(fn.log_group)
+            logs.create_group(fn.log_group, cap=20_000)
         if ws.vpc.flow_log_group:
-            logs.create_group(ws.vpc.flow_log_group)
+            logs.create_group(ws.vpc.flow_log_group, cap=20_000)
 
     def _series(self, verb: str, path: str) -> list[tuple[Series, ...]]:
         """Cached series handles (one tuple per dimension set) so the hot path skips key building."""
@@ -122,7 +127,7 @@ class Recorder:
             if level == "ERROR":
                 lines = [x for x in lines if x[2]]
             prefix = f"({rid}) "
-            self.logs.put_many(
+            self._put(
                 self.ws.execution_log_group(),
                 stream,
                 [(ms0 + int(off * 1000), prefix + txt) for off, txt, _ in lines],
@@ -132,12 +137,36 @@ class Recorder:
         if c is not None:
             fn = self.ws.lambdas[c.function]
             lstream = f"{_day(t)}/[$LATEST]{(hash_hex(fn.name + stream))}"
-            self.logs.put_many(
+            self._put(
                 fn.log_group,
                 lstream,
                 [(ms0 + int(off * 1000), txt) for off, txt in lambda_lines(fn, o, t)],
                 delay,
             )
+
+    def _put(self, group: str, stream: str, events: list[tuple[int, str]], delay: int) -> None:
+        """Write what has happened; hold lines stamped more than a second later (a timeout's last
+        lines come 29 s after its first) until `release` passes them. They are invisible until
+        then anyway (ingestion time > now), and this keeps the store's appends in order."""
+        horizon = events[0][0] + 1000 if events else 0
+        now_part = [e for e in events if e[0] <= horizon]
+        if now_part:
+            self.logs.put_many(group, stream, now_part, delay)
+        if len(now_part) < len(events):
+            self._seq += 1
+            heapq.heappush(
+                self._late,
+                (events[-1][0], self._seq, group, stream, delay, [e for e in events if e[0] > horizon]),
+            )
+
+    def release(self, upto_ms: int) -> None:
+        late = self._late
+        while late and late[0][0] <= upto_ms:
+            _, _, group, stream, delay, events = heapq.heappop(late)
+            self.logs.put_many(group, stream, events, delay)
+
+    def release_all(self) -> None:
+        self.release(2**62)
 
 
 def _day(t: float) -> str:
