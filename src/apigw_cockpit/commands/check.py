@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from apigw_cockpit.diagnose import CHECKS, Observations
@@ -54,6 +56,27 @@ def all_sources_failed(obs: Observations) -> str:
     if bad and not has_data and len(bad) == len(obs.sources):
         return f"every source failed; first: {bad[0].source}: {bad[0].last_error or bad[0].state.value}"
     return ""
+
+
+def emit(write: Callable[[TextIO], None]) -> bool:
+    """Write to stdout; a reader that went away (`| head`) is not an error. False if it did."""
+    try:
+        write(sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at /dev/null so the interpreter's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return False
+    return True
+
+
+def write_json(doc: Any) -> Callable[[TextIO], None]:
+    def write(out: TextIO) -> None:
+        json.dump(doc, out, indent=2)
+        out.write("\n")
+
+    return write
 
 
 def render_text(d: Diagnosis, obs: Observations, out: TextIO) -> None:
@@ -126,8 +149,7 @@ def run(args: argparse.Namespace) -> int:
         return result
     d, obs = result
     if args.json:
-        json.dump(diagnosis_json(d, obs), sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        emit(write_json(diagnosis_json(d, obs)))
     else:
-        render_text(d, obs, sys.stdout)
+        emit(lambda out: render_text(d, obs, out))
     return EXIT_FINDINGS if d.has_errors else EXIT_OK

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from typing import Any, TextIO
@@ -108,9 +109,13 @@ def run(args: argparse.Namespace) -> int:
     if not results:
         print("apigw-cockpit explain: no execution-log lines found on stdin", file=sys.stderr)
         return EXIT_USAGE
-    if getattr(args, "json", False):
-        json.dump(to_json(results), sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        render_text(results, sys.stdout)
+    try:
+        if getattr(args, "json", False):
+            json.dump(to_json(results), sys.stdout, indent=2)
+            sys.stdout.write("\n")
+        else:
+            render_text(results, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `explain | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK

@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from apigw_cockpit.commands.check import EXIT_AWS, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, collect_round
+from apigw_cockpit.commands.check import (
+    EXIT_AWS,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    collect_round,
+    emit,
+    write_json,
+)
 from apigw_cockpit.diagnose import VerifyStep, verify
 from apigw_cockpit.diagnose.observations import Probe
 from apigw_cockpit.diagnose.report import step_json
@@ -112,6 +119,14 @@ async def _run(args: argparse.Namespace, clock: Clock) -> tuple[list[VerifyStep]
     return steps, since, topo
 
 
+def render_text(steps: list[VerifyStep], passed: bool, out: TextIO) -> None:
+    for s in steps:
+        out.write(f"{s.id} {s.status.upper():<8} {s.title}\n")
+        for line in s.evidence[:4]:
+            out.write(f"             | {line}\n")
+    out.write("\nverified: every step passes\n" if passed else "\nnot verified yet\n")
+
+
 def run(args: argparse.Namespace) -> int:
     clock = SystemClock()
     try:
@@ -141,12 +156,7 @@ def run(args: argparse.Namespace) -> int:
             "passed": passed,
             "steps": [step_json(s) for s in steps],
         }
-        json.dump(doc, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        emit(write_json(doc))
     else:
-        for s in steps:
-            sys.stdout.write(f"{s.id} {s.status.upper():<8} {s.title}\n")
-            for line in s.evidence[:4]:
-                sys.stdout.write(f"             | {line}\n")
-        sys.stdout.write("\nverified: every step passes\n" if passed else "\nnot verified yet\n")
+        emit(lambda out: render_text(steps, passed, out))
     return EXIT_OK if passed else EXIT_FINDINGS
