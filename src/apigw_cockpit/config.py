@@ -125,7 +125,13 @@ def _from_env(env: Mapping[str, str], base: Settings) -> Settings:
             ) from None
     if env.get("APIGW_COCKPIT_ASCII"):
         data["ascii"] = env["APIGW_COCKPIT_ASCII"].lower() in {"1", "true", "yes", "on"}
-    return _from_table(data, "environment", base)
+    out = _from_table(data, "environment", base)
+    # Set by `serve` for the process it spawns (the demo/watch parsers have no such flags).
+    if env.get("APIGW_COCKPIT_PRESENTER") == "1":
+        out = replace(out, presenter=True)
+    if env.get("APIGW_COCKPIT_READ_ONLY") == "1":
+        out = replace(out, read_only=True)
+    return out
 
 
 def load_settings(args: Any = None, env: Mapping[str, str] | None = None) -> Settings:
