@@ -61,6 +61,11 @@ def test_filter_log_events_json() -> None:
     assert "integration-timeout" in first["suggests"]
 
 
+def test_query_messages_text_output_one_tab_separated_line() -> None:
+    out = _explain(("\t".join(TRACE) + "\n").encode(), "--json")
+    assert json.loads(out.stdout)["summary"]["requests"] == 2
+
+
 def test_test_invoke_log() -> None:
     ti = "Tue May 30 01:22:45 UTC 2023 : "
     log = [

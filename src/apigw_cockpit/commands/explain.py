@@ -46,7 +46,15 @@ def read_lines(text: str) -> list[str]:
             messages = None
         if messages is not None:
             return messages
-    return text.splitlines()
+    lines: list[str] = []
+    for line in text.splitlines():
+        # `--query 'events[].message' --output text` puts every message on one tab-separated line.
+        parts = line.split("\t")
+        if len(parts) > 1 and sum(p.startswith("(") for p in parts) > 1:
+            lines.extend(parts)
+        else:
+            lines.append(line)
+    return lines
 
 
 def explain(lines: list[str]) -> list[Classification]:
