@@ -6,7 +6,7 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from apigw_cockpit.diagnose.classifier import Classification, classify
 from apigw_cockpit.model import (
@@ -29,6 +29,12 @@ Probe = ProbeResult | TestInvokeResult | PolicyDecision | LoadTestResult
 
 # Dimensions that make a series per-method (detailed metrics) rather than per-stage.
 _DETAIL_DIMS = {"Method", "Resource", "Route"}
+
+
+@lru_cache(maxsize=20000)
+def _classify_cached(lines: tuple[str, ...]) -> Classification:
+    # The UI rebuilds Observations every tick over mostly the same traces: classify each once.
+    return classify(lines)
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,7 @@ class Observations:
     @cached_property
     def classified(self) -> tuple[ClassifiedTrace, ...]:
         """Every trace with its classification, computed once per Observations."""
-        return tuple(ClassifiedTrace(t, classify(t.lines)) for t in self.traces)
+        return tuple(ClassifiedTrace(t, _classify_cached(tuple(t.lines))) for t in self.traces)
 
     def source_problem(self, *names: str) -> str:
         """'denied: <error>' / 'error: …' for the first named source that is not OK, else ''."""
