@@ -49,6 +49,7 @@ def test_signals_then_fix_recovers(scenario: str) -> None:
     before = _sum(w, "5XXError", s.start - 180, s.start)
     if s.root_cause == "none":
         assert sum(_sum(w, "5XXError", s.start - 900, s.start)) == 0
+        assert {a["StateValue"] for a in w.alarms()} == {"OK"}
     else:
         assert min(before) > 10, before
         if w.state.stage.logging_level != "OFF":
@@ -175,6 +176,8 @@ def test_bind_ids_subscribe_and_policy_simulation() -> None:
         }
     )
     assert w.id_of("tasks-sg") == "sg-0moto0000000001"
+    w.bind_ids({"api": "zz9api0001"})
+    assert w.logs.has_group("API-Gateway-Execution-Logs_zz9api0001/prod")
     seen = []
     w.subscribe(seen.append)
     w.apply_action(

@@ -90,6 +90,7 @@ class World:
                     if obj is None:
                         raise KeyError(f"unknown logical name {name!r}")
                     obj.id = real
+            self.recorder.create_groups()  # the execution-log group is named after the API id
 
     def id_of(self, logical: str) -> str:
         if logical == "vpc":

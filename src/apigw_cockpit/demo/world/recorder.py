@@ -35,6 +35,10 @@ class Recorder:
         self._acc: dict[tuple[str, str], _Acc] = {}
         self._late: list[tuple[int, int, str, str, int, list[tuple[int, str]]]] = []
         self._seq = 0
+        self.create_groups()
+
+    def create_groups(self) -> None:
+        ws, logs = self.ws, self.logs
         logs.create_group(ws.execution_log_group())
         # Lambda and flow-log groups matter less to the cockpit than the execution log: smaller caps
         # keep a simulated day flat in memory.
