@@ -126,6 +126,12 @@ class FakeWorld:
         ]
         return {"MetricDataResults": results}
 
+    async def StartLiveTail(self, **kw: Any) -> dict[str, Any]:
+        raise ClientError(
+            {"Error": {"Code": "InvalidOperationException", "Message": "Live Tail is not available"}},
+            "StartLiveTail",
+        )
+
     async def GetCallerIdentity(self, **kw: Any) -> dict[str, Any]:
         return {"Account": "123456789012"}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 from fake_aws import FakeFactory, FakeWorld, LogRecord
@@ -126,3 +127,26 @@ def test_seen_ids_prune_and_cap() -> None:
     # id0 (ts 0) arrived last: pruning stops at the first id inside the window, so it stays.
     assert len(s) == 101 and not s.add("id5950", 5950.0)
     assert s.add("id5000", 5000.0)
+
+
+async def test_live_tail_falls_back_to_polling() -> None:
+    from apigw_cockpit.aws.sources.live_tail import LiveTailPoller
+    from apigw_cockpit.model import ScaledClock, SourceStatus
+
+    clock = ScaledClock(T0 + 100, speed=100.0)
+    world, _, _ = _world(clock, n=200)  # type: ignore[arg-type]
+    p = LiveTailPoller(FakeFactory(world), clock, [GROUP], 2.0, account="123456789012", region="us-east-1")
+    got = []
+
+    async def until_logs() -> None:
+        async for u in p:
+            got.append(u)
+            if isinstance(u, LogsUpdate):
+                return
+
+    await asyncio.wait_for(until_logs(), 5)
+    assert not p.live and "polling instead" in p.fallback_reason
+    assert any(isinstance(u, SourceStatus) and "InvalidOperationException" in u.last_error for u in got)
+    logs = [u for u in got if isinstance(u, LogsUpdate)]
+    assert logs and len(logs[0].events) == 200
+    await p.aclose()

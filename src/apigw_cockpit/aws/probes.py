@@ -71,7 +71,7 @@ async def http_probe(
             ms = (time.monotonic() - t) * 1000
             got = tuple((k, v) for k, v in resp.headers.items())
             red = redact.headers(got)
-            version = f"{resp.version.major}.{resp.version.minor}"
+            version = f"{resp.version.major}.{resp.version.minor}" if resp.version else "1.1"
             lines += [f"< HTTP/{version} {resp.status} {resp.reason or _reason(resp.status)}"]
             lines += [f"< {k}: {v}" for k, v in red]
             lines += ["<"]

@@ -130,14 +130,14 @@ async def _open_for_tui(settings: AwsSettings, clock: Clock) -> Feed:
     return feed
 
 
-def _error(exc: BaseException) -> None:
+def _error(exc: object) -> None:
     print(f"apigw-cockpit: error: {exc}", file=sys.stderr)
 
 
 def _tui_hook() -> Any:
     """`run_tui(args, feed, clock) -> int` from the UI layer, imported lazily (headless needs no Textual)."""
     try:
-        from apigw_cockpit.ui import run_tui  # type: ignore[attr-defined]
+        from apigw_cockpit.ui import run_tui
     except ImportError:
         from apigw_cockpit.ui.app import run_tui
     return run_tui

@@ -139,8 +139,8 @@ class Poller:
 
     def _backoff(self) -> float:
         # Full jitter between half and all of the exponential step, capped.
-        step = min(self.max_backoff, self.interval * 2 ** (self.failures - 1))
-        return step * self._rng.uniform(0.5, 1.0)
+        step = min(self.max_backoff, self.interval * 2.0 ** (self.failures - 1))
+        return float(step * self._rng.uniform(0.5, 1.0))
 
     def _set_state(self, state: SourceState, error: str, *, force: bool = False) -> None:
         changed = state != self.state or (force and error != self.last_error)

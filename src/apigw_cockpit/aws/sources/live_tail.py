@@ -66,6 +66,7 @@ class LiveTailPoller(LogsPoller):
                 f"live tail ended ({short(exc) if exc else 'session closed'}); polling instead"
             )
             self.last_error = self.fallback_reason
+            self._pending.append(self.status())  # say so once, even though the source stays ok
             return await super().poll()
         fresh, self._buffer = self._buffer, []
         return self.emit(fresh, self.clock.now())

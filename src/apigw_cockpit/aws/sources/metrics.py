@@ -130,7 +130,9 @@ class MetricsPoller(Poller):
         now = self.clock.now()
         end = math.floor(now / PERIOD) * PERIOD + PERIOD  # include the current, partial minute
         backfill = self._fetched_to is None
-        start = end - self.backfill_s if backfill else max(end - self.backfill_s, self._fetched_to - TAIL_S)
+        start = end - self.backfill_s
+        if self._fetched_to is not None:
+            start = max(start, self._fetched_to - TAIL_S)
         cw = await self.factory.client("cloudwatch")
         for i in range(0, len(self._queries), MAX_QUERIES_PER_CALL):
             chunk = self._queries[i : i + MAX_QUERIES_PER_CALL]
