@@ -67,11 +67,11 @@ _SG = Spec(
 
 
 def _rule(p: Params) -> Rule:
-    port = p.get("port")
+    port = int(p["port"]) if p.get("port") is not None else -1
     return Rule(
         protocol=str(p.get("protocol", "tcp")),
-        from_port=int(p.get("from_port", port if port is not None else -1)),
-        to_port=int(p.get("to_port", port if port is not None else -1)),
+        from_port=int(p.get("from_port", port)),
+        to_port=int(p.get("to_port", port)),
         cidr=str(ipaddress.ip_network(p["cidr"], strict=False)) if p.get("cidr") else "",
         source_sg=str(p.get("source_sg", "")),
         description=str(p.get("description", "")),

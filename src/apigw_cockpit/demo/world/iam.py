@@ -12,6 +12,14 @@ def _m(pattern: str, value: str) -> bool:
     return fnmatchcase(value, pattern)
 
 
+def _strings(v: object) -> list[str]:
+    if isinstance(v, str):
+        return [v]
+    if isinstance(v, list | tuple):
+        return [str(x) for x in v]
+    return []
+
+
 def role_decision(role: RoleState | None, action: str, resource: str) -> str:
     """allowed | explicitDeny | implicitDeny, as SimulatePrincipalPolicy reports it."""
     if role is None:
@@ -21,10 +29,8 @@ def role_decision(role: RoleState | None, action: str, resource: str) -> str:
         if not pol.attached:
             continue
         for st in pol.statements:
-            acts = st.get("actions", [])
-            ress = st.get("resources", ["*"])
-            acts = [acts] if isinstance(acts, str) else list(acts)  # type: ignore[list-item]
-            ress = [ress] if isinstance(ress, str) else list(ress)  # type: ignore[list-item]
+            acts = _strings(st.get("actions", []))
+            ress = _strings(st.get("resources", ["*"]))
             if not any(_m(str(a).lower(), action.lower()) for a in acts):
                 continue
             if not any(_m(str(r), resource) for r in ress):

@@ -77,7 +77,7 @@ def _lambda(
         # ResourceNotFoundException; API Gateway logs the invocation failure and an empty
         # configuration-error line (the shape of AWS's knowledge-center example for a 403), then 500.
         il = _jitter(rng, 18, 0.4)
-        body = json.dumps({"Message": f"Function not found: {arn}", "Type": "User"})
+        nf_body = json.dumps({"Message": f"Function not found: {arn}", "Type": "User"})
         lines += [
             (il, f"Received response. Status: 404, Integration latency: {int(il)} ms", False),
             (
@@ -87,7 +87,7 @@ def _lambda(
                 + "}",
                 False,
             ),
-            (il, f"Endpoint response body before transformations: {body}", False),
+            (il, f"Endpoint response body before transformations: {nf_body}", False),
             (il, f"Lambda invocation failed with status: 404. Lambda request id: {call_id}", True),
             (il, FAIL.rstrip(), True),
         ]
@@ -167,10 +167,12 @@ def _lambda(
             else payload
         )
         lines.append((il, f"Endpoint response body before transformations: {raw}", False))
-        status = (
-            200 if proxy else (s if isinstance(s := _select(integ, method, "", 200, il, lines), int) else 0)
-        )
-        if status == 0:
-            return s  # type: ignore[return-value]
+        status = 200
+        if not proxy:
+            sel = _select(integ, method, "", 200, il, lines)
+            if isinstance(sel, Outcome):
+                sel.lambda_call = call
+                return sel
+            status = sel
         body = payload.encode()
     return _done(Outcome(status, body, il, lines, lambda_call=call, endpoint_request_id=call_id), il)

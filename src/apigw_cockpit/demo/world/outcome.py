@@ -6,7 +6,12 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from apigw_cockpit.demo.world.state import IntegrationState, MethodState, TargetState
+from apigw_cockpit.demo.world.state import (
+    IntegrationResponseState,
+    IntegrationState,
+    MethodState,
+    TargetState,
+)
 
 Line = tuple[float, str, bool]
 FAIL = "Execution failed due to configuration error: "
@@ -64,7 +69,8 @@ def _select(
     lines: list[Line],
 ) -> Outcome | int:
     """Non-proxy integration response selection: a status, or the 500 AWS gives when mapping fails."""
-    default = None
+    default: IntegrationResponseState | None = None
+    chosen: IntegrationResponseState | None
     for r in integ.responses:
         if not r.pattern:
             default = r
