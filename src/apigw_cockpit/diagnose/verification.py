@@ -33,7 +33,12 @@ def _v1(obs: Observations, since: float, b: VerifyBounds) -> VerifyStep:
         p for p in obs.probes if isinstance(p, ProbeResult) and p.kind == "invoke-url" and p.at >= since
     ]
     if not probes:
-        return VerifyStep("V1", title, PENDING, ("not run: press u (curl -v through the invoke URL)",))
+        return VerifyStep(
+            "V1",
+            title,
+            PENDING,
+            ("not run: one request through the invoke URL (curl -v equivalent; `verify` sends it)",),
+        )
     p = probes[-1]
     ev = (f"{p.method} {p.url} → {p.status or p.error} in {fmt_ms(p.latency_ms)}", *p.transcript[:8])
     return VerifyStep("V1", title, PASS if p.status == b.expected_status else FAIL, ev)

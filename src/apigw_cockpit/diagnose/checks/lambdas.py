@@ -163,7 +163,11 @@ def check_execution_role(spec: CheckSpec, obs: Observations) -> Finding:
             root_causes=("execution-role-missing-invoke",),
         )
     if unknown:
-        return spec.unknown(obs, "not run: press s (simulate policy) to evaluate the role", evidence=evidence)
+        return spec.unknown(
+            obs,
+            "not run: simulate the role (SimulatePrincipalPolicy) from the checks screen",
+            evidence=evidence,
+        )
     return spec.finding(obs, Verdict.OK, "credentials role may invoke the function", evidence=evidence)
 
 

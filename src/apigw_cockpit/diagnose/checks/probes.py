@@ -20,8 +20,8 @@ def check_backend_direct(spec: CheckSpec, obs: Observations) -> Finding:
         return spec.finding(
             obs,
             Verdict.UNKNOWN,
-            "not run: press b to probe the backend directly",
-            why="not run: press b",
+            "not run: probe the backend directly from the checks screen",
+            why="not run: backend probe",
             severity=Severity.INFO,
         )
     p = probes[-1]
@@ -52,7 +52,7 @@ def check_test_invoke(spec: CheckSpec, obs: Observations) -> Finding:
         return spec.finding(
             obs,
             Verdict.UNKNOWN,
-            "not run: press i (asks first) or pass --confirm-test-invoke",
+            "not run: TestInvokeMethod asks first (checks screen, or verify --confirm-test-invoke)",
             why="not run: needs confirmation",
             severity=Severity.INFO,
         )
