@@ -18,7 +18,7 @@ from apigw_cockpit.demo.server import SimServer
 
 @pytest.fixture(scope="module")
 def sim() -> Iterator[SimServer]:
-    with SimServer("midnight-pager", frozen=True, backfill=1800) as s:
+    with SimServer("midnight-pager", frozen=True, backfill=1200) as s:
         yield s
 
 

@@ -150,7 +150,7 @@ def _failure_lines(sim: SimServer, phrase: str) -> list[str]:
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
 def test_root_cause_signals_then_recovery_after_fix(scenario: Scenario) -> None:
-    with SimServer(scenario, frozen=True, backfill=600) as sim:
+    with SimServer(scenario, frozen=True, backfill=420) as sim:
         recent = metric(sim, "5XXError", "Sum", minutes=3)
         if scenario.root_cause == "none":
             assert sum(recent) == 0, recent
@@ -165,7 +165,7 @@ def test_root_cause_signals_then_recovery_after_fix(scenario: Scenario) -> None:
             EXTRA[scenario.root_cause](sim, scenario)
 
         sim.apply_fix()
-        sim.advance(240)
+        sim.advance(180)
         assert metric(sim, "5XXError", "Sum", minutes=2) == [0.0, 0.0]
         if scenario.root_cause in ("sg-blocks-nlb-targets", "nlb-subnet-mismatch"):
             assert _target_states(sim) == {("healthy", "")}

@@ -37,6 +37,18 @@ class _MotoHandler(MotoRequestHandler):
         return
 
 
+_MOTO_APP: DomainDispatcherApplication | None = None
+
+
+def _moto_app() -> DomainDispatcherApplication:
+    """One dispatcher per process: its per-service Flask apps hold no state (the backends do, and
+    those are reset per SimServer), and building them costs ~70 ms per service."""
+    global _MOTO_APP
+    if _MOTO_APP is None:
+        _MOTO_APP = DomainDispatcherApplication(create_backend_app)
+    return _MOTO_APP
+
+
 def _reset_moto(seed: int) -> None:
     from moto.moto_api._internal import mock_random
     from moto.moto_api._internal.models import moto_api_backend
@@ -114,7 +126,7 @@ class SimServer:
             self.api_id, self.stage = self.world.state.api.id, self.world.state.stage.name
             _reset_moto(self.seed)
             ctx = Context(self.world, self.lock, self.region, self.account)
-            self.overlay = Overlay(DomainDispatcherApplication(create_backend_app), ctx, self.faults, ROUTES)
+            self.overlay = Overlay(_moto_app(), ctx, self.faults, ROUTES)
             self._server = make_server(
                 "127.0.0.1", self._port, self.overlay, threaded=True, request_handler=_MotoHandler
             )
@@ -218,3 +230,77 @@ class SimServer:
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": self.region,
         }
+
+
+def _status_line(sim: SimServer) -> str:
+    """One line: simulated time, last minute's traffic and errors, target health, active faults."""
+    with sim.lock:
+        world, st = sim.world, sim.world.state
+        now = sim.clock.now()
+        minute = now // 60 * 60 - 60
+        dims = {"ApiName": st.api.name, "Stage": st.stage.name}
+
+        def last(metric: str, stat: str) -> float:
+            pts = world.metrics.query("AWS/ApiGateway", metric, dims, stat, minute, minute + 60, 60)
+            return pts[-1][1] if pts else 0.0
+
+        healthy = total = 0
+        for tg in st.target_groups.values():
+            for d in world.target_health(tg.id):
+                total += 1
+                healthy += d["TargetHealth"]["State"] == "healthy"
+    faults = ",".join(f"{f.operation}:{f.kind}" for f in sim.faults.active()) or "none"
+    clock = time.strftime("%H:%M:%S", time.gmtime(now))
+    return (
+        f"{clock} UTC  req/min {last('Count', 'Sum'):.0f}  5XX/min {last('5XXError', 'Sum'):.0f}  "
+        f"IntegrationLatency p99 {last('IntegrationLatency', 'p99') / 1000:.1f} s  "
+        f"targets {healthy}/{total} healthy  faults {faults}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m apigw_cockpit.demo.server --scenario X [--speed S] [--port P]`."""
+    import argparse
+    import signal
+    import sys
+
+    from apigw_cockpit.demo.world import ScenarioError, load_scenario
+
+    p = argparse.ArgumentParser(prog="python -m apigw_cockpit.demo.server", description=__doc__)
+    p.add_argument("--scenario", default="midnight-pager")
+    p.add_argument("--speed", type=float, default=1.0)
+    p.add_argument("--port", type=int, default=0, help="AWS endpoint port (default: a free one)")
+    p.add_argument("--invoke-port", type=int, default=0)
+    p.add_argument("--backfill", type=float, default=3600, help="simulated seconds of history")
+    args = p.parse_args(argv)
+    try:
+        scenario = load_scenario(args.scenario)
+    except ScenarioError as e:
+        print(f"apigw-cockpit: bad scenario: {e}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    sim = SimServer(
+        scenario, speed=args.speed, backfill=args.backfill, port=args.port, invoke_port=args.invoke_port
+    )
+    with sim:
+        env = " ".join(f"{k}={v}" for k, v in sim.env().items())
+        print(f"scenario   {scenario.id}: {scenario.title}")
+        print(
+            f"endpoint   {sim.endpoint_url}   (all AWS services, region {sim.region}, account {sim.account})"
+        )
+        print(f"invoke URL {sim.invoke_url}")
+        print(f"api id     {sim.api_id}   stage {sim.stage}   started in {sim.timings['total']:.2f} s")
+        print(f"\nexport {env}")
+        print(f"apigw-cockpit watch --api-id {sim.api_id} --stage {sim.stage}\n")
+        interactive = sys.stdout.isatty()
+        while not stop.wait(1.0):
+            line = _status_line(sim)
+            print(f"\r\x1b[2K{line}" if interactive else line, end="" if interactive else "\n", flush=True)
+        print("\nstopping", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -39,7 +39,9 @@ def _api_dims(st: Any) -> dict[str, str]:
 
 
 def _metric_total(world: Any, metric: str, dims: dict[str, str], start: float, end: float) -> float:
-    return sum(v for _, v in world.metrics.query("AWS/ApiGateway", metric, dims, "Sum", start, end, 60))
+    return float(
+        sum(v for _, v in world.metrics.query("AWS/ApiGateway", metric, dims, "Sum", start, end, 60))
+    )
 
 
 def _execution_log(world: Any, start: float, end: float) -> tuple[Counter[str], Counter[str], int]:
