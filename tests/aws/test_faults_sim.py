@@ -61,21 +61,21 @@ async def test_fault_matrix_through_sim(sim_factory) -> None:  # type: ignore[no
         try:
             async with Collector(pollers, sim.clock) as col:
                 for source in OPS.values():
-                    await col.wait(is_status(source, SourceState.OK), timeout=15)
+                    await col.wait(is_status(source, SourceState.OK), timeout=30)
                 for op, kind in CASES:
                     source, expected = OPS[op], EXPECTED[kind]
                     mark = len(col.seen)
                     sim.faults.set(op, kind, seconds=1.0 if kind == "latency" else None)
-                    bad = await col.wait(is_status(source, expected), after=mark, timeout=5)
+                    bad = await col.wait(is_status(source, expected), after=mark, timeout=20)
                     assert isinstance(bad.update, SourceStatus) and bad.update.last_error, (op, kind)
                     other = "target_health" if source != "target_health" else "alarms"
-                    await col.wait(is_data(other), after=len(col.seen), timeout=5)
+                    await col.wait(is_data(other), after=len(col.seen), timeout=20)
                     poller = next(p for p in pollers if p.name == source)
                     cleared_at = sim.clock.now()
                     due = poller.status().next_poll
                     mark = len(col.seen)
                     sim.faults.clear()
-                    await col.wait(is_status(source, SourceState.OK), after=mark, timeout=5)
+                    await col.wait(is_status(source, SourceState.OK), after=mark, timeout=20)
                     assert due is not None and due - cleared_at <= IV + 1e-6, (op, kind)
         finally:
             await factory.aclose()
