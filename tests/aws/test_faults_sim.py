@@ -50,7 +50,7 @@ EXPECTED = {
 async def test_fault_matrix_through_sim(sim_factory) -> None:  # type: ignore[no-untyped-def]
     with sim_factory("midnight-pager", speed=SPEED, backfill=600) as sim:
         settings = AwsSettings(
-            sim.api_id, sim.stage, endpoint_url=sim.endpoint_url, max_attempts=1, read_timeout=0.5,
+            sim.api_id, sim.stage, endpoint_url=sim.endpoint_url, max_attempts=1, read_timeout=2.0,
             connect_timeout=0.5, backfill_s=600, intervals=Intervals(IV, IV, IV, IV, IV, IV),
         )  # fmt: skip
         factory = ClientFactory(settings, sim.clock)
@@ -65,7 +65,7 @@ async def test_fault_matrix_through_sim(sim_factory) -> None:  # type: ignore[no
                 for op, kind in CASES:
                     source, expected = OPS[op], EXPECTED[kind]
                     mark = len(col.seen)
-                    sim.faults.set(op, kind, seconds=1.0 if kind == "latency" else None)
+                    sim.faults.set(op, kind, seconds=4.0 if kind == "latency" else None)
                     bad = await col.wait(is_status(source, expected), after=mark, timeout=20)
                     assert isinstance(bad.update, SourceStatus) and bad.update.last_error, (op, kind)
                     other = "target_health" if source != "target_health" else "alarms"
