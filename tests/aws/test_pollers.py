@@ -205,3 +205,20 @@ async def test_changes_respects_token_bucket() -> None:
     t = time.monotonic()
     await slow.bucket.take()
     assert time.monotonic() - t >= 0.04
+
+
+async def test_metrics_split_only_above_500_queries() -> None:
+    import dataclasses
+
+    from apigw_cockpit.model import Method, Resource
+
+    base = topology()
+    many = tuple(Resource(f"r{i}", f"/p{i}", (Method("GET"),)) for i in range(120))  # 5 series each
+    topo = dataclasses.replace(base, resources=base.resources + many)
+    clock = FrozenClock(T0)
+    world = _world(clock)
+    p = MetricsPoller(FakeFactory(world), clock, topo, 60.0, backfill_s=600)
+    assert 500 < len(p.keys) <= 1000
+    [u] = await p.poll()
+    assert world.calls["GetMetricData"] == 2
+    assert isinstance(u, MetricsUpdate) and len(u.series) == len(p.keys) and all(s.points for s in u.series)
