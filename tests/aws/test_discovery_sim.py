@@ -52,6 +52,13 @@ async def test_midnight_pager(sim_factory) -> None:  # type: ignore[no-untyped-d
         sg = topo.security_group(sg_id)
         assert sg is not None and sg.vpc_id == lb.vpc_id
     assert topo.vpc_cidr
+    # …and exactly the world's targets, ports, zones and security groups (ids bound from moto).
+    state = sim.world.state
+    world_targets = {(t.ip, t.port, t.az) for t in state.targets.values()}
+    assert {(t.id, t.port, t.az) for t in tg.targets} == world_targets
+    sg_ids = {state.security_groups[n].id if n in state.security_groups else n for t in state.targets.values()
+              for n in t.security_groups}  # fmt: skip
+    assert target_sgs == sg_ids
     assert topo.log_groups.execution == f"API-Gateway-Execution-Logs_{sim.api_id}/prod"
     # Lambda-backed routes of the same API come with their resource policies.
     assert topo.lambdas and all(fn.log_group.startswith("/aws/lambda/") for fn in topo.lambdas)
