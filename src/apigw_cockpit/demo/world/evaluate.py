@@ -11,7 +11,7 @@ import random
 import re
 
 from apigw_cockpit.demo.world.lambda_invoke import _lambda
-from apigw_cockpit.demo.world.network import HealthTracker, enabled_azs, nlb_admitted
+from apigw_cockpit.demo.world.network import HealthTracker, nlb_admitted
 from apigw_cockpit.demo.world.outcome import (
     FAIL,
     MSG_INTERNAL,
@@ -123,13 +123,7 @@ def pick_target(
     ws: WorldState, health: HealthTracker, tg: str, t: float, rng: random.Random
 ) -> TargetState | None:
     """NLB routing: healthy targets in enabled AZs; fail-open to all of them when none is healthy."""
-    nlb = ws.nlb_of_tg(tg)
-    if nlb is None or nlb.deleted:
-        return None
-    azs = enabled_azs(ws, nlb)
-    pool = [x for x in ws.targets_of(tg) if x.az in azs]
-    healthy = [x for x in pool if health.at(x.name, t).state == "healthy"]
-    choices = healthy or pool
+    choices = health.routable(tg, t)
     return rng.choice(choices) if choices else None
 
 

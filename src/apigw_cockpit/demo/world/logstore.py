@@ -115,27 +115,32 @@ class LogStore:
             g = self._groups[group] = _Group()
         rows = g.rows
         seq = self._seq
-        st = g.streams.get(stream)
         delay = max(0, ingestion_delay_ms)
-        for ts, msg in events:
-            seq += 1
-            row: Row = (ts, seq, ts + delay, stream, msg)
-            if not rows or ts >= rows[-1][0]:
-                rows.append(row)
-            else:
+        new: list[Row] = [(ts, seq + i, ts + delay, stream, msg) for i, (ts, msg) in enumerate(events, 1)]
+        if not new:
+            return
+        self._seq = seq + len(new)
+        new.sort()  # already sorted in practice: timsort makes that one C-speed pass
+        if not rows or new[0][0] >= rows[-1][0]:
+            rows.extend(new)
+        else:
+            for row in new:
+                ts, sq = row[0], row[1]
+                if ts >= rows[-1][0]:
+                    rows.append(row)
+                    continue
                 # Out-of-order rows land near the end: search the tail first.
                 lo = max(0, len(rows) - 512)
-                if lo and _key(rows[lo]) > (ts, seq):
+                if lo and _key(rows[lo]) > (ts, sq):
                     lo = 0
-                rows.insert(bisect.bisect_right(rows, (ts, seq), lo=lo, key=_key), row)
-            if st is None:
-                st = g.streams[stream] = [ts, ts, 0]
-            if ts < st[0]:
-                st[0] = ts
-            if ts > st[1]:
-                st[1] = ts
-            st[2] += 1
-        self._seq = seq
+                rows.insert(bisect.bisect_right(rows, (ts, sq), lo=lo, key=_key), row)
+        st = g.streams.get(stream)
+        if st is None:
+            g.streams[stream] = [new[0][0], new[-1][0], len(new)]
+        else:
+            st[0] = min(st[0], new[0][0])
+            st[1] = max(st[1], new[-1][0])
+            st[2] += len(new)
         cap = g.cap or self._cap
         if len(rows) > cap + cap // 10:
             # Drop in chunks so appends stay amortised O(1): the oldest 10 % go at once.

@@ -97,14 +97,37 @@ class HealthTracker:
     def __init__(self, ws: WorldState) -> None:
         self.ws = ws
         self._tr: dict[str, tuple[Health, Health, float, float]] = {}
+        self._routable: dict[tuple[str, int], list[TargetState]] = {}
+
+    def routable(self, tg: str, t: float) -> list[TargetState]:
+        """Where the NLB sends a new connection at time t: healthy targets in enabled AZs, or all
+        targets in enabled AZs when none is healthy (fail-open). Cached per second: health only
+        changes on whole health-check transitions."""
+        key = (tg, int(t))
+        hit = self._routable.get(key)
+        if hit is not None:
+            return hit
+        if len(self._routable) > 64:
+            self._routable.clear()
+        nlb = self.ws.nlb_of_tg(tg)
+        if nlb is None or nlb.deleted:
+            pool: list[TargetState] = []
+        else:
+            azs = enabled_azs(self.ws, nlb)
+            pool = [x for x in self.ws.targets_of(tg) if x.az in azs]
+        healthy = [x for x in pool if self.at(x.name, t).state == "healthy"]
+        self._routable[key] = healthy or pool
+        return self._routable[key]
 
     def reset(self, t: float) -> None:
+        self._routable.clear()
         for name, tgt in self.ws.targets.items():
             h = raw_health(self.ws, tgt)
             self._tr[name] = (h, h, t, 0.0)
 
     def update(self, t: float) -> None:
         """Call after every mutation: start a transition for each target whose raw health changed."""
+        self._routable.clear()
         for name, tgt in self.ws.targets.items():
             new = raw_health(self.ws, tgt)
             cur = self._tr.get(name)
