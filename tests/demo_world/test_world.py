@@ -208,3 +208,20 @@ def test_deterministic_and_advance_idempotent() -> None:
     ca.advance(60)
     a.advance()
     assert a.logs.count(a.state.execution_log_group()) > n
+
+
+def test_timeout_lines_arrive_when_the_timeout_happens() -> None:
+    w, clock = _world("midnight-pager", 300)
+    group, s = w.state.execution_log_group(), w.scenario
+    started, _ = w.logs.filter(group, int((s.start - 20) * 1000), None, '"Resource Path: /orders"', None, 500)
+    rids = {e.message[1:].split(")")[0] for e in started}
+    assert rids
+
+    def failed_rids() -> set[str]:
+        events, _ = w.logs.filter(group, int((s.start - 20) * 1000), None, '"Execution failed"', None, 10_000)
+        return {e.message[1:].split(")")[0] for e in events} & rids
+
+    assert failed_rids() == set()  # still waiting on the integration timeout
+    clock.advance(45)
+    w.advance()
+    assert len(failed_rids()) >= len(rids) * 0.6
