@@ -263,3 +263,47 @@ async def test_the_same_signals_through_aiobotocore(sim: SimServer) -> None:
             "RevokeSecurityGroupIngress",
             "AuthorizeSecurityGroupIngress",
         }
+
+
+def test_cloudwatch_query_protocol_and_list_metrics(sim: SimServer) -> None:
+    """Older SDKs speak query to CloudWatch: sign a form-encoded GetMetricData and parse the XML."""
+    import datetime
+    import urllib.request
+
+    import botocore.auth
+    import botocore.awsrequest
+    import botocore.credentials
+    import botocore.session
+    from botocore.parsers import create_parser
+    from botocore.serialize import create_serializer
+
+    op = botocore.session.get_session().get_service_model("cloudwatch").operation_model("GetMetricData")
+    end = sim.clock.now() // 60 * 60
+    metric_ = {"Namespace": "AWS/ApiGateway", "MetricName": "IntegrationLatency", "Dimensions": api_dims(sim)}
+    params = {
+        "MetricDataQueries": [{"Id": "a", "MetricStat": {"Metric": metric_, "Period": 60, "Stat": "p99"}}],
+        "StartTime": datetime.datetime.fromtimestamp(end - 180, datetime.UTC),
+        "EndTime": datetime.datetime.fromtimestamp(end, datetime.UTC),
+    }
+    body = create_serializer("query").serialize_to_request(params, op)["body"]
+    aws = botocore.awsrequest.AWSRequest(
+        method="POST",
+        url=sim.endpoint_url + "/",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+    )
+    botocore.auth.SigV4Auth(
+        botocore.credentials.Credentials("testing", "testing"), "monitoring", "us-east-1"
+    ).add_auth(aws)
+    prepared = aws.prepare()
+    data = prepared.body.encode() if isinstance(prepared.body, str) else prepared.body
+    request = urllib.request.Request(prepared.url, data=data, headers=dict(prepared.headers), method="POST")
+    with urllib.request.urlopen(request, timeout=10) as r:
+        raw = {"status_code": r.status, "headers": dict(r.headers), "body": r.read()}
+    values = create_parser("query").parse(raw, op.output_shape)["MetricDataResults"][0]["Values"]
+    assert len(values) == 3 and all(28_000 <= v <= 29_500 for v in values)
+    listed = client(sim, "cloudwatch").list_metrics(
+        Namespace="AWS/NetworkELB", MetricName="UnHealthyHostCount"
+    )
+    dims = [{d["Name"] for d in m["Dimensions"]} for m in listed["Metrics"]]
+    assert {"LoadBalancer", "TargetGroup"} in dims

@@ -12,6 +12,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("iam", "SimulatePrincipalPolicy"): Route(iam.simulate_principal_policy),
     ("cloudwatch", "GetMetricData"): Route(cloudwatch.get_metric_data),
     ("cloudwatch", "DescribeAlarms"): Route(cloudwatch.describe_alarms),
+    ("cloudwatch", "ListMetrics"): Route(cloudwatch.list_metrics),
     ("logs", "FilterLogEvents"): Route(logs.filter_log_events),
     ("logs", "DescribeLogStreams"): Route(logs.describe_log_streams),
     ("logs", "StartLiveTail"): Route(logs.start_live_tail, world=False),

@@ -148,3 +148,19 @@ def _alarm_shape(ctx: Context, record: dict[str, Any]) -> dict[str, Any]:
         "Namespace": record.get("namespace", ""),
         "StateUpdatedTimestamp": to_datetime(record.get("updated", 0.0)),
     }
+
+
+def list_metrics(ctx: Context, req: AwsRequest) -> dict[str, Any]:
+    """Every series the world has written (moto's own store never sees them)."""
+    p = req.params
+    namespace, name = p.get("Namespace"), p.get("MetricName")
+    wanted = [(d.get("Name"), d.get("Value")) for d in p.get("Dimensions") or []]
+    out = []
+    for ns, metric, dims in ctx.world.metrics.list_metrics():
+        if (namespace and ns != namespace) or (name and metric != name):
+            continue
+        if any(k not in dims or (v is not None and dims[k] != v) for k, v in wanted):
+            continue
+        dimensions = [{"Name": k, "Value": v} for k, v in dims.items()]
+        out.append({"Namespace": ns, "MetricName": metric, "Dimensions": dimensions})
+    return {"Metrics": out}

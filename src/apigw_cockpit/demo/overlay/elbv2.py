@@ -15,12 +15,7 @@ def describe_target_health(ctx: Context, req: AwsRequest) -> dict[str, Any]:
         descriptions = [as_dict(d) for d in ctx.world.target_health(arn)]
     except KeyError:
         raise ApiError(400, "TargetGroupNotFound", f"Target groups '{arn}' not found") from None
-    wanted = []
-    i = 1
-    while f"Targets.member.{i}.Id" in req.params:
-        port = req.params.get(f"Targets.member.{i}.Port")
-        wanted.append((req.params[f"Targets.member.{i}.Id"], int(port) if port else None))
-        i += 1
+    wanted = [(t["Id"], int(t["Port"]) if t.get("Port") else None) for t in req.params.get("Targets") or []]
     if wanted:
         kept = []
         for target_id, port in wanted:

@@ -11,8 +11,8 @@ from apigw_cockpit.demo.overlay.shapes import as_dict
 
 def simulate_principal_policy(ctx: Context, req: AwsRequest) -> dict[str, Any]:
     arn = req.params.get("PolicySourceArn", "")
-    actions = req.members("ActionNames")
-    resources = req.members("ResourceArns") or ["*"]
+    actions = list(req.params.get("ActionNames") or [])
+    resources = list(req.params.get("ResourceArns") or ["*"])
     if not actions:
         raise ApiError(400, "ValidationError", "1 validation error detected: Value null at 'actionNames'")
     try:

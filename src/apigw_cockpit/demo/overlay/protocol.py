@@ -47,7 +47,16 @@ class AwsRequest:
             return decoded if isinstance(decoded, dict) else {}
         if self.protocol in ("query", "ec2"):
             form = parse_qs(self.body.decode("utf-8", "replace"), keep_blank_values=True)
-            return {k: v[0] for k, v in form.items()}
+            flat = {k: v[0] for k, v in form.items()}
+            # moto's model-driven parser turns `A.member.1.B` keys into the nested input shape.
+            from moto.core.parse import EC2QueryParser, QueryParser
+
+            parser = EC2QueryParser if self.protocol == "ec2" else QueryParser
+            try:
+                op = service_model(self.service).operation_model(self.operation)
+                return dict(parser(op).parse({"values": flat}))
+            except Exception:
+                return flat
         if self.body:
             try:
                 loaded = json.loads(self.body)
@@ -55,12 +64,6 @@ class AwsRequest:
                 return {}
             return loaded if isinstance(loaded, dict) else {}
         return {}
-
-    def members(self, prefix: str) -> list[str]:
-        """Query-protocol list members `Prefix.member.N`, in N order."""
-        pattern = re.compile(rf"^{re.escape(prefix)}\.member\.(\d+)$")
-        found = [(int(m.group(1)), v) for k, v in self.params.items() if (m := pattern.match(k))]
-        return [v for _, v in sorted(found)]
 
     @property
     def action(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -106,7 +106,8 @@ def _json_content_type(req: AwsRequest) -> str:
 def epoch(dt_or_ts: Any) -> float:
     """Seconds since the epoch from whatever the protocol decoded (datetime, number, ISO text)."""
     if isinstance(dt_or_ts, datetime):
-        return dt_or_ts.timestamp()
+        # Query-protocol parsers hand back naive datetimes; AWS timestamps are UTC.
+        return (dt_or_ts if dt_or_ts.tzinfo else dt_or_ts.replace(tzinfo=UTC)).timestamp()
     if isinstance(dt_or_ts, int | float):
         return float(dt_or_ts)
     if isinstance(dt_or_ts, str):
