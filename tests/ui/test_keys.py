@@ -148,3 +148,20 @@ async def test_keys_are_remappable_from_config(make_app: Callable[..., Any]) -> 
         assert isinstance(app.screen, ChartScreen)
         await pilot.press("1")
         assert app.screen.window == "15m"
+
+
+async def test_ctrl_c_quits(make_app: Callable[..., Any]) -> None:
+    app = make_app(midnight_pager())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_no_color_is_honoured(make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(midnight_pager())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.no_color

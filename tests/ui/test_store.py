@@ -30,7 +30,8 @@ def test_log_buffer_is_bounded_and_counts_drops() -> None:
     assert len(state.rows) == 50
     assert state.dropped == 70 + 7
     newest = next(reversed(state.rows.values()))
-    assert newest.failed and newest.verdict == NO_VERDICT  # no classifier: "—", never a guess
+    assert newest.failed and newest.verdict is None  # not classified until someone looks
+    assert state.verdict_of(newest) == NO_VERDICT  # no classifier: "—", never a guess
 
 
 def test_queued_log_batches_fold_into_the_newest() -> None:

@@ -7,6 +7,7 @@ import contextlib
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -109,10 +110,17 @@ class CockpitApp(FeedWorkers, ThemeWatcher, App[int]):
             return None
 
     def tick(self) -> None:
-        self.state.maybe_diagnose(self.clock.now())
+        if self.state.diagnose_due():
+            obs = self.state.observations(self.clock.now())
+            # Checks are pure but not free: run them off the UI thread, results come back by call_from_thread.
+            self.run_worker(partial(self._diagnose, obs), thread=True, group="diagnose", exit_on_error=False)
         sync = getattr(self.screen, "sync", None)
         if callable(sync):
             sync()
+
+    def _diagnose(self, obs: dict[str, Any]) -> None:
+        findings, ranked = self.state.diagnoser.diagnose(**obs)
+        self.call_from_thread(self.state.set_findings, findings, ranked)
 
     def _record(self, action: str) -> None:
         for hook in self.hooks.on_action:
@@ -191,6 +199,7 @@ class CockpitApp(FeedWorkers, ThemeWatcher, App[int]):
     def open_trace(self, request_id: str) -> None:
         row = self.state.rows.get(request_id)
         if row is not None:
+            self.state.verdict_of(row)
             self.push_screen(TraceScreen(row, presenter=self.settings.presenter))
 
 

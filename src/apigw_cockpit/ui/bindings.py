@@ -48,7 +48,11 @@ KEYS: tuple[Key, ...] = (
 
 
 def bindings(scope: str) -> list[Binding]:
-    return [Binding(k.key, k.action, k.label, show=k.show, id=k.id) for k in KEYS if k.scope == scope]
+    out = [Binding(k.key, k.action, k.label, show=k.show, id=k.id) for k in KEYS if k.scope == scope]
+    if scope == "app":
+        # On-call reflex: Ctrl+C leaves (Textual's default only hints at ctrl+q).
+        out.append(Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="quit_ctrl_c"))
+    return out
 
 
 def display_key(k: Key) -> str:

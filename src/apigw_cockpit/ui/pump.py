@@ -34,6 +34,8 @@ class FeedWorkers(_Base):
     state: CockpitState
     clock: Clock
 
+    def tick(self) -> None: ...
+
     poll_workers: list[Worker[None]]
 
     def start_pollers(self) -> None:
@@ -67,9 +69,18 @@ class FeedWorkers(_Base):
     # Handlers are found by name (on_<message>): @on in a plain mixin is not collected.
     def on_feed_update(self, message: FeedUpdate) -> None:
         self.state.apply(message.update)
+        self._first_data(message.poller)
 
     def on_logs_batch(self, message: LogsBatch) -> None:
         self.state.apply(message.update)
+        self._first_data(message.poller)
+
+    def _first_data(self, poller: str) -> None:
+        # A source's first data paints at once; after that the refresh tick paces redraws.
+        seen: set[str] = self.__dict__.setdefault("_painted_sources", set())
+        if poller not in seen:
+            seen.add(poller)
+            self.call_next(self.tick)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place that decides how a failing source looks: its status turns red,

@@ -11,6 +11,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from apigw_cockpit.model import (
     Alarm,
@@ -36,6 +37,7 @@ from apigw_cockpit.ui.analysis import Diagnoser, RequestVerdict
 
 MAX_POINTS = 6 * 60  # six hours of one-minute points: the longest chart window
 MAX_CHANGES = 200
+DIAGNOSE_TRACES = 100  # the checks want recent failures, not the whole buffer
 _REQ_PREFIX = re.compile(r"^\(([0-9a-fA-F-]{8,})\)\s?")
 _METHOD = re.compile(r"HTTP Method: (\w+), Resource Path: (\S+)")
 _STATUS = re.compile(r"Method completed with status: (\d{3})")
@@ -50,7 +52,7 @@ class LogRow:
     method: str = ""
     path: str = ""
     status: int | None = None
-    verdict: str = "—"
+    verdict: str | None = None  # None until verdict_of() classified it
     failed: bool = False
 
 
@@ -155,13 +157,15 @@ class CockpitState:
                 continue
             grouped.setdefault(rid, []).append(msg)
             first.setdefault(rid, ev.timestamp)
+        whole: set[str] = set()
         for tr in traces:
             lines = [(_REQ_PREFIX.sub("", ln, count=1)) for ln in tr.lines]
             grouped[tr.request_id] = lines  # a trace is the authoritative full picture
             first[tr.request_id] = tr.first_ts
+            whole.add(tr.request_id)
         for rid, lines in grouped.items():
             row = self.rows.get(rid)
-            if row is not None and not any(t.request_id == rid for t in traces):
+            if row is not None and rid not in whole:
                 lines = list(row.lines) + lines
             self.rows[rid] = self._row(rid, first[rid] if row is None else row.ts, tuple(lines))
             self.rows.move_to_end(rid)
@@ -172,15 +176,25 @@ class CockpitState:
         self.bump("logs")
 
     def _row(self, rid: str, ts: float, lines: tuple[str, ...]) -> LogRow:
-        v: RequestVerdict = self.diagnoser.classify(lines)
-        method, path, status = v.method, v.path, v.status
+        # Cheap fields now; the classifier runs lazily (verdict_of) for rows someone looks at,
+        # so a burst of thousands of requests does not classify rows that are evicted unseen.
+        method, path, status = "", "", None
         for ln in lines:
             if not method and (m := _METHOD.search(ln)):
                 method, path = m.group(1), m.group(2)
             if status is None and (s := _STATUS.search(ln)):
                 status = int(s.group(1))
         failed = any(marker in ln for ln in lines for marker in FAILURE_MARKERS)
-        return LogRow(rid, ts, lines, method, path, status, v.verdict, failed or (status or 0) >= 500)
+        return LogRow(rid, ts, lines, method, path, status, None, failed or (status or 0) >= 500)
+
+    def verdict_of(self, row: LogRow) -> str:
+        """The classifier's verdict, computed once per row version and cached on it."""
+        if row.verdict is None:
+            v: RequestVerdict = self.diagnoser.classify(row.lines)
+            row.verdict = v.verdict
+            row.method, row.path = row.method or v.method, row.path or v.path
+            row.status = row.status if row.status is not None else v.status
+        return row.verdict
 
     # -- user actions ---------------------------------------------------------------
     def add_note(self, at: float, text: str) -> Note:
@@ -222,31 +236,41 @@ class CockpitState:
         return max(timeouts) if timeouts else 29000
 
     # -- diagnose -------------------------------------------------------------------
-    def maybe_diagnose(self, now: float, mono: float | None = None) -> bool:
-        """Run checks if anything changed and the debounce allows; True if findings were refreshed."""
+    def diagnose_due(self, mono: float | None = None) -> bool:
+        """True (and the debounce restarts) if anything changed since the last run and enough time passed."""
         mono = time.monotonic() if mono is None else mono
         if not self._dirty_for_diagnose or mono - self._last_diagnose < self.diagnose_every:
             return False
         self._dirty_for_diagnose = False
         self._last_diagnose = mono
-        if not self.diagnoser.can_check:
-            return False
-        self.findings, self.hypotheses = self.diagnoser.diagnose(
-            now=now,
-            topology=self.topology,
-            metrics=tuple(self.metrics.values()),
-            traces=tuple(
-                RequestTrace(r.request_id, r.ts, r.lines, self.topology.log_groups.execution, True)
-                for r in self.rows.values()
-            ),
-            target_health=self.targets,
-            changes=tuple(self.sorted_changes()),
-            alarms=self.alarms,
-            sources=tuple(self.sources.values()),
-            probes=(),
-            fix_time=self.fix_time,
-        )
+        return self.diagnoser.can_check
+
+    def observations(self, now: float) -> dict[str, Any]:
+        """A snapshot for `diagnose.Observations`: immutable, so it may be checked off the UI thread."""
+        recent = list(self.rows.values())[-DIAGNOSE_TRACES:]
+        group = self.topology.log_groups.execution
+        return {
+            "now": now,
+            "topology": self.topology,
+            "metrics": tuple(self.metrics.values()),
+            "traces": tuple(RequestTrace(r.request_id, r.ts, r.lines, group, True) for r in recent),
+            "target_health": self.targets,
+            "changes": tuple(self.sorted_changes()),
+            "alarms": self.alarms,
+            "sources": tuple(self.sources.values()),
+            "probes": (),
+            "fix_time": self.fix_time,
+        }
+
+    def set_findings(self, findings: list[Finding], hypotheses: list[Hypothesis]) -> None:
+        self.findings, self.hypotheses = findings, hypotheses
         self.bump("findings")
+
+    def maybe_diagnose(self, now: float, mono: float | None = None) -> bool:
+        """Synchronous variant (explicit user requests, tests): True if findings were refreshed."""
+        if not self.diagnose_due(mono):
+            return False
+        self.set_findings(*self.diagnoser.diagnose(**self.observations(now)))
         return True
 
 

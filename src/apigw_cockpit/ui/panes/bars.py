@@ -17,30 +17,33 @@ _SHORT = {
 }
 
 
+def coarse_age(seconds: float, fresh: str) -> str:
+    """Ages in steps (fresh, 15 s, 30 s, …, minutes) so the bar is not redrawn every second."""
+    if seconds < 15:
+        return fresh
+    if seconds < 120:
+        return f"{int(seconds // 15) * 15}s"
+    return ago(seconds - seconds % 60)
+
+
 class HeaderBar(Pane):
-    AREAS = ("findings", "pause")
-    ALWAYS = True
+    """What am I looking at: API, stage, region, account, findings. Changes rarely."""
 
-    def __init__(self, **kw: object) -> None:
+    AREAS = ("findings",)
+
+    def __init__(self) -> None:
         super().__init__(id="header")
-        self._last: Content | None = None
 
-    def on_state(self) -> None:
-        content = self._content()
-        if content != self._last:  # the clock only moves once a second: skip identical frames
-            self._last = content
-            self.refresh(layout=False)
-
-    def _content(self) -> Content:
-        s, v, g = self.state, self.view, self.view.glyphs
+    def render(self) -> Content:
+        s, v = self.state, self.view
         if s is None:
             return Content("")
         t = s.topology
         account = "************" if v.presenter else t.account
-        live = (f"{g.live} PAUSED", "$warning bold") if s.paused else (f"{g.live} LIVE", "$success bold")
-        n = len(s.findings)
+        # A "finding" on screen is something wrong: ok/unknown check results are not counted.
+        n = sum(1 for f in s.findings if str(f.verdict) in ("error", "warn"))
         findings_style = "$error bold" if any(f.verdict == "error" for f in s.findings) else "$text-muted"
-        wide = self.size.width >= 100  # at 80 columns the labels and account give way to the clock
+        wide = self.size.width >= 80  # at 80 columns the labels and account give way
         return Content.assemble(
             ("api: " if wide else "", "$text-muted"),
             (clean(t.api_name), "bold"),
@@ -49,13 +52,36 @@ class HeaderBar(Pane):
             (clean(t.stage.name), "bold"),
             f"  {t.region}  ",
             (f"acct {account}  " if account and wide else "", "$text-muted"),
-            live,
-            f" {hms(v.now)}  ",
             (f"{n} finding{'s' if n != 1 else ''}", findings_style),
         )
 
+
+class LiveClock(Pane):
+    """● LIVE 00:15:30 in its own small widget: the once-a-second redraw costs ~15 cells, not a line."""
+
+    AREAS = ("pause",)
+    ALWAYS = True
+    LAYOUT = False
+
+    def __init__(self) -> None:
+        super().__init__(id="clock")
+        self._last = ""
+
+    def on_state(self) -> None:
+        text = self._text()
+        if text != self._last:
+            self._last = text
+            self.refresh(layout=False)
+
+    def _text(self) -> str:
+        if self.state is None:
+            return ""
+        word = "PAUSED" if self.state.paused else "LIVE"
+        return f"{self.view.glyphs.live} {word} {hms(self.view.now)}"
+
     def render(self) -> Content:
-        return self._last if self._last is not None else self._content()
+        paused = self.state is not None and self.state.paused
+        return Content.styled(self._last or self._text(), "$warning bold" if paused else "$success bold")
 
 
 class StatusBar(Pane):
@@ -95,7 +121,7 @@ class StatusBar(Pane):
             elif age is None:
                 parts.append((f"{label} …", "$text-muted"))
             else:
-                parts.append((f"{label} {ago(age)}", "$text-muted"))
+                parts.append((f"{label} {coarse_age(age, self.view.glyphs.ok)}", "$text-muted"))
             parts.append(" ")
         cost = getattr(self.meter, "cost_per_hour_usd", None)
         if isinstance(cost, int | float):

@@ -16,7 +16,7 @@ from apigw_cockpit.ui.sanitize import clean
 from apigw_cockpit.ui.state import LogRow
 from apigw_cockpit.ui.view import Pane, hms
 
-MAX_ROWS_SHOWN = 300  # the buffer is larger; a table this long is already more than a human reads
+MAX_ROWS_SHOWN = 120  # the buffer is larger (and `/` searches all of it); a human reads the top screenful
 
 
 class LogPane(Pane):
@@ -71,7 +71,7 @@ class LogPane(Pane):
         if not self.query_text:
             return True
         q = self.query_text.lower()
-        hay = f"{row.request_id} {row.method} {row.path} {row.status} {row.verdict}".lower()
+        hay = f"{row.request_id} {row.method} {row.path} {row.status} {row.verdict or ''}".lower()
         return q in hay or any(q in ln.lower() for ln in row.lines)
 
     def on_state(self) -> None:
@@ -110,6 +110,8 @@ class LogPane(Pane):
 
     def _cells(self, r: LogRow) -> tuple[Content, ...]:
         presenter = self.view.presenter
+        assert self.state is not None
+        verdict = self.state.verdict_of(r)
         status_style = (
             "$error bold"
             if (r.status or 0) >= 500
@@ -121,7 +123,7 @@ class LogPane(Pane):
             Content.styled(clean(r.request_id[:8], presenter=presenter), "$text-muted"),
             Content(clean(f"{r.method} {r.path}".strip() or "?", presenter=presenter)),
             Content.styled(str(r.status) if r.status else "…", status_style),
-            Content.styled(clean(r.verdict, presenter=presenter), verdict_style),
+            Content.styled(clean(verdict, presenter=presenter), verdict_style),
         )
 
     # -- user actions (called by the screen's bindings) ----------------------------------

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from apigw_cockpit.ui.bindings import bindings
-from apigw_cockpit.ui.panes.bars import HeaderBar, StatusBar
+from apigw_cockpit.ui.panes.bars import HeaderBar, LiveClock, StatusBar
 from apigw_cockpit.ui.panes.changes import ChangesPane
 from apigw_cockpit.ui.panes.hopmap import HopMap
 from apigw_cockpit.ui.panes.logs import LogPane
@@ -26,14 +26,17 @@ class CockpitScreen(Screen[None]):
     BINDINGS = bindings("cockpit")
 
     def compose(self) -> ComposeResult:
-        yield HeaderBar()
+        with Horizontal(id="header-row"):
+            yield HeaderBar()
+            yield LiveClock()
         with Horizontal(id="top"):
-            with Vertical(id="metrics", classes="pane") as metrics:
-                metrics.border_title = "metrics"
-                yield Spark("5xx", id="spark-5xx")
-                yield Spark("latency", id="spark-latency")
-            with Vertical(id="right"):
+            with Vertical(id="left"):
+                with Vertical(id="metrics", classes="pane") as metrics:
+                    metrics.border_title = "metrics"
+                    yield Spark("5xx", id="spark-5xx")
+                    yield Spark("latency", id="spark-latency")
                 yield HopMap()
+            with Vertical(id="right"):
                 yield TargetGrid()
         with Horizontal(id="bottom"):
             yield LogPane()

@@ -33,7 +33,7 @@ class TraceScreen(ModalScreen[None]):
                 "$error bold" if (r.status or 0) >= 500 else "",
             ),
             ("  verdict: ", "$text-muted"),
-            (clean(r.verdict), "$error" if r.failed else ""),
+            (clean(r.verdict or "—"), "$error" if r.failed else ""),
         )
         with Vertical(id="trace-box", classes="pane") as box:
             box.border_title = "request trace"
