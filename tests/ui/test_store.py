@@ -103,3 +103,9 @@ def test_malformed_config_is_one_line(tmp_path: Path, body: str, needle: str) ->
     with pytest.raises(ConfigError) as info:
         read_file(cfg)
     assert needle in str(info.value) and str(cfg) in str(info.value) and "\n" not in str(info.value)
+
+
+def test_lambda_and_flow_logs_are_not_execution_log_rows() -> None:
+    state = CockpitState(topology(), diagnoser=Diagnoser(lookup=False))
+    state.apply(LogsUpdate("lambda_logs", NOW, tuple(_events(3))))
+    assert not state.rows and len(state.other_logs["lambda_logs"]) == 3

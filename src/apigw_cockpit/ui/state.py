@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +37,8 @@ from apigw_cockpit.ui.analysis import Diagnoser, RequestVerdict
 
 MAX_POINTS = 6 * 60  # six hours of one-minute points: the longest chart window
 MAX_CHANGES = 200
+EXECUTION_LOG_SOURCES = frozenset({"logs", "execution_logs"})
+OTHER_LOG_CAPACITY = 500
 DIAGNOSE_TRACES = 100  # the checks want recent failures, not the whole buffer
 _REQ_PREFIX = re.compile(r"^\(([0-9a-fA-F-]{8,})\)\s?")
 _METHOD = re.compile(r"HTTP Method: (\w+), Resource Path: (\S+)")
@@ -68,6 +70,7 @@ class CockpitState:
     log_capacity: int = 2000
     metrics: dict[MetricKey, MetricSeries] = field(default_factory=dict)
     rows: OrderedDict[str, LogRow] = field(default_factory=OrderedDict)
+    other_logs: dict[str, deque[LogEvent]] = field(default_factory=dict)
     dropped: int = 0
     targets: tuple[TargetHealth, ...] = ()
     changes: dict[str, Change] = field(default_factory=dict)
@@ -98,8 +101,13 @@ class CockpitState:
     def apply(self, update: Update) -> None:
         if isinstance(update, MetricsUpdate):
             self._metrics(update.series)
-        elif isinstance(update, LogsUpdate):
+        elif isinstance(update, LogsUpdate) and update.source in EXECUTION_LOG_SOURCES:
             self._logs(update.events, update.traces, update.dropped)
+        elif isinstance(update, LogsUpdate):
+            # Lambda / flow logs are evidence for the checks, not rows of the execution-log pane.
+            kept = self.other_logs.setdefault(update.source, deque(maxlen=OTHER_LOG_CAPACITY))
+            kept.extend(update.events)
+            self.bump("other_logs")
         elif isinstance(update, TargetHealthUpdate):
             self.targets = update.targets
             self.bump("targets")

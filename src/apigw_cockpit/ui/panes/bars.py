@@ -11,6 +11,8 @@ from apigw_cockpit.ui.view import Pane, ago, hms
 _SHORT = {
     "metrics": "metrics",
     "logs": "logs",
+    "lambda_logs": "λ logs",
+    "flow_logs": "flow",
     "target_health": "health",
     "changes": "trail",
     "alarms": "alarms",
