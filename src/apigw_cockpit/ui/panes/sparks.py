@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
+from apigw_cockpit.model import MetricSeries
 from apigw_cockpit.ui.view import Pane, hm, sparkline
 
 
@@ -22,16 +23,24 @@ class Spark(Pane):
         assert s is not None
         if self.kind == "5xx":
             series = s.series("5XXError")
-            points = list(series.points) if series else []
+            points = self._complete(series)
             value = f"{points[-1][1]:.0f}/min" if points else "–"
             return ("5XXError" if self.size.width > 50 else "5XX"), points, value, ""
         series = s.series("IntegrationLatency", "p99")
-        points = list(series.points) if series else []
+        points = self._complete(series)
         timeout_s = s.integration_timeout_ms() / 1000
         value = f"{points[-1][1] / 1000:.1f}s" if points else "–"
         if self.size.width > 50:
             return "IntLatency p99", points, value, f" (timeout {timeout_s:g}s)"
         return "p99", points, value, f"/{timeout_s:g}s"
+
+    def _complete(self, series: MetricSeries | None) -> list[tuple[float, float]]:
+        """Points whose period has ended: the minute in progress would read as a sudden drop."""
+        if series is None:
+            return []
+        period = series.key.period or 60
+        done = [p for p in series.points if p[0] + period <= self.view.now]
+        return done or list(series.points)
 
     def render(self) -> Content:
         if self.state is None:
