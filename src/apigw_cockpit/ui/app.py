@@ -176,9 +176,10 @@ class CockpitApp(FeedWorkers, ThemeWatcher, App[int]):
             hook(note.at, note.text)
         self.notify("note saved", timeout=2)
 
-    def action_screenshot(self) -> None:
-        self.screenshot_dir.mkdir(parents=True, exist_ok=True)
-        path = self.save_screenshot(path=str(self.screenshot_dir))
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        target = Path(path) if path else self.screenshot_dir
+        target.mkdir(parents=True, exist_ok=True)
+        path = self.save_screenshot(filename=filename, path=str(target))
         self._record(f"screenshot {path}")
         self.notify(f"saved {path}", title="screenshot")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,10 @@ KEYS: tuple[Key, ...] = (
 )
 
 
-def bindings(scope: str) -> list[Binding]:
-    out = [Binding(k.key, k.action, k.label, show=k.show, id=k.id) for k in KEYS if k.scope == scope]
+def bindings(scope: str) -> list[BindingType]:
+    out: list[BindingType] = [
+        Binding(k.key, k.action, k.label, show=k.show, id=k.id) for k in KEYS if k.scope == scope
+    ]
     if scope == "app":
         # On-call reflex: Ctrl+C leaves (Textual's default only hints at ctrl+q).
         out.append(Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="quit_ctrl_c"))

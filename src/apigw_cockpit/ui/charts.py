@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from plotext._kernel.terminal import terminal as _plotext_terminal
-from plotext._primitives.marker import marker as _plotext_marker
+from plotext._kernel.terminal import terminal as _plotext_terminal  # type: ignore[import-untyped]
+from plotext._primitives.marker import marker as _plotext_marker  # type: ignore[import-untyped]
 
 _ASCII_FRAME = str.maketrans("─│┌┐└┘├┤┬┴┼", "-|+++++++++")
 RGB = tuple[int, int, int]

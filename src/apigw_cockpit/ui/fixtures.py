@@ -236,7 +236,7 @@ class FakePoller:
     updates: Sequence[Update]
     hold: bool = False
 
-    async def __aiter__(self) -> AsyncIterator[Update]:  # type: ignore[override]
+    async def __aiter__(self) -> AsyncIterator[Update]:
         for u in self.updates:
             yield u
         if self.hold:

@@ -72,7 +72,14 @@ def theme_from_dict(path: Path, data: dict[str, Any]) -> Theme:
     for var, value in variables.items():
         if not isinstance(value, str):
             raise ThemeError(f"{path}: variables.{var}: must be a string")
-    return Theme(name=name, dark=dark, variables=dict(variables), **colors, **floats)
+    return Theme(
+        name=name,
+        dark=dark,
+        variables=dict(variables),
+        luminosity_spread=floats.get("luminosity_spread", 0.15),
+        text_alpha=floats.get("text_alpha", 0.95),
+        **colors,  # type: ignore[arg-type]  # keys are exactly Theme's colour fields (validated above)
+    )
 
 
 def load_theme_file(path: Path) -> Theme:
