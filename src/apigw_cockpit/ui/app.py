@@ -142,10 +142,11 @@ class CockpitApp(FeedWorkers, ThemeWatcher, App[int]):
 
     def _info(self, kind: str) -> None:
         self._record(kind)
+        # The user asked: answer from fresh findings, not the last debounced run.
+        self.state.maybe_diagnose(self.clock.now(), mono=float("inf"))
         self._show(InfoScreen(kind, INFO_SCREENS[kind]))
 
     def action_checks(self) -> None:
-        self.state.maybe_diagnose(self.clock.now(), mono=float("inf"))
         self._info("checks")
 
     def action_walkthrough(self) -> None:

@@ -57,6 +57,34 @@ def checks_lines(state: CockpitState) -> list[Content]:
     return out or [Content.styled("no findings yet (waiting for data)", "$text-muted")]
 
 
+_STEP_STYLE = {
+    "pass": "$success bold",
+    "answered": "$success",
+    "fail": "$error bold",
+    "current": "$warning bold",
+    "blocked": "$error",
+    "pending": "$text-muted",
+}
+
+
+def step_lines(steps: Any) -> list[Content]:
+    """VerifyStep (status) and walkthrough StepState (state) rows: marker, title, outcome, evidence."""
+    out: list[Content] = []
+    for step in steps:
+        status = str(getattr(step, "status", None) or getattr(step, "state", "") or "")
+        title = clean(str(getattr(step, "title", step)))
+        out.append(Content.assemble((f"{status:>9} ", _STEP_STYLE.get(status, "")), (title, "bold")))
+        for extra in (
+            getattr(step, "outcome", ""),
+            getattr(step, "look_at", "") if status == "current" else "",
+        ):
+            if extra:
+                out.append(Content.styled(f"{'':>10}{clean(str(extra))}", "$text-muted"))
+        for ev in tuple(getattr(step, "evidence", ()))[:3]:
+            out.append(Content.styled(f"{'':>10}· {clean(str(ev))}", "$text-muted"))
+    return out or [Content.styled("nothing to show yet", "$text-muted")]
+
+
 def generic_lines(result: Any) -> list[Content]:
     if result is None:
         return [Content.styled("not available yet", "$text-muted")]
@@ -110,13 +138,13 @@ class InfoScreen(Screen[None]):
             return checks_lines(state)
         if self.kind == "timeline":
             return timeline_lines(state)
-        fn = _lookup(
-            "apigw_cockpit.diagnose", "walkthrough" if self.kind == "walkthrough" else "verification"
-        )
-        if fn is None:
+        fn = _lookup("apigw_cockpit.diagnose", "walk" if self.kind == "walkthrough" else "verify")
+        make_obs = _lookup("apigw_cockpit.diagnose", "Observations")
+        if fn is None or make_obs is None:
             return generic_lines(None)
         try:
-            return generic_lines(fn(state.findings) if self.kind == "walkthrough" else fn(state.fix_time))
+            obs = make_obs(**state.observations(self.app.clock.now()))  # type: ignore[attr-defined]
+            return step_lines(fn(obs, state.findings) if self.kind == "walkthrough" else fn(obs))
         except Exception as exc:  # their signature may differ while they build it
             return [Content.styled(f"not available yet ({clean(str(exc))})", "$text-muted")]
 
