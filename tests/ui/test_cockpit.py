@@ -53,3 +53,23 @@ async def test_failing_source_is_marked_and_others_carry_on(make_app: Callable[.
         assert "trail denied" in text
         assert "0/4 healthy" in text  # the other sources still rendered
         assert any("changes: PermissionError" in str(n.message) for n in app._notifications)
+
+
+async def test_poller_status_is_read_each_tick(make_app: Callable[..., Any]) -> None:
+    """aws/ pollers emit SourceStatus only on change; the cockpit asks `status()` so quiet sources stay fresh."""
+    from apigw_cockpit.model import SourceState, SourceStatus
+    from apigw_cockpit.ui.fixtures import FakePoller
+
+    from .fakes import NOW
+
+    class QuietPoller(FakePoller):
+        def status(self) -> SourceStatus:
+            return SourceStatus("changes", SourceState.THROTTLED, NOW, last_ok=NOW - 5, throttles=3)
+
+    feed = midnight_pager()
+    feed.pollers[3] = QuietPoller("changes", [])
+    app = make_app(feed)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        assert app.state.sources["changes"].throttles == 3
+        assert "trail throttled" in screen_text(app)

@@ -110,6 +110,7 @@ class CockpitApp(FeedWorkers, ThemeWatcher, App[int]):
             return None
 
     def tick(self) -> None:
+        self.poll_statuses()
         if self.state.diagnose_due():
             obs = self.state.observations(self.clock.now())
             # Checks are pure but not free: run them off the UI thread, results come back by call_from_thread.

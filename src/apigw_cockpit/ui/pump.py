@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
-from apigw_cockpit.model import LogsUpdate
+from apigw_cockpit.model import LogsUpdate, SourceStatus
 from apigw_cockpit.ui.feed import Poller
 from apigw_cockpit.ui.messages import FeedEnded, FeedUpdate, LogsBatch
 
@@ -74,6 +74,20 @@ class FeedWorkers(_Base):
     def on_logs_batch(self, message: LogsBatch) -> None:
         self.state.apply(message.update)
         self._first_data(message.poller)
+
+    def poll_statuses(self) -> None:
+        """Pollers that expose `status()` (aws/ does) are asked directly each tick: they only
+        *emit* a SourceStatus when the state changes, so a quiet-but-healthy source would age."""
+        for poller in self.feed.pollers:
+            status = getattr(poller, "status", None)
+            if not callable(status):
+                continue
+            try:
+                current = status()
+            except Exception:
+                continue
+            if isinstance(current, SourceStatus) and current != self.state.sources.get(current.source):
+                self.state.set_source(current)
 
     def _first_data(self, poller: str) -> None:
         # A source's first data paints at once; after that the refresh tick paces redraws.

@@ -71,6 +71,7 @@ class CockpitState:
     metrics: dict[MetricKey, MetricSeries] = field(default_factory=dict)
     rows: OrderedDict[str, LogRow] = field(default_factory=OrderedDict)
     other_logs: dict[str, deque[LogEvent]] = field(default_factory=dict)
+    last_data: dict[str, float] = field(default_factory=dict)
     dropped: int = 0
     targets: tuple[TargetHealth, ...] = ()
     changes: dict[str, Change] = field(default_factory=dict)
@@ -99,6 +100,9 @@ class CockpitState:
 
     # -- updates --------------------------------------------------------------------
     def apply(self, update: Update) -> None:
+        if not isinstance(update, SourceStatus):
+            # Data is proof of freshness too: pollers may report status only when it changes.
+            self.last_data[update.source] = max(update.at, self.last_data.get(update.source, 0.0))
         if isinstance(update, MetricsUpdate):
             self._metrics(update.series)
         elif isinstance(update, LogsUpdate) and update.source in EXECUTION_LOG_SOURCES:
@@ -128,6 +132,11 @@ class CockpitState:
     def set_source(self, status: SourceStatus) -> None:
         self.sources[status.source] = status
         self.bump("sources")
+
+    def last_fresh(self, source: str) -> float | None:
+        status = self.sources.get(source)
+        times = [t for t in (status.last_ok if status else None, self.last_data.get(source)) if t is not None]
+        return max(times) if times else None
 
     def source_failed(self, name: str, error: str, at: float) -> None:
         prev = self.sources.get(name)

@@ -113,7 +113,8 @@ class StatusBar(Pane):
             s.sources.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0])
         ):
             label = _SHORT.get(name, name)
-            age = v.now - status.last_ok if status.last_ok is not None else None
+            fresh = s.last_fresh(name)
+            age = v.now - fresh if fresh is not None else None
             if status.state in (SourceState.DENIED, SourceState.ERROR):
                 parts.append((f"{label} {status.state.value}", "$error bold"))
             elif status.state == SourceState.THROTTLED:
