@@ -56,7 +56,7 @@ async def test_failing_source_is_marked_and_others_carry_on(make_app: Callable[.
 
 
 async def test_poller_status_is_read_each_tick(make_app: Callable[..., Any]) -> None:
-    """aws/ pollers emit SourceStatus only on change; the cockpit asks `status()` so quiet sources stay fresh."""
+    """aws/ pollers emit SourceStatus only on change: the cockpit asks `status()` each tick."""
     from apigw_cockpit.model import SourceState, SourceStatus
     from apigw_cockpit.ui.fixtures import FakePoller
 
