@@ -42,3 +42,12 @@ async def test_presenter_mode_redacts(make_app: Callable[..., Any]) -> None:
         text = screen_text(app)
         assert "123456789012" not in text and "10.0.1.10" not in text
         assert app.theme == "high-contrast"
+
+
+async def test_ascii_mode_draws_only_ascii(make_app: Callable[..., Any]) -> None:
+    app = make_app(midnight_pager(), ascii=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "152/min" in text and "0/4 healthy" in text
+        assert [c for c in text if ord(c) > 127] == []

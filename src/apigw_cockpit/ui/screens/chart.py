@@ -87,7 +87,8 @@ class ChartScreen(Screen[None]):
         with Grid(id="charts"):
             for i in range(len(CHARTS)):
                 yield Chart(i)
-        yield Footer()
+        # --ascii: the palette hint is drawn with a block glyph; ctrl+p still works.
+        yield Footer(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self._caption()

@@ -42,7 +42,8 @@ class CockpitScreen(Screen[None]):
             yield LogPane()
             yield ChangesPane()
         yield StatusBar()
-        yield Footer()
+        # --ascii: the palette hint is drawn with a block glyph; ctrl+p still works.
+        yield Footer(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.query_one("#log-table").focus()

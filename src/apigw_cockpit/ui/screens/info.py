@@ -127,7 +127,8 @@ class InfoScreen(Screen[None]):
             box.border_title = self.title_text
             box.border_subtitle = "esc back"
             yield Static(id="info-body")
-        yield Footer()
+        # --ascii: the palette hint is drawn with a block glyph; ctrl+p still works.
+        yield Footer(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.sync()
