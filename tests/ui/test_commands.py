@@ -53,3 +53,17 @@ def test_screenshot_size_is_validated(capsys: pytest.CaptureFixture[str]) -> Non
     args = argparse.Namespace(size="big", out="x.svg", scenario="midnight-pager", at=None, config=None)
     assert screenshot.run(args) == 2
     assert "120x36" in capsys.readouterr().err
+
+
+def test_run_tui_malformed_config_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from apigw_cockpit.model import FrozenClock
+    from apigw_cockpit.ui import fixtures, run_tui
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("refresh = 'soon'\n")
+    args = argparse.Namespace(config=str(cfg), theme=None, refresh=None, ascii=False)
+    assert run_tui(args, fixtures.midnight_pager(), FrozenClock(fixtures.NOW)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "refresh must be a number" in err and "Traceback" not in err
