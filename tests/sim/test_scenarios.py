@@ -8,6 +8,9 @@ the engine, so a world that drifts from AWS fails here.
 from __future__ import annotations
 
 import json
+import re
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +40,44 @@ LOG_PHRASE = {
     "backend-crash-under-load": "network error communicating with endpoint",
     "tls-name-mismatch": "does not match the certificate subject",
 }
+
+
+# What a client of the invoke URL gets back (AWS-FACTS.md); None: needs load to show.
+INVOKE_STATUS = {
+    "sg-blocks-nlb-targets": 504,
+    "nlb-subnet-mismatch": 504,
+    "vpc-link-unavailable": 500,
+    "lambda-permission-missing": 500,
+    "execution-role-missing-invoke": 500,
+    "integration-timeout": 504,
+    "lambda-function-error": 502,
+    "malformed-lambda-proxy-response": 502,
+    "mapping-template-invalid": 500,
+    "backend-error-unmapped": 500,
+    "stage-variable-stale": 500,
+    "cors-preflight-no-integration": 500,
+    "invalid-backend-response": 502,
+    "backend-crash-under-load": None,
+    "tls-name-mismatch": 500,
+}
+
+
+def _invoke_statuses(sim: SimServer) -> set[int]:
+    """Statuses the invoke URL returns over every method of the API (a few tries each, one
+    simulated second apart: at one frozen instant the world answers a route the same way)."""
+    seen: set[int] = set()
+    for _ in range(4):
+        sim.advance(1)
+        for res in sim.world.state.resources.values():
+            path = re.sub(r"\{[^}]+\}", "o-1", res.path)
+            for verb in res.methods:
+                req = urllib.request.Request(f"{sim.invoke_url}{path}", method=verb)
+                try:
+                    with urllib.request.urlopen(req, timeout=10) as r:
+                        seen.add(r.status)
+                except urllib.error.HTTPError as e:
+                    seen.add(e.code)
+    return seen
 
 
 def _param(sc: Scenario, key: str) -> Any:
@@ -163,10 +204,13 @@ def test_root_cause_signals_then_recovery_after_fix(scenario: Scenario) -> None:
             assert lines and all(LOG_PHRASE[scenario.root_cause] in m for m in lines)
         if scenario.root_cause in EXTRA:
             EXTRA[scenario.root_cause](sim, scenario)
+        if INVOKE_STATUS[scenario.root_cause] is not None:
+            assert INVOKE_STATUS[scenario.root_cause] in _invoke_statuses(sim)
 
         sim.apply_fix()
         sim.advance(180)
         assert metric(sim, "5XXError", "Sum", minutes=2) == [0.0, 0.0]
+        assert max(_invoke_statuses(sim)) < 500
         if scenario.root_cause in ("sg-blocks-nlb-targets", "nlb-subnet-mismatch"):
             assert _target_states(sim) == {("healthy", "")}
         if scenario.root_cause == "vpc-link-unavailable":

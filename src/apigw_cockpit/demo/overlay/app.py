@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import socket
+import struct
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -148,7 +149,7 @@ class Overlay:
         if sock is not None:
             try:
                 # RST rather than FIN, like a middlebox resetting the connection.
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
