@@ -108,6 +108,9 @@ def test_execution_logs_show_timeouts(sim: SimServer) -> None:
         limit=50, nextToken=got["nextToken"],
     )  # fmt: skip
     assert not {e["eventId"] for e in nxt["events"]} & {e["eventId"] for e in got["events"]}
+    stream = first["logStreamName"]
+    by_prefix = logs.filter_log_events(logGroupName=group, logStreamNamePrefix=stream[:6], limit=20)["events"]
+    assert by_prefix and all(e["logStreamName"].startswith(stream[:6]) for e in by_prefix)
 
 
 def test_unknown_log_group_is_resource_not_found(sim: SimServer) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import socket
 import threading
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -59,6 +60,15 @@ def test_healthy_invoke_is_200_and_each_server_starts_from_a_clean_moto(sim_fact
     with sim_factory("healthy", frozen=True, backfill=60) as sim:
         names = {g["GroupName"] for g in client(sim, "ec2").describe_security_groups()["SecurityGroups"]}
         assert "stray" not in names
+
+
+def test_invoke_url_holds_the_response_for_the_scaled_latency(sim_factory: Any) -> None:
+    with sim_factory("midnight-pager", speed=100, backfill=60) as sim:
+        t0 = time.monotonic()
+        status, _, _ = _get(f"{sim.invoke_url}/orders")
+        held = time.monotonic() - t0
+    # A 29 s integration timeout at 100x is held ~0.29 s, not answered at once.
+    assert status == 504 and held >= 0.25
 
 
 def test_summary_reports_what_the_world_wrote(sim_factory: Any) -> None:

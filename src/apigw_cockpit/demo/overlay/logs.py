@@ -32,6 +32,14 @@ def filter_log_events(ctx: Context, req: AwsRequest) -> dict[str, Any]:
     if not 1 <= limit <= 10000:
         raise ApiError(400, "InvalidParameterException", "limit must be between 1 and 10000")
     streams = p.get("logStreamNames") or None
+    prefix = p.get("logStreamNamePrefix")
+    if prefix and streams:
+        raise ApiError(
+            400, "InvalidParameterException", "logStreamNames and logStreamNamePrefix are exclusive"
+        )
+    if prefix:
+        names = [str(s["logStreamName"]) for s in ctx.world.logs.streams(group)]
+        streams = [n for n in names if n.startswith(prefix)] or ["\x00no-such-stream"]
     try:
         events, token = ctx.world.logs.filter(
             group, start_ms, end_ms, p.get("filterPattern") or "", p.get("nextToken"), limit, streams
