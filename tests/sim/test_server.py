@@ -161,3 +161,11 @@ def test_cbor_codec_round_trip() -> None:
     value = {"a": [1, -2, 3.5, "x", True, None, b"\x00\x01"], "big": 2**40, "nested": {"k": []}}
     assert cbor.decode(cbor.encode(value)) == value
     assert isinstance(io.BytesIO(cbor.encode([])).read(), bytes)
+
+
+def test_run_headless_on_a_healthy_world_writes_no_5xx() -> None:
+    from apigw_cockpit.demo.summary import run_headless
+
+    s = run_headless("healthy", 120, backfill=60)
+    assert s["requests"]["count"] > 300 and s["requests"]["5xx"] == 0
+    assert s["failures_by_first_line"] == {} and s["trail_events"] == []

@@ -137,3 +137,14 @@ def summarize(sim: Any, seconds: float) -> dict[str, Any]:
             for arn, descs in health.items()
         },
     }
+
+
+def run_headless(scenario: Any, seconds: float, backfill: float = 3600, seed: int = 0) -> dict[str, Any]:
+    """`demo --headless N` in one call: a frozen-clock SimServer, N simulated seconds, its summary.
+
+    `scenario` is an id, a path or a loaded Scenario (use `commands.scenarios.load_or_exit` first
+    for the one-line error and exit 2 on a bad file)."""
+    from apigw_cockpit.demo.server import SimServer
+
+    with SimServer(scenario, backfill=backfill, seed=seed, frozen=True) as sim:
+        return summarize(sim, seconds)
