@@ -44,17 +44,6 @@ def sim_environment() -> Iterator[None]:
                 os.environ[k] = v
 
 
-def load_scenario_or_exit(name: str) -> Any:
-    """The scenario, or one line on stderr naming the file and key, and exit 2."""
-    from apigw_cockpit.demo.world import ScenarioError, load_scenario
-
-    try:
-        return load_scenario(name)
-    except ScenarioError as exc:
-        print(f"apigw-cockpit: {exc}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE) from None
-
-
 def sim_settings(sim: Any, **kw: Any) -> Any:
     """AwsSettings pointing the real aws/ layer at the simulated world."""
     from apigw_cockpit.aws.settings import AwsSettings
@@ -120,7 +109,9 @@ def run(args: argparse.Namespace) -> int:
     if args.speed <= 0:
         print("apigw-cockpit demo: --speed must be positive", file=sys.stderr)
         return EXIT_USAGE
-    scenario = load_scenario_or_exit(args.scenario)
+    from apigw_cockpit.commands.scenarios import load_or_exit
+
+    scenario = load_or_exit(args.scenario)
     if args.headless is not None:
         return _headless(args, scenario)
     from apigw_cockpit.demo.server import SimServer
