@@ -99,6 +99,12 @@ class Pane(Widget):
         return False
 
     LAYOUT = True  # False for fixed-height panes: a redraw then skips the layout pass
+    _lines = -1
 
     def on_state(self) -> None:
-        self.refresh(layout=self.LAYOUT)
+        # A layout pass repaints every widget it moves; only pay for it when our height changes.
+        layout = False
+        if self.LAYOUT:
+            lines = str(self.render()).count("\n")
+            layout, self._lines = lines != self._lines, lines
+        self.refresh(layout=layout)

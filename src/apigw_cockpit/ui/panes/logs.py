@@ -56,14 +56,19 @@ class LogPane(Pane):
     def _title(self) -> None:
         what = "Execution failed" if self.failed_only else "all requests"
         flt = f" /{clean(self.query_text)}" if self.query_text else ""
-        self.border_title = f"execution log ({what}){flt}"
+        title = f"execution log ({what}){flt}"
+        # Setting a border title repaints the whole pane region: only do it when it changes.
+        if self.border_title != title:
+            self.border_title = title
         s = self.state
         parts = []
         if s is not None and s.paused:
             parts.append("PAUSED")
         if s is not None and s.dropped:
             parts.append(f"dropped {s.dropped:,}")
-        self.border_subtitle = " · ".join(parts)
+        subtitle = " · ".join(parts)
+        if self.border_subtitle != subtitle:
+            self.border_subtitle = subtitle
 
     def _matches(self, row: LogRow) -> bool:
         if self.failed_only and not row.failed:
