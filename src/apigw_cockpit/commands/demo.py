@@ -58,6 +58,29 @@ def sim_settings(sim: Any, **kw: Any) -> Any:
     )
 
 
+@contextlib.contextmanager
+def open_demo_feed(scenario: Any, speed: float = 1.0) -> Iterator[tuple[Any, Any]]:
+    """(feed, clock) on a running simulated world, for callers that run their own app loop
+    (`screenshot`): discovery runs here, the clients reopen lazily in the caller's loop."""
+    from apigw_cockpit.demo.server import SimServer
+
+    async def _open(sim: Any) -> Any:
+        from apigw_cockpit.aws.feed import open_feed
+
+        feed = await open_feed(sim_settings(sim), sim.clock)
+        await feed.factory.release()  # aiohttp sessions are bound to the loop that made them
+        return feed
+
+    with sim_environment(), SimServer(scenario, speed=speed) as sim:
+        feed = asyncio.run(_open(sim))
+        feed.apply_fix = sim.apply_fix
+        try:
+            yield feed, sim.clock
+        finally:
+            with contextlib.suppress(Exception):
+                asyncio.run(feed.aclose())
+
+
 async def headless_diagnosis(sim: Any) -> dict[str, Any]:
     """One round of every poller against the world, then the checks and the ranking."""
     from apigw_cockpit.commands.check import check_once
