@@ -121,7 +121,7 @@ def _populated(app: CockpitApp) -> bool:
     )
 
 
-async def startup_and_steady(quiet: bool) -> None:
+async def startup_and_steady(quiet: bool, size: tuple[int, int] = SIZE) -> None:
     """Start-up times, then terminal bytes/min: `quiet` = sources polled but no new data."""
     CaptureDriver.written, CaptureDriver.first_write = 0, None
     app = _app()
@@ -144,7 +144,7 @@ async def startup_and_steady(quiet: bool) -> None:
         steady_bytes = (CaptureDriver.written - before) * 60.0 / STEADY_S
         app.exit(0)
 
-    await app.run_async(size=SIZE, auto_pilot=drive)  # type: ignore[arg-type]
+    await app.run_async(size=size, auto_pilot=drive)  # type: ignore[arg-type]
     if quiet:
         first = (CaptureDriver.first_write or t0) - t0
         print(f"first frame:            {first * 1000:7.0f} ms   (budget 500 ms)")
@@ -190,4 +190,5 @@ async def burst() -> None:
 if __name__ == "__main__":
     asyncio.run(startup_and_steady(quiet=True))
     asyncio.run(startup_and_steady(quiet=False))
+    asyncio.run(startup_and_steady(quiet=False, size=(80, 24)))
     asyncio.run(burst())
