@@ -153,7 +153,7 @@ async def startup_and_steady(quiet: bool, size: tuple[int, int] = SIZE) -> None:
     else:
         what = "a new failed request every 2 s"
     print(
-        f"steady output:          {steady_bytes / 1024:7.1f} KB/min (budget 50; {what}; {SIZE[0]}x{SIZE[1]})"
+        f"steady output:          {steady_bytes / 1024:7.1f} KB/min (budget 50; {what}; {size[0]}x{size[1]})"
     )
 
 
