@@ -79,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help="run the verification checklist (exit 0 only if all pass)")
     p.add_argument("--since", help="fix time (ISO 8601 or -15m)")
     p.add_argument("--load", type=int, default=0, metavar="N", help="bounded load test of N requests")
-    p.add_argument("--allow-remote-load", action="store_true", help="allow a load test to a non-loopback host")
+    p.add_argument(
+        "--allow-remote-load", action="store_true", help="allow a load test to a non-loopback host"
+    )
     p.add_argument("--confirm-test-invoke", action="store_true", help="allow TestInvokeMethod (V5)")
     p.add_argument("--k6", metavar="FILE", help="also write an equivalent k6 script")
     p.add_argument("--json", action="store_true", help="stable JSON output")

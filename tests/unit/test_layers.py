@@ -37,7 +37,9 @@ def _loaded(package: str) -> tuple[set[str], set[str]]:
 
 
 def _third_party(tops: set[str]) -> set[str]:
-    return {t for t in tops if t not in sys.stdlib_module_names and t != "apigw_cockpit" and not t.startswith("_")}
+    return {
+        t for t in tops if t not in sys.stdlib_module_names and t != "apigw_cockpit" and not t.startswith("_")
+    }
 
 
 def test_model_imports_nothing_third_party() -> None:
