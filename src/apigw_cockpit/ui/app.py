@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -21,16 +19,18 @@ from apigw_cockpit.ui.analysis import Diagnoser
 from apigw_cockpit.ui.bindings import bindings
 from apigw_cockpit.ui.commands import CockpitCommands
 from apigw_cockpit.ui.feed import Feed, can_apply_fix
+from apigw_cockpit.ui.incident_actions import IncidentActions, UiHooks
 from apigw_cockpit.ui.pump import FeedWorkers
 from apigw_cockpit.ui.screens.chart import ChartScreen
 from apigw_cockpit.ui.screens.cockpit import CockpitScreen
 from apigw_cockpit.ui.screens.help import HelpScreen
 from apigw_cockpit.ui.screens.info import InfoScreen
-from apigw_cockpit.ui.screens.note import NoteScreen
 from apigw_cockpit.ui.screens.trace import TraceScreen
 from apigw_cockpit.ui.state import CockpitState
 from apigw_cockpit.ui.themewatch import ThemeWatcher
-from apigw_cockpit.ui.view import ASCII, UNICODE, View, hms
+from apigw_cockpit.ui.view import ASCII, UNICODE, View
+
+__all__ = ["CockpitApp", "UiHooks", "build_app", "run_tui"]
 
 INFO_SCREENS = {
     "checks": "checks",
@@ -40,16 +40,7 @@ INFO_SCREENS = {
 }
 
 
-@dataclass
-class UiHooks:
-    """Callbacks other layers attach (the incident journal): each gets the clock time."""
-
-    on_note: list[Callable[[float, str], None]] = field(default_factory=list)
-    on_fix: list[Callable[[float], None]] = field(default_factory=list)
-    on_action: list[Callable[[float, str], None]] = field(default_factory=list)
-
-
-class CockpitApp(FeedWorkers, ThemeWatcher, App[int]):
+class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, App[int]):
     CSS_PATH = "cockpit.tcss"
     TITLE = "apigw-cockpit"
     BINDINGS = bindings("app")
@@ -123,10 +114,6 @@ class CockpitApp(FeedWorkers, ThemeWatcher, App[int]):
         findings, ranked = self.state.diagnoser.diagnose(**obs)
         self.call_from_thread(self.state.set_findings, findings, ranked)
 
-    def _record(self, action: str) -> None:
-        for hook in self.hooks.on_action:
-            hook(self.clock.now(), action)
-
     # -- actions ------------------------------------------------------------------------
     def _show(self, screen: Screen[Any]) -> None:
         if type(self.screen) is type(screen) and getattr(self.screen, "id", None) == screen.id:
@@ -159,32 +146,6 @@ class CockpitApp(FeedWorkers, ThemeWatcher, App[int]):
     def action_timeline(self) -> None:
         self._info("timeline")
 
-    def action_mark_fix(self) -> None:
-        now = self.clock.now()
-        self.state.mark_fix(now)
-        for hook in self.hooks.on_fix:
-            hook(now)
-        self.notify(f"fix time marked at {hms(now)} UTC", title="fix")
-        self.tick()
-
-    def action_note(self) -> None:
-        self.push_screen(NoteScreen(), self.on_note)
-
-    def on_note(self, text: str | None) -> None:
-        if not text:
-            return
-        note = self.state.add_note(self.clock.now(), text)
-        for hook in self.hooks.on_note:
-            hook(note.at, note.text)
-        self.notify("note saved", timeout=2)
-
-    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        target = Path(path) if path else self.screenshot_dir
-        target.mkdir(parents=True, exist_ok=True)
-        path = self.save_screenshot(filename=filename, path=str(target))
-        self._record(f"screenshot {path}")
-        self.notify(f"saved {path}", title="screenshot")
-
     def action_refresh_now(self) -> None:
         for poller in self.feed.pollers:
             poke = getattr(poller, "poke", None)
@@ -192,12 +153,6 @@ class CockpitApp(FeedWorkers, ThemeWatcher, App[int]):
                 poke()
         self.state.maybe_diagnose(self.clock.now(), mono=float("inf"))
         self.tick()
-
-    def action_apply_fix(self) -> None:
-        if self.can_apply_fix:
-            self.feed.apply_fix()  # type: ignore[attr-defined]
-            self._record("apply_fix")
-            self.notify("scenario fix applied (demo drill)")
 
     def open_trace(self, request_id: str) -> None:
         row = self.state.rows.get(request_id)
