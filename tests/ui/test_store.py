@@ -109,3 +109,17 @@ def test_lambda_and_flow_logs_are_not_execution_log_rows() -> None:
     state = CockpitState(topology(), diagnoser=Diagnoser(lookup=False))
     state.apply(LogsUpdate("lambda_logs", NOW, tuple(_events(3))))
     assert not state.rows and len(state.other_logs["lambda_logs"]) == 3
+
+
+def test_suspect_change_may_sit_inside_the_onset_minute() -> None:
+    from apigw_cockpit.model import Change, ChangesUpdate
+
+    state = CockpitState(topology(), diagnoser=Diagnoser(lookup=False))
+    state.apply(metrics(broken=True))
+    assert state.onset is not None
+    early = Change("a", state.onset - 600, "UpdateStage", "apigateway.amazonaws.com", "bot")
+    inside = Change("b", state.onset + 20, "RevokeSecurityGroupIngress", "ec2.amazonaws.com", "alex")
+    late = Change("c", state.onset + 300, "AuthorizeSecurityGroupIngress", "ec2.amazonaws.com", "alex")
+    state.apply(ChangesUpdate("changes", NOW, (early, inside, late)))
+    suspect = state.suspect_change()
+    assert suspect is not None and suspect.event_id == "b"

@@ -37,6 +37,7 @@ from apigw_cockpit.ui.analysis import Diagnoser, RequestVerdict
 
 MAX_POINTS = 6 * 60  # six hours of one-minute points: the longest chart window
 MAX_CHANGES = 200
+ONSET_PERIOD_S = 60.0
 EXECUTION_LOG_SOURCES = frozenset({"logs", "execution_logs"})
 OTHER_LOG_CAPACITY = 500
 DIAGNOSE_TRACES = 100  # the checks want recent failures, not the whole buffer
@@ -245,7 +246,9 @@ class CockpitState:
         """The change nearest before onset: the first thing an SRE asks about."""
         if self.onset is None:
             return None
-        before = [c for c in self.changes.values() if c.time <= self.onset]
+        # Onset is the start of a one-minute bucket: a change inside that minute can still be the cause.
+        cutoff = self.onset + ONSET_PERIOD_S
+        before = [c for c in self.changes.values() if c.time < cutoff]
         return max(before, key=lambda c: c.time, default=None)
 
     def integration_timeout_ms(self) -> int:

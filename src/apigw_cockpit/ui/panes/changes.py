@@ -38,5 +38,7 @@ class ChangesPane(Pane):
                 (clean(ch.user, presenter=self.view.presenter), "$accent"),
             ]
             if s.onset is not None:
-                parts.append((f"  {relative(ch.time, s.onset)} onset", "$error" if marked else "$text-muted"))
+                in_minute = s.onset <= ch.time < s.onset + 60
+                when = "in the onset minute" if in_minute else f"{relative(ch.time, s.onset)} onset"
+                parts.append((f"  {when}", "$error" if marked else "$text-muted"))
         return Content.assemble(*parts)

@@ -1,0 +1,158 @@
+"""A drill as a person runs it: the real cockpit on the real feed against the simulated world.
+
+midnight-pager from the first screen to the right root cause in a handful of keystrokes, then the
+drill's fix applied from the cockpit, the fix marked, and the targets seen recovering. Everything
+is condition-based: `pilot.pause()` in loops bounded by a deadline, never a fixed sleep.
+
+    .venv/bin/pytest tests/ui/test_drill_pilot.py -s    # prints the time-to-root-cause
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+
+from apigw_cockpit import paths
+from apigw_cockpit.aws.feed import open_feed
+from apigw_cockpit.commands.demo import sim_settings
+from apigw_cockpit.config import Settings
+from apigw_cockpit.ui.app import CockpitApp, build_app
+from apigw_cockpit.ui.screens.info import InfoScreen
+
+from .conftest import screen_text
+
+pytestmark = pytest.mark.sim
+
+SCENARIO = "midnight-pager"
+ROOT_CAUSE = "sg-blocks-nlb-targets"
+MAX_KEYS = 5
+SIZE = (120, 36)
+FIRST_DATA_S = 15.0  # discovery + the first round of every poller (loaded CI box)
+ROOT_CAUSE_S = 10.0  # after the keystrokes: the checks run and the screen names the suspect
+RECOVERY_S = 10 * 60  # simulated time after the fix: health checks pass, the NLB marks targets healthy
+# A frozen clock does not move the pollers' timers: a target-health round is due within one interval
+# (10 s, +10 % jitter) of real time after the last one, unless `r` wakes it.
+HEALTH_ROUND_S = 14.0
+
+
+class Drill:
+    """The pilot plus a keystroke counter and condition waits on what is on the screen."""
+
+    def __init__(self, app: CockpitApp, pilot: Any, fixes: list[float]) -> None:
+        self.app, self.pilot, self.fixes = app, pilot, fixes
+        self.keys: list[str] = []
+
+    async def press(self, *keys: str) -> None:
+        self.keys.extend(keys)
+        await self.pilot.press(*keys)
+
+    def text(self) -> str:
+        return screen_text(self.app)
+
+    async def until(self, condition: Callable[[], object], timeout: float, what: str) -> float:
+        """Seconds until `condition()` holds; fails with the screen when it does not in time."""
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        while not condition():
+            if loop.time() - start > timeout:
+                raise AssertionError(f"{what}: not within {timeout:.0f} s\n{self.text()}")
+            await self.pilot.pause(0.05)
+        return loop.time() - start
+
+    async def until_text(self, pattern: str, timeout: float) -> float:
+        rx = re.compile(pattern)
+        return await self.until(lambda: rx.search(self.text()), timeout, f"/{pattern}/ on screen")
+
+
+@asynccontextmanager
+async def cockpit(sim: Any) -> AsyncIterator[Drill]:
+    """The cockpit as `apigw-cockpit demo` builds it (commands/demo.py `_tui`), under Pilot."""
+    feed = await open_feed(sim_settings(sim, live_tail=False, max_attempts=2), sim.clock)
+    fixes: list[float] = []
+
+    def apply_fix() -> None:  # the world's fix, as demo wires it, counted
+        fixes.append(sim.clock.now())
+        sim.apply_fix()
+
+    feed.apply_fix = apply_fix  # type: ignore[attr-defined]
+    builtin = paths.builtin_themes_dir()
+    try:
+        app = build_app(Settings(), feed, sim.clock, theme_dirs=[builtin] if builtin else [])
+        app.start_theme_watcher = lambda: None  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            yield Drill(app, pilot, fixes)
+    finally:
+        await feed.aclose()
+
+
+def suspects(drill: Drill) -> list[str]:
+    return re.findall(r"suspect (\S+)", drill.text())
+
+
+async def test_midnight_pager_root_cause_then_fix_recovers(sim_factory: Any, aws_env: Any) -> None:
+    t0 = time.perf_counter()
+    with sim_factory(SCENARIO, frozen=True) as sim:
+        assert sim.scenario.root_cause == ROOT_CAUSE
+        async with cockpit(sim) as drill:
+            app = drill.app
+            # What a person sees first: the outage on the cockpit, before any key.
+            await drill.until_text(r"0/4 healthy", FIRST_DATA_S)
+            await drill.until_text(r"5XX\w*.*\b[1-9]\d*/min", FIRST_DATA_S)
+            first_data = time.perf_counter() - t0
+
+            # The keystrokes: the checks screen names the suspect root cause first.
+            await drill.press("c")
+            await drill.until(
+                lambda: isinstance(app.screen, InfoScreen) and bool(suspects(drill)),
+                ROOT_CAUSE_S,
+                "a suspect on the checks screen",
+            )
+            await drill.until_text(re.escape(ROOT_CAUSE), ROOT_CAUSE_S)
+            to_root_cause = time.perf_counter() - t0
+            ranked = suspects(drill)
+            message = (
+                f"{SCENARIO}: {ranked[0]} after {len(drill.keys)} keystroke(s) {drill.keys}, "
+                f"{to_root_cause:.1f} s from start (first data {first_data:.1f} s)"
+            )
+            print(f"\n{message}")
+            assert ranked[0] == ROOT_CAUSE, message
+            assert len(drill.keys) <= MAX_KEYS, message
+
+            # The drill's fix, from the cockpit. No key applies it (bindings.py has none): the
+            # command palette is the only way a person can.
+            await drill.press("escape")
+            await drill.until(lambda: not isinstance(app.screen, InfoScreen), 5, "back on the cockpit")
+            assert app.can_apply_fix
+            await drill.press("ctrl+p")
+            await drill.until_text(r"Search for commands", 5)
+            await drill.pilot.press(*"apply scenario fix")
+            await drill.until_text(r"Apply scenario fix \(demo drill\)", 5)
+            await drill.pilot.press("enter")
+            await drill.until(
+                lambda: any("scenario fix applied" in str(n.message) for n in app._notifications),
+                5,
+                "the fix-applied notification",
+            )
+            assert drill.fixes == [sim.clock.now()], "the palette entry did not apply the fix exactly once"
+
+            await drill.press("F")
+            assert app.state.fix_time == sim.clock.now()
+
+            # Let the world run with the fix in, then ask for fresh data.
+            await asyncio.to_thread(sim.advance, RECOVERY_S)
+            await drill.press("r")
+            waited = await drill.until(
+                lambda: "4/4 healthy" in drill.text() and "✗ TG" not in drill.text(),
+                HEALTH_ROUND_S,
+                "targets and hop map recovered",
+            )
+            text = drill.text()
+            assert "0/4 healthy" not in text
+            assert "orders-tg ✓✓✓✓ 4/4 healthy" in text
+            print(f"recovery on screen {waited:.1f} s after `r`; test wall {time.perf_counter() - t0:.1f} s")
