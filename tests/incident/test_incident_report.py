@@ -11,27 +11,9 @@ import pytest
 from incident_fixtures import SG, at
 
 from apigw_cockpit.incident import build_report, lessons, read_journal, render_json, render_markdown
+from apigw_cockpit.model.vocabulary import ROOT_CAUSES
 
 GOLDEN = Path(__file__).parent / "golden" / "midnight-pager.md"
-# DESIGN section 5: every root cause the checks can report.
-ROOT_CAUSES = [
-    "sg-blocks-nlb-targets",
-    "nlb-subnet-mismatch",
-    "vpc-link-unavailable",
-    "lambda-permission-missing",
-    "execution-role-missing-invoke",
-    "integration-timeout",
-    "lambda-function-error",
-    "malformed-lambda-proxy-response",
-    "mapping-template-invalid",
-    "backend-error-unmapped",
-    "stage-variable-stale",
-    "cors-preflight-no-integration",
-    "invalid-backend-response",
-    "backend-crash-under-load",
-    "tls-name-mismatch",
-    "none",
-]
 
 
 def _markdown(journal: Path) -> str:

@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-ROOT_CAUSES = (
-    "sg-blocks-nlb-targets",
-    "nlb-subnet-mismatch",
-    "vpc-link-unavailable",
-    "lambda-permission-missing",
-    "execution-role-missing-invoke",
-    "integration-timeout",
-    "lambda-function-error",
-    "malformed-lambda-proxy-response",
-    "mapping-template-invalid",
-    "backend-error-unmapped",
-    "stage-variable-stale",
-    "cors-preflight-no-integration",
-    "invalid-backend-response",
-    "backend-crash-under-load",
-    "tls-name-mismatch",
-    "none",
-)
+from apigw_cockpit.model.vocabulary import ROOT_CAUSES
+
+__all__ = ["ROOT_CAUSES", "VERDICT_CAUSES"]
 
 # What a failing trace's verdict is consistent with; the ranking weighs the rest.
 VERDICT_CAUSES: dict[str, tuple[str, ...]] = {

@@ -14,25 +14,8 @@ from apigw_cockpit.demo.world.actions import SPECS
 from apigw_cockpit.demo.world.build import build_state
 from apigw_cockpit.demo.world.durations import parse_duration
 from apigw_cockpit.demo.world.errors import ScenarioError
+from apigw_cockpit.model.vocabulary import ROOT_CAUSES
 
-ROOT_CAUSES = (
-    "sg-blocks-nlb-targets",
-    "nlb-subnet-mismatch",
-    "vpc-link-unavailable",
-    "lambda-permission-missing",
-    "execution-role-missing-invoke",
-    "integration-timeout",
-    "lambda-function-error",
-    "malformed-lambda-proxy-response",
-    "mapping-template-invalid",
-    "backend-error-unmapped",
-    "stage-variable-stale",
-    "cors-preflight-no-integration",
-    "invalid-backend-response",
-    "backend-crash-under-load",
-    "tls-name-mismatch",
-    "none",
-)
 _DEMO = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = _DEMO / "scenarios"
 TOPOLOGY_DIR = _DEMO / "topologies"

@@ -1,0 +1,26 @@
+"""The root-cause vocabulary (DESIGN section 5): the ids scenarios declare and the diagnosis reports.
+
+It is the contract between the simulated world and the diagnosis, so it lives in `model`,
+the one layer both may import.
+"""
+
+from __future__ import annotations
+
+ROOT_CAUSES: tuple[str, ...] = (
+    "sg-blocks-nlb-targets",
+    "nlb-subnet-mismatch",
+    "vpc-link-unavailable",
+    "lambda-permission-missing",
+    "execution-role-missing-invoke",
+    "integration-timeout",
+    "lambda-function-error",
+    "malformed-lambda-proxy-response",
+    "mapping-template-invalid",
+    "backend-error-unmapped",
+    "stage-variable-stale",
+    "cors-preflight-no-integration",
+    "invalid-backend-response",
+    "backend-crash-under-load",
+    "tls-name-mismatch",
+    "none",
+)
