@@ -13,8 +13,8 @@ from typing import Any
 
 import aiohttp
 
-from apigw_cockpit import __version__
-from apigw_cockpit.aws import guard, redact
+from apigw_cockpit import __version__, redact
+from apigw_cockpit.aws import guard
 from apigw_cockpit.aws.errors import short
 from apigw_cockpit.aws.loadtest import k6_script, load_test
 from apigw_cockpit.model import Clock, LoadTestResult, PolicyDecision, ProbeResult, TestInvokeResult, Topology
@@ -75,7 +75,7 @@ async def http_probe(
             lines += [f"< HTTP/{version} {resp.status} {resp.reason or _reason(resp.status)}"]
             lines += [f"< {k}: {v}" for k, v in red]
             lines += ["<"]
-            text = redact.text(raw.decode("utf-8", "replace"))[:BODY_EXCERPT]
+            text = redact.redact(raw.decode("utf-8", "replace"))[:BODY_EXCERPT]
             lines += text.splitlines() or [""]
             lines += [f"* completed in {ms:.0f} ms", *notes]
             return ProbeResult(kind, redact.url(url), method, resp.status, ms, at, red, text, tuple(lines))
@@ -195,9 +195,9 @@ class Probes:
             status=int(r.get("status", 0)),
             latency_ms=float(r.get("latency", 0)),
             at=at,
-            body=redact.text(r.get("body", "") or "")[:BODY_EXCERPT],
+            body=redact.redact(r.get("body", "") or "")[:BODY_EXCERPT],
             headers=redact.headers(sorted((r.get("headers") or {}).items())),
-            log=redact.text(r.get("log", "") or ""),
+            log=redact.redact(r.get("log", "") or ""),
         )
 
     async def simulate(self, role_arn: str, action: str, resource: str) -> PolicyDecision:

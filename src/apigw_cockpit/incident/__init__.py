@@ -23,11 +23,11 @@ from apigw_cockpit.incident.reader import (
     parse_journal,
     read_journal,
 )
-from apigw_cockpit.incident.redact import redact, redact_value
 from apigw_cockpit.incident.render_json import render_json, report_dict
 from apigw_cockpit.incident.render_md import render_markdown
 from apigw_cockpit.incident.report import Report, build_report
 from apigw_cockpit.incident.timeline import TimelineRow, build_timeline
+from apigw_cockpit.redact import redact, redact_value
 
 __all__ = [
     "KINDS",

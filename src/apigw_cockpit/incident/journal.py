@@ -30,8 +30,8 @@ from apigw_cockpit.incident import record
 from apigw_cockpit.incident.entries import RESERVED, VERSION, validate
 from apigw_cockpit.incident.paths import journal_path, utc_date
 from apigw_cockpit.incident.reader import JournalError, read_journal
-from apigw_cockpit.incident.redact import redact_value
 from apigw_cockpit.model import Alarm, Change, Clock, Finding, Hypothesis, SystemClock
+from apigw_cockpit.redact import redact_value
 
 JournalKey = tuple[str, str, "Path | str | None", "dt.date | None"]
 

@@ -36,8 +36,8 @@ import datetime as dt
 import json
 from typing import Any
 
-from apigw_cockpit.incident.redact import redact_value
 from apigw_cockpit.incident.report import ChangeRef, Report
+from apigw_cockpit.redact import redact_value
 
 SCHEMA = "apigw-cockpit.report/1"
 

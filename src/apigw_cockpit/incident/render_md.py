@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from apigw_cockpit.incident import markdown as md
-from apigw_cockpit.incident.redact import redact
 from apigw_cockpit.incident.report import ChangeRef, Report
+from apigw_cockpit.redact import redact
 
 STATUS_MARK = {"pass": "✅ pass", "fail": "❌ fail", "pending": "⏳ pending", "not run": "— not run"}
 

@@ -10,21 +10,13 @@ import re
 
 from rich.text import Text
 
+from apigw_cockpit.redact import redact as redact_secrets
+
 # CSI / OSC / other ESC sequences, then any remaining C0/C1 control character except tab.
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]|\x9b[0-?]*[ -/]*[@-~]"
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-_SECRET_HEADERS = re.compile(
-    r"(?i)(\b(?:authorization|x-api-key|cookie|set-cookie|x-amz-security-token|proxy-authorization)\b"
-    r"[\"']?\s*[:=]\s*[\"']?)([^,}\"'\n]+)"
-)
-_SECRET_PARAMS = re.compile(
-    r"(?i)\b((?:access_?token|id_?token|refresh_?token|token|api_?key|password|secret)=)([^&\s,\"']+)"
-)
-_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
-_AWS_KEY = re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b")
 
 _ACCOUNT_IN_ARN = re.compile(r"(arn:aws[\w-]*:[\w-]*:[\w-]*:)(\d{12})(:)")
 _ACCOUNT = re.compile(r"(?<!\d)\d{12}(?!\d)")
@@ -40,13 +32,6 @@ def strip_controls(text: str | bytes) -> str:
     text = text.encode("utf-8", errors="replace").decode("utf-8")
     text = _ESCAPES.sub("", text)
     return _CONTROLS.sub("\N{REPLACEMENT CHARACTER}", text).replace("\t", " ")
-
-
-def redact_secrets(text: str) -> str:
-    text = _SECRET_HEADERS.sub(lambda m: m.group(1) + REDACTED, text)
-    text = _SECRET_PARAMS.sub(lambda m: m.group(1) + REDACTED, text)
-    text = _BEARER.sub(lambda m: m.group(1) + " " + REDACTED, text)
-    return _AWS_KEY.sub(REDACTED, text)
 
 
 def redact_identity(text: str) -> str:

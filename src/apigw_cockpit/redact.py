@@ -1,16 +1,16 @@
-"""Secret redaction for everything the journal writes and the report prints.
+"""Secret redaction, one implementation for every place text leaves the process: probe
+transcripts (aws), the screen (ui), the journal and the report (incident).
 
-The journal outlives the incident (it is attached to tickets, pasted into postmortems),
-so secrets that reached a log line, a probe transcript or a note are masked before
-they touch disk. Only the secret itself is replaced; the text around it is kept, so a
-note stays readable. The aws layer has its own redactor for the screen; this one is
-deliberately self-contained so `incident` does not depend on `aws`.
+Stdlib only, so every layer may import it. Only the secret itself is replaced; the text
+around it is kept, so a note or a log line stays readable. The journal outlives the
+incident (attached to tickets, pasted into postmortems), so secrets are masked before
+they touch disk.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 MASK = "[REDACTED]"
@@ -45,8 +45,7 @@ _FIELD = re.compile(
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9\-._~+/]+=*")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 _QUERY = re.compile(
-    r"(?i)([?&](?:api_key|apikey|access_token|token|x-amz-signature|x-amz-credential|"
-    r"x-amz-security-token|signature)=)[^&\s\"']+"
+    r"(?i)([?&](?:[^=&\s]*(?:token|secret|password|key|signature|session|credential)[^=&\s]*)=)[^&\s#\"']+"
 )
 # STS session tokens start with these base64 prefixes ("IQoJb3JpZ2lu" = "!\n\torigin").
 _SESSION_TOKEN = re.compile(r"\b(?:IQoJb3JpZ2lu|FwoGZXIvYXdz)[A-Za-z0-9/+=]{20,}")
@@ -104,3 +103,26 @@ def redact_value(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [redact_value(v) for v in value]
     return value
+
+
+# HTTP headers whose value is a secret (probe transcripts show the rest verbatim).
+_SECRET_HEADER_WORDS = ("token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "session",
+                        "signature", "cookie", "authorization", "x-api-key", "x-amz-date")  # fmt: skip
+
+
+def is_secret_header(name: str) -> bool:
+    low = name.strip().lower()
+    return _is_secret_name(low) or any(w in low for w in _SECRET_HEADER_WORDS)
+
+
+def header_value(name: str, value: str) -> str:
+    return MASK if is_secret_header(name) else value
+
+
+def headers(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((k, header_value(k, v)) for k, v in pairs)
+
+
+def url(text: str) -> str:
+    """Secret query parameters of a URL or path masked (tokens, keys, signatures)."""
+    return _QUERY.sub(lambda m: f"{m.group(1)}{MASK}", text)
