@@ -8,6 +8,7 @@ moto's backends are process-global: one SimServer at a time per process (start()
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 import time
@@ -275,12 +276,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=0, help="AWS endpoint port (default: a free one)")
     p.add_argument("--invoke-port", type=int, default=0)
     p.add_argument("--backfill", type=float, default=3600, help="simulated seconds of history")
+    p.add_argument(
+        "--story-time",
+        action="store_true",
+        help="keep the scenario's own wall clock (e.g. 00:15) instead of starting it now",
+    )
     args = p.parse_args(argv)
     try:
         scenario = load_scenario(args.scenario)
     except ScenarioError as e:
         print(f"apigw-cockpit: bad scenario: {e}", file=sys.stderr)
         return 2
+    if not args.story_time:
+        # Outside tools (the AWS CLI, `apigw-cockpit watch/check`) ask for "the last hour" by the
+        # system clock: t=0 must be now for them to see the incident.
+        scenario = dataclasses.replace(scenario, start=float(int(time.time()) // 60 * 60))
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -1,0 +1,72 @@
+"""The documented manual flow: `python -m apigw_cockpit.demo.server` in one terminal, the real CLI
+pointed at it with AWS_ENDPOINT_URL in another. The server starts the story now, so tools that
+ask for "the last hour" by the system clock see the incident."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+START_TIMEOUT_S = 60
+
+
+def _wait_for_endpoint(proc: subprocess.Popen[str]) -> str:
+    assert proc.stdout is not None
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        m = re.match(r"endpoint\s+(http://127\.0\.0\.1:\d+)", line)
+        if m:
+            return m.group(1)
+    raise AssertionError(f"server printed no endpoint (exit {proc.poll()})")
+
+
+def test_check_against_the_standalone_world(tmp_path: Path) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "HOME": str(tmp_path),
+        "PYTHONUNBUFFERED": "1",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "apigw_cockpit.demo.server", "--scenario", "midnight-pager"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    try:
+        endpoint = _wait_for_endpoint(server)
+        out = subprocess.run(
+            [sys.executable, "-m", "apigw_cockpit", "check", "--json", "--api-id", "a1b2c3d4e5",
+             "--stage", "prod"],
+            capture_output=True, text=True, timeout=120, env={**env, "AWS_ENDPOINT_URL": endpoint},
+        )  # fmt: skip
+        assert out.returncode == 1, out.stderr  # findings at error level
+        doc = json.loads(out.stdout)
+        assert doc["root_cause"] == "sg-blocks-nlb-targets"
+        changes = {f["check_id"]: f for f in doc["findings"]}["recent-changes"]
+        assert changes["verdict"] == "error"
+        assert any(
+            "RevokeSecurityGroupIngress" in line for line in changes["evidence"] + [changes["summary"]]
+        )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    assert server.returncode == 0
