@@ -36,8 +36,8 @@ SIZE = (120, 36)
 FIRST_DATA_S = 15.0  # discovery + the first round of every poller (loaded CI box)
 ROOT_CAUSE_S = 10.0  # after the keystrokes: the checks run and the screen names the suspect
 RECOVERY_S = 10 * 60  # simulated time after the fix: health checks pass, the NLB marks targets healthy
-# A frozen clock does not move the pollers' timers: a target-health round is due within one interval
-# (10 s, +10 % jitter) of real time after the last one, unless `r` wakes it.
+# On a frozen clock a sleeping poller re-checks the clock once per (real-time) interval: after
+# `sim.advance` target health polls within its 10 s (+10 % jitter) even if `r` wakes nothing.
 HEALTH_ROUND_S = 14.0
 
 
@@ -55,13 +55,16 @@ class Drill:
     def text(self) -> str:
         return screen_text(self.app)
 
-    async def until(self, condition: Callable[[], object], timeout: float, what: str) -> float:
+    async def until(
+        self, condition: Callable[[], object], timeout: float, what: str | Callable[[], str]
+    ) -> float:
         """Seconds until `condition()` holds; fails with the screen when it does not in time."""
         loop = asyncio.get_running_loop()
         start = loop.time()
         while not condition():
             if loop.time() - start > timeout:
-                raise AssertionError(f"{what}: not within {timeout:.0f} s\n{self.text()}")
+                said = what() if callable(what) else what
+                raise AssertionError(f"{said}: not within {timeout:.0f} s\n{self.text()}")
             await self.pilot.pause(0.05)
         return loop.time() - start
 
@@ -99,6 +102,7 @@ async def test_midnight_pager_root_cause_then_fix_recovers(sim_factory: Any, aws
     t0 = time.perf_counter()
     with sim_factory(SCENARIO, frozen=True) as sim:
         assert sim.scenario.root_cause == ROOT_CAUSE
+        sim_start = time.perf_counter() - t0
         async with cockpit(sim) as drill:
             app = drill.app
             # What a person sees first: the outage on the cockpit, before any key.
@@ -108,32 +112,32 @@ async def test_midnight_pager_root_cause_then_fix_recovers(sim_factory: Any, aws
 
             # The keystrokes: the checks screen names the suspect root cause first.
             await drill.press("c")
-            await drill.until(
-                lambda: isinstance(app.screen, InfoScreen) and bool(suspects(drill)),
+            after_keys = await drill.until(
+                lambda: isinstance(app.screen, InfoScreen) and ROOT_CAUSE in " ".join(suspects(drill)),
                 ROOT_CAUSE_S,
-                "a suspect on the checks screen",
+                f"{ROOT_CAUSE} among the suspects on the checks screen",
             )
-            await drill.until_text(re.escape(ROOT_CAUSE), ROOT_CAUSE_S)
             to_root_cause = time.perf_counter() - t0
-            ranked = suspects(drill)
+            keys, ranked = list(drill.keys), suspects(drill)
             message = (
-                f"{SCENARIO}: {ranked[0]} after {len(drill.keys)} keystroke(s) {drill.keys}, "
-                f"{to_root_cause:.1f} s from start (first data {first_data:.1f} s)"
+                f"{SCENARIO}: first suspect {ranked[0]} after {len(keys)} keystroke(s) {keys}; "
+                f"{to_root_cause:.1f} s from start (world up {sim_start:.1f} s, first data "
+                f"{first_data:.1f} s, {after_keys:.1f} s after the last key)"
             )
             print(f"\n{message}")
             assert ranked[0] == ROOT_CAUSE, message
-            assert len(drill.keys) <= MAX_KEYS, message
+            assert len(keys) <= MAX_KEYS, message
 
             # The drill's fix, from the cockpit. No key applies it (bindings.py has none): the
-            # command palette is the only way a person can.
+            # command palette ("Apply scenario fix (demo drill)") is the only way a person can.
             await drill.press("escape")
             await drill.until(lambda: not isinstance(app.screen, InfoScreen), 5, "back on the cockpit")
             assert app.can_apply_fix
             await drill.press("ctrl+p")
             await drill.until_text(r"Search for commands", 5)
-            await drill.pilot.press(*"apply scenario fix")
+            await drill.press(*"apply scenario fix")
             await drill.until_text(r"Apply scenario fix \(demo drill\)", 5)
-            await drill.pilot.press("enter")
+            await drill.press("enter")
             await drill.until(
                 lambda: any("scenario fix applied" in str(n.message) for n in app._notifications),
                 5,
@@ -142,17 +146,44 @@ async def test_midnight_pager_root_cause_then_fix_recovers(sim_factory: Any, aws
             assert drill.fixes == [sim.clock.now()], "the palette entry did not apply the fix exactly once"
 
             await drill.press("F")
-            assert app.state.fix_time == sim.clock.now()
+            await drill.until(lambda: app.state.fix_time == sim.clock.now(), 5, "the fix time marked")
 
-            # Let the world run with the fix in, then ask for fresh data.
+            # Let the world run with the fix in (health checks pass), then ask for fresh data.
             await asyncio.to_thread(sim.advance, RECOVERY_S)
             await drill.press("r")
             waited = await drill.until(
-                lambda: "4/4 healthy" in drill.text() and "✗ TG" not in drill.text(),
+                lambda: "4/4 healthy" in (t := drill.text()) and re.search(r"→ TG ✓", t) is not None,
                 HEALTH_ROUND_S,
                 "targets and hop map recovered",
             )
             text = drill.text()
-            assert "0/4 healthy" not in text
             assert "orders-tg ✓✓✓✓ 4/4 healthy" in text
-            print(f"recovery on screen {waited:.1f} s after `r`; test wall {time.perf_counter() - t0:.1f} s")
+            assert "0/4 healthy" not in text and "✗ TG" not in text
+            print(
+                f"recovery on screen {waited:.1f} s after `r`; {len(drill.keys) - len(keys)} more keys "
+                f"for fix + mark + refresh; test wall {time.perf_counter() - t0:.1f} s"
+            )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="`r` polls nothing: CockpitApp.action_refresh_now (ui/app.py) calls poller.poke(), "
+    "aws/ pollers only have poll_now() (aws/sources/base.py)",
+)
+async def test_refresh_key_polls_every_source_now(sim_factory: Any, aws_env: Any) -> None:
+    """`r` ("poll all sources now") makes every source poll again at once. Deterministic: on a
+    frozen clock nothing is ever due again, so without `r` no source polls a second time."""
+    with sim_factory(SCENARIO, frozen=True) as sim:
+        async with cockpit(sim) as drill:
+            pollers = list(drill.app.feed.pollers)
+            # Every first round finished (a poke while a round is in flight is overtaken by it).
+            await drill.until(
+                lambda: all(p.last_ok is not None for p in pollers), FIRST_DATA_S, "every first poll done"
+            )
+            before = {p.name: p.polls for p in pollers}
+            await drill.press("r")
+            await drill.until(
+                lambda: all(p.polls > before[p.name] for p in pollers),
+                5,
+                lambda: f"every source polled again after `r`: {[(p.name, p.polls) for p in pollers]}",
+            )
