@@ -41,6 +41,16 @@ def _ui_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--refresh", type=float, default=None, metavar="SECONDS", help="screen refresh interval")
     p.add_argument("--theme", help="theme name")
     p.add_argument("--live-tail", action="store_true", help="use CloudWatch Logs Live Tail for logs")
+    p.add_argument(
+        "--read-only",
+        action="store_true",
+        help="a viewer: no drill key, no journal written (what serve sets via APIGW_COCKPIT_READ_ONLY)",
+    )
+    p.add_argument(
+        "--presenter",
+        action="store_true",
+        help="larger, high-contrast, identifiers redacted (what serve sets via APIGW_COCKPIT_PRESENTER)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -110,21 +110,31 @@ def _headless(args: argparse.Namespace, scenario: Any) -> int:
 
 async def _tui(args: argparse.Namespace, sim: Any) -> int:
     from apigw_cockpit.aws.feed import open_feed
+    from apigw_cockpit.commands.watch import aws_intervals
     from apigw_cockpit.config import ConfigError, load_settings
-    from apigw_cockpit.ui.app import build_app
+    from apigw_cockpit.ui.app import DrillSpec, build_app
+    from apigw_cockpit.ui.journal_sink import sink_for
 
     try:
         settings = load_settings(args)
     except ConfigError as exc:
         print(f"apigw-cockpit: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    feed = await open_feed(sim_settings(sim, live_tail=False), sim.clock)
+    feed = await open_feed(sim_settings(sim, live_tail=False, intervals=aws_intervals(settings)), sim.clock)
     feed.apply_fix = sim.apply_fix  # demo drills: a key applies the scenario's fix to the world
+    scenario = sim.scenario
+    journal = None
+    if not settings.read_only:
+        journal = sink_for(args.journal, feed.topology, sim.clock, scenario=scenario.id)
+    # The drill's answer goes to the app, never onto the screen: it only grades the drill.
+    drill = DrillSpec(scenario.id, scenario.root_cause)
+    app = build_app(settings, feed, sim.clock, journal=journal, drill=drill)
     try:
-        app = build_app(settings, feed, sim.clock)
         await app.run_async()
         return app.return_code or 0
     finally:
+        if journal is not None:
+            journal.close(app.exit_reason)  # no-op when the app closed it at unmount
         await feed.aclose()
 
 

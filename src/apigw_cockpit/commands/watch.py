@@ -23,7 +23,9 @@ from typing import Any, TextIO
 
 from apigw_cockpit.aws.errors import CockpitAwsError, ConfigError
 from apigw_cockpit.aws.feed import Feed, open_feed
-from apigw_cockpit.aws.settings import AwsSettings
+from apigw_cockpit.aws.settings import AwsSettings, Intervals
+from apigw_cockpit.config import ConfigError as SettingsError
+from apigw_cockpit.config import load_settings
 from apigw_cockpit.model import (
     AlarmsUpdate,
     ChangesUpdate,
@@ -79,6 +81,13 @@ def settings_from_args(args: argparse.Namespace) -> AwsSettings:
         # The standard AWS variable; our Config would otherwise override it.
         max_attempts=_int_env("AWS_MAX_ATTEMPTS", 4),
     )
+
+
+def aws_intervals(settings: Any) -> Intervals:
+    """Config `[intervals]` (config.Settings.intervals) as the pollers' periods; unknown names ignored."""
+    known = {f.name for f in dataclasses.fields(Intervals)}
+    given = {k: float(v) for k, v in dict(getattr(settings, "intervals", {}) or {}).items() if k in known}
+    return dataclasses.replace(Intervals(), **given)
 
 
 def _int_env(name: str, default: int) -> int:
@@ -146,7 +155,12 @@ def _tui_hook() -> Any:
 def run(args: argparse.Namespace) -> int:
     clock: Clock = SystemClock()
     try:
-        settings = settings_from_args(args)
+        intervals = aws_intervals(load_settings(args))
+    except SettingsError as exc:
+        _error(exc)
+        return 2
+    try:
+        settings = dataclasses.replace(settings_from_args(args), intervals=intervals)
         if args.headless:
             return asyncio.run(headless(settings, clock, sys.stdout, args.duration))
         feed = asyncio.run(_open_for_tui(settings, clock))

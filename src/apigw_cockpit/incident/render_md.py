@@ -129,6 +129,9 @@ def _fix(r: Report, when: _Times) -> list[str]:
             parts.append(f"found in {_duration(float(d['time_to_root_cause_s']))}")
         if isinstance(d.get("keystrokes"), int):
             parts.append(f"{d['keystrokes']} keystrokes")
+        for key, words in (("fix_to_recovery_s", "fix → recovery"), ("fix_to_verified_s", "fix → verified")):
+            if isinstance(d.get(key), int | float):
+                parts.append(f"{words} {_duration(float(d[key]))}")
         out.append(", ".join(parts))
     if len(out) == 2:
         out.append("No fix was recorded in the journal.")

@@ -54,6 +54,7 @@ class Diagnoser:
         self._run_checks = pick(run_checks, "run_checks")
         self._rank = pick(rank, "rank")
         self._observations = pick(observations, "Observations")
+        self._verify = pick(None, "verify")
         self.last_error = ""
 
     @property
@@ -92,3 +93,13 @@ class Diagnoser:
             return [], []
         self.last_error = ""
         return findings, ranked
+
+    def verify(self, **observations: Any) -> list[Any]:
+        """V1–V6 since the fix time (diagnose.verify); [] when that layer cannot say."""
+        if self._verify is None or self._observations is None or observations.get("fix_time") is None:
+            return []
+        try:
+            return list(self._verify(self._observations(**observations)))
+        except Exception as exc:
+            self.last_error = f"verify: {exc}"
+            return []

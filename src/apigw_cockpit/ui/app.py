@@ -18,19 +18,24 @@ from apigw_cockpit.model import Clock
 from apigw_cockpit.ui.analysis import Diagnoser
 from apigw_cockpit.ui.bindings import bindings
 from apigw_cockpit.ui.commands import CockpitCommands
+from apigw_cockpit.ui.drill import DrillSpec, DrillTracker
 from apigw_cockpit.ui.feed import Feed, can_apply_fix
 from apigw_cockpit.ui.incident_actions import IncidentActions, UiHooks
+from apigw_cockpit.ui.journal_sink import JournalSink, sink_for
+from apigw_cockpit.ui.journal_watch import JournalWatch
+from apigw_cockpit.ui.journaling import JournalActions
 from apigw_cockpit.ui.pump import FeedWorkers
 from apigw_cockpit.ui.screens.chart import ChartScreen
 from apigw_cockpit.ui.screens.cockpit import CockpitScreen
 from apigw_cockpit.ui.screens.help import HelpScreen
 from apigw_cockpit.ui.screens.info import InfoScreen
+from apigw_cockpit.ui.screens.timeline import TimelineScreen
 from apigw_cockpit.ui.screens.trace import TraceScreen
 from apigw_cockpit.ui.state import CockpitState
 from apigw_cockpit.ui.themewatch import ThemeWatcher
 from apigw_cockpit.ui.view import ASCII, UNICODE, View
 
-__all__ = ["CockpitApp", "UiHooks", "build_app", "run_tui"]
+__all__ = ["CockpitApp", "DrillSpec", "JournalSink", "UiHooks", "build_app", "run_tui"]
 
 INFO_SCREENS = {
     "checks": "checks",
@@ -40,7 +45,7 @@ INFO_SCREENS = {
 }
 
 
-class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, App[int]):
+class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App[int]):
     CSS_PATH = "cockpit.tcss"
     TITLE = "apigw-cockpit"
     BINDINGS = bindings("app")
@@ -55,6 +60,8 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, App[int]):
         theme_dirs: list[Path] | None = None,
         hooks: UiHooks | None = None,
         diagnoser: Diagnoser | None = None,
+        journal: JournalSink | None = None,
+        drill: DrillSpec | None = None,
     ) -> None:
         super().__init__()
         self.settings, self.feed, self.clock = settings, feed, clock
@@ -66,6 +73,13 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, App[int]):
         self.hooks = hooks or UiHooks()
         self.can_apply_fix = can_apply_fix(feed) and not settings.read_only
         self.screenshot_dir = paths.state_dir() / "screenshots"
+        # The app owns the journal from here: it starts the writer on mount and closes it at unmount.
+        self.journal = journal
+        self.journal_watch: JournalWatch | None = None
+        self.drill = DrillTracker(drill if self.can_apply_fix else None)
+        self.exit_reason = "exit"
+        self._ui_loop = None
+        self._shots_due: set[str] = set()
 
     def on_mount(self) -> None:
         wanted = self.settings.theme
@@ -76,6 +90,7 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, App[int]):
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
         self.push_screen(CockpitScreen())
+        self.start_journal()
         self.start_pollers()
         self.start_theme_watcher()
         self.set_interval(self.settings.refresh, self.tick)
@@ -88,7 +103,20 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, App[int]):
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, self.exit)
+                loop.add_signal_handler(sig, self._signal_exit, sig.name)
+
+    def _signal_exit(self, reason: str) -> None:
+        self.exit_reason = reason  # the journal's session-end says why the session ended
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.finish_journal()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The drill key exists only where a fix can be applied (the demo, not read-only).
+        if action == "apply_fix":
+            return self.can_apply_fix
+        return True
 
     # -- state → screen ---------------------------------------------------------------
     def view(self) -> View:
@@ -109,10 +137,18 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, App[int]):
         sync = getattr(self.screen, "sync", None)
         if callable(sync):
             sync()
+        self.journal_tick()
 
     def _diagnose(self, obs: dict[str, Any]) -> None:
         findings, ranked = self.state.diagnoser.diagnose(**obs)
-        self.call_from_thread(self.state.set_findings, findings, ranked)
+        # After a fix the checklist runs with the checks, so the journal sees V2–V4 turn green.
+        steps = self.state.diagnoser.verify(**obs)
+        self.call_from_thread(self._diagnosed, findings, ranked, steps)
+
+    def _diagnosed(self, findings: Any, ranked: Any, steps: list[Any]) -> None:
+        self.state.set_findings(findings, ranked)
+        if steps:
+            self.state.set_verification(steps)
 
     # -- actions ------------------------------------------------------------------------
     def _show(self, screen: Screen[Any]) -> None:
@@ -132,7 +168,8 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, App[int]):
         self._record(kind)
         # The user asked: answer from fresh findings, not the last debounced run.
         self.state.maybe_diagnose(self.clock.now(), mono=float("inf"))
-        self._show(InfoScreen(kind, INFO_SCREENS[kind]))
+        self._show(TimelineScreen() if kind == "timeline" else InfoScreen(kind, INFO_SCREENS[kind]))
+        self.journal_tick()
 
     def action_checks(self) -> None:
         self._info("checks")
@@ -174,6 +211,13 @@ def run_tui(args: Any, feed: Feed, clock: Clock, **kw: Any) -> int:
     except ConfigError as exc:
         print(f"apigw-cockpit: {exc}", file=sys.stderr)
         return 2
+    if "journal" not in kw and not settings.read_only:
+        # Read-only views (serve's war room) watch; only the driving session keeps the record.
+        kw["journal"] = sink_for(getattr(args, "journal", None), feed.topology, clock)
     app = build_app(settings, feed, clock, **kw)
-    app.run()
+    try:
+        app.run()
+    finally:
+        if app.journal is not None:
+            app.journal.close(app.exit_reason)  # no-op after unmount closed it
     return app.return_code or 0

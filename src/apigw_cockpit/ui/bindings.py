@@ -32,6 +32,22 @@ KEYS: tuple[Key, ...] = (
     Key("mark_fix", "F", "mark_fix", "Mark fix", "record now as the fix time", show=False),
     Key("note", "n", "note", "Note", "add a note to the incident journal", show=False),
     Key("screenshot", "s", "screenshot", "Screenshot", "save an SVG of the screen", show=False),
+    Key(
+        "report",
+        "R",
+        "report",
+        "Write postmortem",
+        "write the postmortem Markdown next to the journal",
+        show=False,
+    ),
+    Key(
+        "apply_fix",
+        "X",
+        "apply_fix",
+        "Apply scenario fix (demo drill)",
+        "fix the simulated world, mark fix time",
+        show=False,
+    ),
     Key("refresh", "r", "refresh_now", "Refresh", "poll all sources now and redraw", show=False),
     Key("quit", "q", "quit", "Quit", "leave the cockpit"),
     Key("pause", "p", "toggle_pause", "Pause", "pause/resume the live view", scope="cockpit"),
@@ -55,6 +71,9 @@ def bindings(scope: str) -> list[BindingType]:
         # On-call reflex: Ctrl+C leaves (Textual's default only hints at ctrl+q).
         out.append(Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="quit_ctrl_c"))
     return out
+
+
+DEMO_ONLY = frozenset({"apply_fix"})  # offered only when the feed can apply a fix (the demo)
 
 
 def display_key(k: Key) -> str:

@@ -8,7 +8,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from apigw_cockpit.ui.bindings import KEYS, display_key
+from apigw_cockpit.ui.bindings import DEMO_ONLY, KEYS, display_key
 
 
 def _check_ids() -> list[str]:
@@ -26,13 +26,14 @@ class CockpitCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = self.app
         out: list[tuple[str, Callable[[], object], str]] = []
+        demo = bool(getattr(app, "can_apply_fix", False))
         for k in KEYS:
+            if k.id in DEMO_ONLY and not demo:
+                continue
             action = k.action if k.scope == "app" else f"screen.{k.action}"
             out.append((f"{k.label} ({display_key(k)})", partial(app.run_action, action), k.help))
         for check_id in _check_ids():
             out.append((f"Check: {check_id}", partial(app.run_action, "checks"), "open the checks list"))
-        if getattr(app, "can_apply_fix", False):
-            out.append(("Apply scenario fix (demo drill)", partial(app.run_action, "apply_fix"), "demo only"))
         return out
 
     async def discover(self) -> Hits:

@@ -43,6 +43,10 @@ class IncidentActions(_Base):
 
     def tick(self) -> None: ...
 
+    if TYPE_CHECKING:
+        # JournalActions provides it; a stub body here would shadow it in the app's MRO.
+        def drill_fixed(self, at: float) -> None: ...
+
     def _record(self, action: str) -> None:
         for hook in self.hooks.on_action:
             hook(self.clock.now(), action)
@@ -71,10 +75,20 @@ class IncidentActions(_Base):
         target.mkdir(parents=True, exist_ok=True)
         path = self.save_screenshot(filename=filename, path=str(target))
         self._record(f"screenshot {path}")
+        journal = getattr(self, "journal", None)
+        if journal is not None:
+            at = self.clock.now()
+            journal.submit(lambda j: j.note_screenshot(path, "screenshot (s)", at))
         self.notify(f"saved {path}", title="screenshot")
 
     def action_apply_fix(self) -> None:
-        if self.can_apply_fix:
-            self.feed.apply_fix()  # type: ignore[attr-defined]
-            self._record("apply_fix")
-            self.notify("scenario fix applied (demo drill)")
+        """Demo drill: the scenario's fix into the simulated world, marked as the fix time and journaled."""
+        if not self.can_apply_fix:
+            return
+        self.feed.apply_fix()  # type: ignore[attr-defined]
+        self._record("apply_fix")
+        now = self.clock.now()
+        self.state.mark_fix(now)
+        self.drill_fixed(now)
+        self.notify(f"scenario fix applied (demo drill); fix time marked at {hms(now)} UTC", title="drill")
+        self.tick()

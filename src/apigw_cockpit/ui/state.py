@@ -80,6 +80,7 @@ class CockpitState:
     sources: dict[str, SourceStatus] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     hypotheses: list[Hypothesis] = field(default_factory=list)
+    verification: list[Any] = field(default_factory=list)  # diagnose.VerifyStep-like, once a fix is marked
     notes: list[Note] = field(default_factory=list)
     fix_time: float | None = None
     onset: float | None = None
@@ -262,7 +263,8 @@ class CockpitState:
         if not self._dirty_for_diagnose or mono - self._last_diagnose < self.diagnose_every:
             return False
         self._dirty_for_diagnose = False
-        self._last_diagnose = mono
+        # mono=inf forces a run (a key asked); remembering inf would stop every later debounced run.
+        self._last_diagnose = mono if mono != float("inf") else time.monotonic()
         return self.diagnoser.can_check
 
     def observations(self, now: float) -> dict[str, Any]:
@@ -286,12 +288,26 @@ class CockpitState:
         self.findings, self.hypotheses = findings, hypotheses
         self.bump("findings")
 
+    def set_verification(self, steps: list[Any]) -> None:
+        """Steps from the checklist; the journal watches this area, so only real changes bump it."""
+        if [_step_key(s) for s in steps] != [_step_key(s) for s in self.verification]:
+            self.verification = list(steps)
+            self.bump("verification")
+
     def maybe_diagnose(self, now: float, mono: float | None = None) -> bool:
         """Synchronous variant (explicit user requests, tests): True if findings were refreshed."""
         if not self.diagnose_due(mono):
             return False
         self.set_findings(*self.diagnoser.diagnose(**self.observations(now)))
         return True
+
+
+def _step_key(step: Any) -> tuple[str, str, tuple[str, ...]]:
+    return (
+        str(getattr(step, "id", "")),
+        str(getattr(step, "status", "")),
+        tuple(str(e) for e in getattr(step, "evidence", ())),
+    )
 
 
 def detect_onset(series: MetricSeries | None) -> float | None:

@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from apigw_cockpit.ui.bindings import KEYS, display_key
+from apigw_cockpit.ui.bindings import DEMO_ONLY, KEYS, display_key
 
 PANES = (
     ("header", "API, stage, region, account; LIVE or PAUSED with the clock; number of findings."),
@@ -41,12 +41,17 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="close_help")]
 
     def compose(self) -> ComposeResult:
+        demo = bool(getattr(self.app, "can_apply_fix", False))
         keys = [
             Content.assemble((f"{display_key(k):>8}  ", "$accent bold"), f"{k.label} — {k.help}")
             for k in KEYS
+            if demo or k.id not in DEMO_ONLY
         ]
         keys.append(
-            Content.assemble((f"{'enter':>8}  ", "$accent bold"), "open the selected request's full trace")
+            Content.assemble(
+                (f"{'enter':>8}  ", "$accent bold"),
+                "the request's full trace; on the timeline, the row's evidence",
+            )
         )
         keys.append(
             Content.assemble((f"{'ctrl+p':>8}  ", "$accent bold"), "command palette: every action by name")

@@ -145,7 +145,11 @@ class InfoScreen(Screen[None]):
             return generic_lines(None)
         try:
             obs = make_obs(**state.observations(self.app.clock.now()))  # type: ignore[attr-defined]
-            return step_lines(fn(obs, state.findings) if self.kind == "walkthrough" else fn(obs))
+            if self.kind == "walkthrough":
+                return step_lines(fn(obs, state.findings))
+            steps = list(fn(obs))
+            state.set_verification(steps)  # computed here: the journal records what the screen showed
+            return step_lines(steps)
         except Exception as exc:  # their signature may differ while they build it
             return [Content.styled(f"not available yet ({clean(str(exc))})", "$text-muted")]
 

@@ -1,0 +1,151 @@
+"""What of the cockpit's state goes into the journal, decided once per tick from state versions.
+
+Cheap on the UI thread: it compares version counters and ids, and hands the writes to the
+`JournalSink` thread. The journal dedupes re-observations too; this keeps the queue quiet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from apigw_cockpit.ui.journal_sink import JournalSink
+from apigw_cockpit.ui.state import ONSET_PERIOD_S, CockpitState
+
+RECOVERY_PERIODS = 3  # 5XX back to zero for this many periods after the fix = recovered (like V2)
+IMPACT_EVERY_S = 60.0
+
+
+def impact(state: CockpitState, onset: float, end: float | None = None) -> dict[str, Any] | None:
+    """Peak 5XX/min, failed and total requests, error rate over [onset, end) from the stage series."""
+    errors = state.series("5XXError", "Sum") or state.series("5XXError")
+    if errors is None:
+        return None
+    counts = state.series("Count", "Sum") or state.series("Count")
+    in_window = [(t, v) for t, v in errors.points if t >= onset and (end is None or t < end)]
+    if not in_window:
+        return None
+    failed = sum(v for _, v in in_window)
+    requests = sum(v for t, v in counts.points if t >= onset and (end is None or t < end)) if counts else 0.0
+    out: dict[str, Any] = {
+        "peak_5xx_per_min": max(v for _, v in in_window),
+        "requests_failed": round(failed),
+        "window_start": onset,
+        "window_end": end if end is not None else in_window[-1][0] + ONSET_PERIOD_S,
+    }
+    if requests > 0:
+        out["requests"] = round(requests)
+        out["error_rate"] = min(1.0, failed / requests)
+    return out
+
+
+def recovered_at(state: CockpitState, fix_time: float) -> float | None:
+    """Start of the trailing run of zero-5XX periods after the fix, once it is RECOVERY_PERIODS long."""
+    errors = state.series("5XXError", "Sum") or state.series("5XXError")
+    if errors is None:
+        return None
+    after = [(t, v) for t, v in errors.points if t >= fix_time]
+    tail = after[-RECOVERY_PERIODS:]
+    if len(tail) < RECOVERY_PERIODS or any(v > 0 for _, v in tail):
+        return None
+    start = tail[0][0]
+    for t, v in reversed(after[: -RECOVERY_PERIODS or None]):
+        if v > 0:
+            break
+        start = t
+    return start
+
+
+def steps_verified(steps: Sequence[Any]) -> bool:
+    """Every step the cockpit can judge from signals alone passed (V2–V4; probes need `verify`)."""
+    wanted = {"V2", "V3", "V4"}
+    got = {str(getattr(s, "id", "")): str(getattr(s, "status", "")) for s in steps}
+    return wanted <= got.keys() and all(got[k] == "pass" for k in wanted)
+
+
+@dataclass
+class JournalWatch:
+    """Remembers what was handed to the journal already, so each tick writes only what is new."""
+
+    sink: JournalSink
+    onset: float | None = None
+    recovery: float | None = None
+    recovered_fix: float | None = None
+    top: str | None = None
+    verified_at: float | None = None
+    _changes: set[str] = field(default_factory=set)
+    _versions: dict[str, int] = field(default_factory=dict)
+    _impact: dict[str, Any] | None = None
+    _impact_at: float | None = None
+
+    def resume(self, entries: Sequence[dict[str, Any]]) -> None:
+        """A resumed journal already holds an onset: it stays the incident's onset."""
+        for e in entries:
+            if e.get("kind") == "onset" and self.onset is None:
+                self.onset = float(e["at"])
+
+    def _moved(self, state: CockpitState, area: str) -> bool:
+        v = state.version(area)
+        if self._versions.get(area) == v:
+            return False
+        self._versions[area] = v
+        return True
+
+    def observe(self, state: CockpitState, now: float) -> list[str]:
+        """Queue what is new; returns the milestones reached this tick ("onset", "recovery", "verified")."""
+        reached: list[str] = []
+        sink = self.sink
+        new = [c for c in state.changes.values() if c.event_id not in self._changes]
+        if new:
+            self._changes.update(c.event_id for c in new)
+            new.sort(key=lambda c: c.time)
+            sink.submit(lambda j: j.note_changes(new))
+        if state.onset is not None and self.onset is None:
+            self.onset = state.onset
+            errors = state.series("5XXError")
+            detail = f"5XXError {errors.points[-1][1]:g}/min when the cockpit saw it" if errors else ""
+            onset = state.onset
+            sink.submit(lambda j: j.mark_onset(onset, source="5XXError", detail=detail))
+            reached.append("onset")
+        if self._moved(state, "alarms") and state.alarms:
+            alarms = state.alarms
+            sink.submit(lambda j: j.note_alarms(alarms))
+        if self._moved(state, "findings") and state.findings:
+            findings = list(state.findings)
+            sink.submit(lambda j: j.note_findings(findings, at=now))
+            top = state.hypotheses[0].root_cause if state.hypotheses else None
+            if top is not None and top != self.top:
+                self.top = top
+                ranked = tuple(state.hypotheses)
+                sink.submit(lambda j: j.note_hypotheses(ranked, at=now))
+        if self._moved(state, "verification") and state.verification:
+            steps = list(state.verification)
+            if any(str(getattr(s, "status", "")) in ("pass", "fail") for s in steps):
+                sink.submit(lambda j: j.note_verification(steps, at=now))
+            if self.verified_at is None and state.fix_time is not None and steps_verified(steps):
+                self.verified_at = now
+                reached.append("verified")
+        fix = state.fix_time
+        if fix is not None and self.recovered_fix != fix:
+            at = recovered_at(state, fix)
+            if at is not None:
+                self.recovered_fix, self.recovery = fix, at
+                detail = f"5XXError zero for {RECOVERY_PERIODS} periods after the fix"
+                sink.submit(lambda j: j.mark_recovery(at, source="5XXError", detail=detail))
+                reached.append("recovery")
+        self._note_impact(state, now)
+        return reached
+
+    def _note_impact(self, state: CockpitState, now: float) -> None:
+        if self.onset is None or not self._moved(state, "metrics"):
+            return
+        if self._impact_at is not None and now - self._impact_at < IMPACT_EVERY_S:
+            self._versions.pop("metrics", None)  # look again on a later tick
+            return
+        summary = impact(state, self.onset, self.recovery)
+        if summary is None or summary == self._impact:
+            return
+        self._impact, self._impact_at = summary, now
+        sink_summary = dict(summary)
+        self.sink.submit(lambda j: j.note_impact(now, **sink_summary))

@@ -1,0 +1,217 @@
+"""The incident timeline (`t`): the journal's timeline merged with what the state knows, oldest first.
+
+`enter` on a row jumps to its evidence: a change opens its detail, a check or hypothesis the
+checks screen, a trace the trace modal (if still buffered), verification the checklist.
+The journal is read in a thread worker (after the writer drained its queue); until then,
+and without a journal, the rows come from the state alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from apigw_cockpit.incident import TimelineRow, build_timeline
+from apigw_cockpit.ui.sanitize import clean
+from apigw_cockpit.ui.screens.info import InfoScreen
+from apigw_cockpit.ui.state import CockpitState
+from apigw_cockpit.ui.view import hms
+
+_KIND_STYLE = {
+    "change": "$accent",
+    "onset": "$error bold",
+    "recovery": "$success bold",
+    "fix-mark": "$success bold",
+    "note": "$primary",
+    "check": "$warning",
+    "hypothesis": "$error",
+    "verification": "$success",
+    "alarm": "$error",
+    "drill": "$primary",
+}
+_KIND_LABEL = {
+    "fix-mark": "fix",
+    "hypothesis": "suspect",
+    "verification": "verify",
+    "session-start": "session",
+}
+
+
+def _journal_entries(entries: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Like the report: a check matters when it goes bad or comes back, not while it stays ok."""
+    keep: list[Mapping[str, Any]] = []
+    last: dict[str, str] = {}
+    for e in sorted(entries, key=lambda e: e["at"]):
+        if e["kind"] == "check":
+            prev = last.get(e["id"])
+            last[e["id"]] = e["verdict"]
+            # "unknown" (not run, no data) is noise here, as is "ok" unless it follows a bad verdict.
+            if e["verdict"] == "unknown" or (e["verdict"] == "ok" and prev in (None, "ok", "unknown")):
+                continue
+        if e["kind"] in ("session-end",):
+            continue
+        keep.append(e)
+    return keep
+
+
+def state_rows(state: CockpitState) -> list[TimelineRow]:
+    rows: list[TimelineRow] = []
+    for ch in state.changes.values():
+        on = f" on {', '.join(ch.resources)}" if ch.resources else ""
+        rows.append(
+            TimelineRow(
+                ch.time,
+                "change",
+                f"{ch.event_name} by {ch.user or 'unknown'}{on}",
+                ch.request_parameters,
+                ("change", ch.event_id),
+            )
+        )
+    if state.onset is not None:
+        rows.append(TimelineRow(state.onset, "onset", "onset: 5XX starts"))
+    for note in state.notes:
+        rows.append(TimelineRow(note.at, "note", note.text, note.text))
+    if state.fix_time is not None:
+        rows.append(TimelineRow(state.fix_time, "fix-mark", "fix marked"))
+    return rows
+
+
+def merged_rows(state: CockpitState, entries: Sequence[Mapping[str, Any]]) -> list[TimelineRow]:
+    """State rows plus journal rows, without showing the same event twice."""
+    own = state_rows(state)
+    notes = {(round(r.at, 3), r.detail) for r in own if r.kind == "note"}
+    rows = list(own)
+    for r in build_timeline(_journal_entries(entries)):
+        if r.kind == "change" and r.evidence_ref and r.evidence_ref[1] in state.changes:
+            continue
+        if r.kind == "onset" and state.onset is not None and abs(r.at - state.onset) < 1:
+            continue
+        if r.kind == "fix-mark" and state.fix_time is not None and abs(r.at - state.fix_time) < 1e-3:
+            continue
+        if r.kind == "note" and (round(r.at, 3), r.detail) in notes:
+            continue
+        rows.append(r)
+    order = {id(r): i for i, r in enumerate(rows)}
+    return sorted(rows, key=lambda r: (r.at, order[id(r)]))
+
+
+def row_content(row: TimelineRow) -> Content:
+    label = _KIND_LABEL.get(row.kind, row.kind)
+    return Content.assemble(
+        (hms(row.at) + "  ", "$text-muted"),
+        (f"{label:<8} ", _KIND_STYLE.get(row.kind, "$text-muted")),
+        clean(row.title),
+    )
+
+
+class DetailScreen(ModalScreen[None]):
+    """A change (or any row without a richer view): what, when, and its raw parameters."""
+
+    BINDINGS = [Binding("escape,q,enter", "dismiss", "Close", id="close_detail")]
+
+    def __init__(self, title: str, body: str) -> None:
+        super().__init__()
+        self.title_text, self.body = title, body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="detail-box", classes="pane") as box:
+            box.border_title = "evidence"
+            box.border_subtitle = "esc close"
+            yield Static(Content.styled(clean(self.title_text), "bold"))
+            with VerticalScroll():
+                yield Static(Content(clean(self.body) or "(no further detail)"))
+
+
+class TimelineScreen(InfoScreen):
+    def __init__(self) -> None:
+        super().__init__("timeline", "timeline")
+        self.entries: list[Mapping[str, Any]] = []
+        self.rows: list[TimelineRow] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="pane info") as box:
+            box.border_title = self.title_text
+            box.border_subtitle = "enter evidence · esc back"
+            yield OptionList(id="timeline-list")
+        yield Footer(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        self.sync()
+        self.query_one(OptionList).focus()
+        sink = getattr(self.app, "journal", None)
+        if sink is not None:
+            self.run_worker(self._load, thread=True, group="timeline", exit_on_error=False)
+
+    def _load(self) -> None:
+        from apigw_cockpit.incident import read_journal
+
+        sink = self.app.journal  # type: ignore[attr-defined]
+        sink.flush(timeout=2.0)  # what the UI already submitted is on the timeline too
+        entries = list(read_journal(sink.path).entries)
+        self.app.call_from_thread(self._loaded, entries)
+
+    def _loaded(self, entries: list[Mapping[str, Any]]) -> None:
+        self.entries = entries
+        self.sync()
+
+    def sync(self) -> None:
+        rows = merged_rows(self.app.state, self.entries)  # type: ignore[attr-defined]
+        if rows == self.rows:
+            return
+        self.rows = rows
+        options = self.query_one(OptionList)
+        keep = options.highlighted
+        options.clear_options()
+        if not rows:
+            empty = Content.styled("nothing on the timeline yet", "$text-muted")
+            options.add_option(Option(empty, disabled=True))
+            return
+        options.add_options([Option(row_content(r)) for r in rows])
+        options.highlighted = min(keep, len(rows) - 1) if keep is not None else None
+
+    @on(OptionList.OptionSelected)
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if 0 <= event.option_index < len(self.rows):
+            self.open_evidence(self.rows[event.option_index])
+
+    def open_evidence(self, row: TimelineRow) -> None:
+        app: Any = self.app
+        kind, ref = row.evidence_ref or (row.kind, "")
+        if kind == "change":
+            change = app.state.changes.get(ref)
+            body = row.detail
+            if change is not None:
+                body = "\n".join(
+                    [
+                        f"time      {hms(change.time)} UTC",
+                        f"event     {change.event_name} ({change.event_source})",
+                        f"user      {change.user}",
+                        f"resources {', '.join(change.resources) or '—'}",
+                        f"event id  {change.event_id}",
+                        "",
+                        change.request_parameters or "",
+                    ]
+                )
+            app.push_screen(DetailScreen(row.title, body))
+        elif kind in ("check", "hypothesis"):
+            app.action_checks()
+        elif kind == "verification":
+            app.action_verify()
+        elif kind == "trace":
+            if ref in app.state.rows:
+                app.open_trace(ref)
+            else:
+                app.notify(f"trace {ref[:12]} is no longer in the buffer", severity="warning")
+        elif kind == "screenshot":
+            app.notify(f"screenshot: {ref}", title="timeline")
+        else:
+            app.push_screen(DetailScreen(row.title, row.detail))
