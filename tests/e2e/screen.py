@@ -5,9 +5,10 @@
         term.press("c")
         term.wait_exit(timeout=5)
 
-`text()` is what a person would see on the screen right now (one line per row, trailing spaces
-trimmed); `raw` is every byte the program wrote, for escape-sequence assertions. Waiting is always
-a poll of the virtual screen against a deadline: no fixed sleeps.
+`text()` is what a person would see on the screen right now: one line per row, trailing spaces
+trimmed, the last complete frame (the terminal offers synchronized output, Textual uses it).
+`raw` is every byte the program wrote, for escape-sequence assertions. Waiting is always a poll
+of the virtual screen against a deadline: no fixed sleeps.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ import pyte
 
 ALT_SCREEN_ON = b"\x1b[?1049h"
 ALT_SCREEN_OFF = b"\x1b[?1049l"
+# Synchronized output (mode 2026): the app asks whether the terminal has it (DECRQM); this one says
+# yes, so each frame arrives between BEGIN and END and `text()` never shows half a frame.
+SYNC_QUERY = b"\x1b[?2026$p"
+SYNC_SUPPORTED = b"\x1b[?2026;2$y"
+_SYNC_MARK = re.compile(rb"\x1b\[\?2026([hl])")
 
 # Variables that could point the child at a real account, a user's settings, or change how it draws.
 _SCRUB_PREFIXES = ("AWS_", "APIGW_COCKPIT_", "TEXTUAL", "XDG_", "NO_COLOR", "COLUMNS", "LINES", "TMUX")
@@ -98,6 +104,9 @@ class PtyScreen:
         self._fd = -1
         self.started_at = 0.0
         self.left_alt_at = float("nan")  # elapsed() when the alternate screen was last left
+        self.frames = 0  # synchronized-output frames completed
+        self._in_frame = False
+        self._shown: list[str] = self._display()
 
     # -- life cycle ------------------------------------------------------------------------
     def start(self) -> PtyScreen:
@@ -161,10 +170,32 @@ class PtyScreen:
             self.eof = True
             return False
         self.raw += chunk
-        self.stream.feed(chunk)
-        if ALT_SCREEN_OFF in self.raw[-(len(chunk) + len(ALT_SCREEN_OFF)) :]:
+        recent = self.raw[-(len(chunk) + len(SYNC_QUERY)) :]
+        if SYNC_QUERY in recent:
+            self._answer(SYNC_SUPPORTED.decode())
+        if ALT_SCREEN_OFF in recent:
             self.left_alt_at = self.elapsed()
+        self._feed(chunk)
         return True
+
+    def _feed(self, chunk: bytes) -> None:
+        """Feed pyte; the shown screen moves on at each frame end (or with every write, outside frames)."""
+        pos = 0
+        for mark in _SYNC_MARK.finditer(chunk):
+            self.stream.feed(chunk[pos : mark.end()])
+            pos = mark.end()
+            if mark.group(1) == b"h":
+                self._in_frame = True
+            else:
+                self._in_frame = False
+                self.frames += 1
+                self._shown = self._display()
+        self.stream.feed(chunk[pos:])
+        if not self._in_frame:
+            self._shown = self._display()
+
+    def _display(self) -> list[str]:
+        return [line.rstrip() for line in self.screen.display]
 
     def press(self, *keys: str) -> None:
         for key in keys:
@@ -172,7 +203,7 @@ class PtyScreen:
 
     # -- what a person sees ----------------------------------------------------------------
     def lines(self) -> list[str]:
-        return [line.rstrip() for line in self.screen.display]
+        return list(self._shown)
 
     def text(self) -> str:
         return "\n".join(self.lines())
