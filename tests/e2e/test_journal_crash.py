@@ -1,22 +1,29 @@
 """A journaling process killed mid-run (SIGHUP, SIGTERM, SIGKILL) loses nothing it reported flushed.
 
-The writer is a child Python process using the journal API. It prints the number of each
+The API writer is a child Python process using the journal API. It prints the number of each
 entry on stdout only after `append` returned (i.e. after fsync), so every number the test
-receives is an entry that must survive. When `apigw-cockpit demo` can journal headlessly,
-add it to WRITERS (it must print one line per flushed entry, or the test can fall back to
-synchronising on the file size alone) — the rest of the test does not change.
+receives is an entry that must survive.
+
+The cockpit writer is the real `apigw-cockpit demo --journal PATH` on a pseudo-terminal (its
+stdout is the screen, so it cannot report): the test synchronises on the journal file itself
+(a `change` entry = mid-incident), takes what is on disk then as "flushed", kills it, and
+checks that prefix survived whole; a restarted cockpit continues the same journal.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import pty
 import queue
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,7 +53,17 @@ WRITERS: dict[str, Callable[[Path, bool], list[str]]] = {
         str(path),
         "1" if handlers else "0",
     ],
+    # The real cockpit: it handles SIGHUP/SIGTERM itself (session-end with the signal's name).
+    "apigw-cockpit-demo": lambda path, handlers: [
+        sys.executable,
+        "-m",
+        "apigw_cockpit",
+        "demo",
+        "--journal",
+        str(path),
+    ],
 }
+ON_A_TERMINAL = {"apigw-cockpit-demo"}  # these draw a screen: run on a pty, synchronise on the file
 TIMEOUT = 30.0
 
 
@@ -85,7 +102,7 @@ class Child:
         return rest
 
 
-@pytest.mark.parametrize("writer", list(WRITERS))
+@pytest.mark.parametrize("writer", [w for w in WRITERS if w not in ON_A_TERMINAL])
 @pytest.mark.parametrize(
     ("sig", "handlers"),
     [(signal.SIGHUP, False), (signal.SIGKILL, False), (signal.SIGTERM, False), (signal.SIGHUP, True)],
@@ -125,3 +142,122 @@ def test_killed_writer_loses_nothing_it_reported(
     assert [s["resumed"] for s in starts] == [False, True]
     assert after.entries[-2]["text"] == "after the restart" and after.entries[-1]["kind"] == "session-end"
     assert len(after.entries) == len(read.entries) + 3
+
+
+class Terminal:
+    """A writer on a pseudo-terminal (120x36) in an isolated HOME; the screen output is drained."""
+
+    def __init__(self, argv: list[str], home: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "XDG_", "APIGW_COCKPIT_"))}
+        env.update(
+            HOME=str(home),
+            XDG_STATE_HOME=str(home / "state"),
+            XDG_CONFIG_HOME=str(home / "config"),
+            XDG_CACHE_HOME=str(home / "cache"),
+            TERM="xterm-256color",
+            COLUMNS="120",
+            LINES="36",
+        )
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # child: exec at once (nothing else is safe after fork in a threaded parent)
+            os.execve(argv[0], argv, env)
+        self.screen = bytearray()
+        self._drain = threading.Thread(target=self._read, daemon=True)
+        self._drain.start()
+
+    def _read(self) -> None:
+        # A terminal nobody reads blocks the app on its next frame: keep reading until EOF/EIO.
+        while True:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.screen += chunk[-4096:]
+
+    def wait_for(self, what: str, condition: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while not condition():
+            exited, _ = os.waitpid(self.pid, os.WNOHANG)
+            if exited or time.monotonic() > deadline:
+                tail = bytes(self.screen[-400:]).decode(errors="replace")
+                pytest.fail(f"{what}: not within {TIMEOUT:.0f} s (exited: {bool(exited)}); screen: {tail!r}")
+            time.sleep(0.05)  # polling a file for a condition, with a deadline
+
+    def kill(self, sig: int) -> int:
+        """Send `sig`; the wait status decoded like Popen.returncode (-N when killed by N)."""
+        os.kill(self.pid, sig)
+        _, status = os.waitpid(self.pid, 0)
+        self._drain.join(timeout=TIMEOUT)
+        os.close(self.fd)
+        return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+    def cleanup(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+
+def _entries(path: Path) -> list[dict[str, Any]]:
+    try:
+        return list(read_journal(path).entries) if path.exists() else []
+    except Exception:
+        return []
+
+
+def _has(path: Path, kind: str, **match: Any) -> bool:
+    return any(e["kind"] == kind and all(e.get(k) == v for k, v in match.items()) for e in _entries(path))
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("writer", sorted(ON_A_TERMINAL))
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGKILL], ids=["sighup", "sigkill"])
+def test_killed_cockpit_keeps_its_journal_and_resumes(tmp_path: Path, writer: str, sig: int) -> None:
+    path = tmp_path / "incident.jsonl"
+    argv = WRITERS[writer](path, False)
+    first = Terminal(argv, tmp_path / "home")
+    try:
+        first.wait_for("a change entry (mid-incident)", lambda: _has(path, "change"))
+        flushed = path.read_bytes()
+        flushed = flushed[: flushed.rfind(b"\n") + 1]  # whole lines on disk = entries append returned
+        code = first.kill(sig)
+    finally:
+        first.cleanup()
+    # SIGHUP is a dropped SSH session: the cockpit leaves like `q`; SIGKILL gives it no say.
+    assert code == (0 if sig == signal.SIGHUP else -sig)
+
+    data = path.read_bytes()
+    assert data.startswith(flushed), "a flushed entry was lost or rewritten"
+    raw_lines = data.split(b"\n")
+    if raw_lines[-1] == b"":
+        raw_lines.pop()
+    for line in raw_lines[:-1]:
+        json.loads(line)  # every line but possibly the last is whole
+    read = read_journal(path)
+    assert len(read.warnings) <= 1 and all(w.line == len(raw_lines) for w in read.warnings)
+    kinds = [e["kind"] for e in read.entries]
+    assert kinds[0] == "session-start" and "change" in kinds
+    ends = [e.get("reason") for e in read.entries if e["kind"] == "session-end"]
+    assert ends == (["SIGHUP"] if sig == signal.SIGHUP else [])
+
+    # The next cockpit continues the same incident: resumed, and nothing journaled twice.
+    again = Terminal(argv, tmp_path / "home")
+    try:
+        again.wait_for("the resumed session-start", lambda: _has(path, "session-start", resumed=True))
+        # Resumed from a half line, if the kill left one: the next entry must stand alone.
+        again.wait_for("an entry after the resume", lambda: _entries(path)[-1]["kind"] != "session-start")
+        assert again.kill(signal.SIGKILL) == -signal.SIGKILL  # quick: the clean exit is covered above
+    finally:
+        again.cleanup()
+    after = read_journal(path)
+    assert after.entries[: len(read.entries)] == read.entries
+    assert len(after.warnings) <= len(read.warnings) + 1
+    starts = [e["resumed"] for e in after.entries if e["kind"] == "session-start"]
+    assert starts == [False, True]
+    change_ids = [e["event_id"] for e in after.entries if e["kind"] == "change"]
+    assert len(change_ids) == len(set(change_ids)), "a CloudTrail event was journaled twice"
+    onsets = [e for e in after.entries if e["kind"] == "onset"]
+    assert len(onsets) <= 1, "the resumed cockpit wrote a second onset"

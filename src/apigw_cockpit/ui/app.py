@@ -80,6 +80,7 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
         self.exit_reason = "exit"
         self._ui_loop = None
         self._shots_due: set[str] = set()
+        self._screen_ready = self._exit_when_ready = False
 
     def on_mount(self) -> None:
         wanted = self.settings.theme
@@ -89,12 +90,13 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
         self.set_class(self.settings.ascii, "-ascii")
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
+        # Signals first: once the journal's session-start is on disk a SIGHUP must end it cleanly.
+        self._install_signals()
         self.push_screen(CockpitScreen())
         self.start_journal()
         self.start_pollers()
         self.start_theme_watcher()
         self.set_interval(self.settings.refresh, self.tick)
-        self._install_signals()
 
     def _install_signals(self) -> None:
         # SIGTERM/SIGHUP (a dropped SSH session) must restore the terminal like `q` does.
@@ -107,7 +109,17 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
 
     def _signal_exit(self, reason: str) -> None:
         self.exit_reason = reason  # the journal's session-end says why the session ended
-        self.exit()
+        # Exiting while the first screen still composes leaves half-mounted panes raising: wait for it.
+        if self._screen_ready:
+            self.exit()
+        else:
+            self._exit_when_ready = True
+
+    def screen_ready(self) -> None:
+        """The cockpit screen finished mounting (called from its on_mount)."""
+        self._screen_ready = True
+        if self._exit_when_ready:
+            self.exit()
 
     def on_unmount(self) -> None:
         self.finish_journal()

@@ -74,6 +74,7 @@ class JournalWatch:
     recovered_fix: float | None = None
     top: str | None = None
     verified_at: float | None = None
+    opened: bool = False  # the journal's own entries are known (until then no onset is decided)
     _changes: set[str] = field(default_factory=set)
     _versions: dict[str, int] = field(default_factory=dict)
     _impact: dict[str, Any] | None = None
@@ -81,6 +82,7 @@ class JournalWatch:
 
     def resume(self, entries: Sequence[dict[str, Any]]) -> None:
         """A resumed journal already holds an onset: it stays the incident's onset."""
+        self.opened = True
         for e in entries:
             if e.get("kind") == "onset" and self.onset is None:
                 self.onset = float(e["at"])
@@ -101,7 +103,7 @@ class JournalWatch:
             self._changes.update(c.event_id for c in new)
             new.sort(key=lambda c: c.time)
             sink.submit(lambda j: j.note_changes(new))
-        if state.onset is not None and self.onset is None:
+        if state.onset is not None and self.onset is None and self.opened:
             self.onset = state.onset
             errors = state.series("5XXError")
             detail = f"5XXError {errors.points[-1][1]:g}/min when the cockpit saw it" if errors else ""

@@ -58,6 +58,7 @@ class JournalActions(_Base):
         self.hooks.on_note.append(lambda at, text: sink.submit(lambda j: j.note(text, at)))
         self.hooks.on_fix.append(lambda at: sink.submit(lambda j: j.mark_fix("fix time marked (F)", at)))
         sink.start()
+        # Runs once the writer opened (and primed) the journal; a failed open never gets here.
         sink.submit(lambda j: self._from_writer(lambda: self._resumed(sink)))
 
     def _resumed(self, sink: JournalSink) -> None:

@@ -48,6 +48,9 @@ class CockpitScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#log-table").focus()
         self.sync()
+        ready = getattr(self.app, "screen_ready", None)
+        if callable(ready):
+            ready()
 
     @on(Resize)
     def _resized(self, event: Resize) -> None:
