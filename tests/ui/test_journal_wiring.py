@@ -17,11 +17,13 @@ from apigw_cockpit.config import Settings
 from apigw_cockpit.incident import read_journal
 from apigw_cockpit.model import FrozenClock
 from apigw_cockpit.ui.app import CockpitApp, DrillSpec, build_app
+from apigw_cockpit.ui.drill import DrillTracker
 from apigw_cockpit.ui.fixtures import NOW, ONSET, REVOKE_AT, FakeFeed, healthy, midnight_pager
 from apigw_cockpit.ui.journal_sink import JournalSink, sink_for
 from apigw_cockpit.ui.journal_watch import impact, recovered_at
 from apigw_cockpit.ui.screens.info import InfoScreen
 from apigw_cockpit.ui.screens.timeline import DetailScreen, TimelineScreen
+from apigw_cockpit.ui.screens.trace import TraceScreen
 from apigw_cockpit.ui.state import CockpitState
 
 from .conftest import screen_text, settle, wait_for
@@ -83,6 +85,7 @@ async def test_state_keys_and_diagnosis_land_in_the_journal(tmp_path: Path) -> N
         assert of(path, "hypothesis")[-1]["ranked"][0]["root_cause"] == ROOT_CAUSE
         checks = {c["id"]: c["verdict"] for c in of(path, "check")}
         assert checks["security-groups"] == "error"
+        assert "backend-direct" not in checks  # only ever "unknown" (not run): not a result yet
         assert [n["text"] for n in of(path, "note")] == ["sg rule gone"]
         assert [f["at"] for f in of(path, "fix-mark")] == [NOW]
         shots = [s["path"] for s in of(path, "screenshot")]
@@ -182,6 +185,11 @@ async def test_timeline_shows_the_change_before_onset_and_jumps_to_evidence(tmp_
         assert isinstance(app.screen, DetailScreen)
         assert "fromPort" in screen_text(app) and "sg-0ab12cd34ef56" in screen_text(app)
         await pilot.press("escape")
+        trace = next(i for i, r in enumerate(screen.rows) if r.kind == "trace")
+        options.highlighted = trace
+        await pilot.press("enter")
+        assert isinstance(app.screen, TraceScreen) and "Execution failed" in screen_text(app)
+        await pilot.press("escape")
         check = next(i for i, r in enumerate(screen.rows) if r.kind == "check")
         options.highlighted = check
         await pilot.press("enter")
@@ -262,3 +270,19 @@ def test_sink_defaults_to_the_xdg_path(tmp_path: Path) -> None:
     assert isinstance(sink, JournalSink)
     assert sink.path.name == "a1b2c3d4e5-prod-2026-11-26.jsonl"
     assert sink.path.parent == tmp_path / "state" / "apigw-cockpit" / "incidents"
+
+
+def test_drill_tracker_times_keys_and_recovery() -> None:
+    ticks = iter([100.0, 112.5])
+    drill = DrillTracker(DrillSpec("midnight-pager", ROOT_CAUSE), mono=lambda: next(ticks))
+    drill.key()
+    assert not drill.shown("integration-timeout")  # a wrong first suspect is not the answer
+    drill.key()
+    assert drill.shown(ROOT_CAUSE) and not drill.shown(ROOT_CAUSE)  # recorded once
+    drill.key()
+    drill.fixed(1000.0, ROOT_CAUSE)
+    assert drill.pending and drill.milestone("recovery", 1048.0)
+    entry = drill.entry()
+    assert entry["time_to_root_cause_s"] == 12.5 and entry["keystrokes"] == 2
+    assert entry["keystrokes_to_fix"] == 3 and entry["fix_to_recovery_s"] == 48.0 and entry["correct"]
+    assert "right" in drill.summary() and "48 s" in drill.summary()

@@ -76,6 +76,7 @@ class JournalWatch:
     verified_at: float | None = None
     opened: bool = False  # the journal's own entries are known (until then no onset is decided)
     _changes: set[str] = field(default_factory=set)
+    _known: set[str] = field(default_factory=set)
     _versions: dict[str, int] = field(default_factory=dict)
     _impact: dict[str, Any] | None = None
     _impact_at: float | None = None
@@ -114,8 +115,12 @@ class JournalWatch:
             alarms = state.alarms
             sink.submit(lambda j: j.note_alarms(alarms))
         if self._moved(state, "findings") and state.findings:
-            findings = list(state.findings)
-            sink.submit(lambda j: j.note_findings(findings, at=now))
+            # A check that has only ever said "unknown" (not run, no data yet) is not a result;
+            # once it had a verdict, turning unknown (a source lost) is one and is kept.
+            findings = [f for f in state.findings if str(f.verdict) != "unknown" or f.check_id in self._known]
+            self._known.update(f.check_id for f in findings)
+            if findings:
+                sink.submit(lambda j: j.note_findings(findings, at=now))
             top = state.hypotheses[0].root_cause if state.hypotheses else None
             if top is not None and top != self.top:
                 self.top = top

@@ -93,7 +93,9 @@ class JournalActions(_Base):
         for milestone in watch.observe(self.state, now):
             if milestone in ("onset", "recovery"):
                 self._shots_due.add(milestone)
-            if self.drill.milestone(milestone, now):
+            # Recovery counts from when the data recovered, not from when 3 clean periods proved it.
+            at = watch.recovery if milestone == "recovery" and watch.recovery is not None else now
+            if self.drill.milestone(milestone, at):
                 self._write_drill(toast=True)
         for what in list(self._shots_due):
             # Onset: wait for the first findings so the picture shows the diagnosis, not empty panes.

@@ -37,6 +37,7 @@ _KIND_STYLE = {
     "verification": "$success",
     "alarm": "$error",
     "drill": "$primary",
+    "trace": "$error",
 }
 _KIND_LABEL = {
     "fix-mark": "fix",
@@ -82,6 +83,13 @@ def state_rows(state: CockpitState) -> list[TimelineRow]:
         rows.append(TimelineRow(note.at, "note", note.text, note.text))
     if state.fix_time is not None:
         rows.append(TimelineRow(state.fix_time, "fix-mark", "fix marked"))
+    # The oldest failing request still buffered: `enter` opens its whole trace.
+    failed = next((r for r in state.rows.values() if r.failed), None)
+    if failed is not None:
+        what = f"{failed.method} {failed.path}".strip() or "request"
+        status = f" → {failed.status}" if failed.status else ""
+        title = f"oldest failing request in the buffer: {what}{status} ({failed.request_id[:8]})"
+        rows.append(TimelineRow(failed.ts, "trace", title, "", ("trace", failed.request_id)))
     return rows
 
 
