@@ -286,3 +286,18 @@ def test_drill_tracker_times_keys_and_recovery() -> None:
     assert entry["time_to_root_cause_s"] == 12.5 and entry["keystrokes"] == 2
     assert entry["keystrokes_to_fix"] == 3 and entry["fix_to_recovery_s"] == 48.0 and entry["correct"]
     assert "right" in drill.summary() and "48 s" in drill.summary()
+
+
+def test_cli_ui_flags_and_config_intervals_reach_the_settings(tmp_path: Path) -> None:
+    from apigw_cockpit.cli import build_parser
+    from apigw_cockpit.commands.watch import aws_intervals
+    from apigw_cockpit.config import load_settings
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("[intervals]\nlogs = 5\ntarget_health = 30\nbogus = 1\n")
+    for command in ("watch", "demo"):
+        args = build_parser().parse_args(["--config", str(cfg), command, "--read-only", "--presenter"])
+        settings = load_settings(args, env={})
+        assert settings.read_only and settings.presenter
+        intervals = aws_intervals(settings)
+        assert (intervals.logs, intervals.target_health, intervals.metrics) == (5.0, 30.0, 60.0)

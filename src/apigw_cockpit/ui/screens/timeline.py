@@ -44,6 +44,7 @@ _KIND_LABEL = {
     "hypothesis": "suspect",
     "verification": "verify",
     "session-start": "session",
+    "screenshot": "shot",
 }
 
 
