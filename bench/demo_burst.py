@@ -13,13 +13,18 @@ Two shapes of the same 10,000 lines/s for --seconds (default 5):
           delivers; 20,000 is the poller's cap per update)
 and a baseline window with no injection. `ui_cockpit.py` measures the same on the fake feed.
 
-Run: .venv/bin/python bench/demo_burst.py [--seconds 5]
+The longest single steps are printed per window, garbage collections included: in the demo
+process a full (gen 2) collection walks moto's and the world's objects too. `--gc-freeze`
+calls gc.freeze() once start-up has settled, to show what that costs the UI.
+
+Run: .venv/bin/python bench/demo_burst.py [--seconds 5] [--gc-freeze]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import statistics
 import sys
 import time
@@ -109,6 +114,20 @@ class Costs:
 COSTS = Costs()
 
 
+def time_gc() -> None:
+    """Record the longest garbage collection per generation: with moto and the world in the
+    process the heap holds millions of objects, and a full collection stops every thread."""
+    started = [0.0]
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            COSTS.add(f"gc gen{info['generation']}", time.perf_counter() - started[0])
+
+    gc.callbacks.append(callback)
+
+
 def time_state_apply(state: Any) -> None:
     """Wrap the store's apply() (called by the LogsBatch handler) to record its longest call."""
     apply = state.apply
@@ -163,7 +182,7 @@ def describe(name: str, samples: list[float], extra: str = "") -> None:
     )
 
 
-async def run(sim: Any, seconds: float) -> None:
+async def run(sim: Any, seconds: float, freeze: bool = False) -> None:
     from apigw_cockpit.aws.feed import open_feed
     from apigw_cockpit.commands.demo import sim_settings
     from apigw_cockpit.config import Settings
@@ -173,6 +192,7 @@ async def run(sim: Any, seconds: float) -> None:
     app = build_app(Settings(), feed, sim.clock)
     app.driver_class = CountingDriver
     time_state_apply(app.state)
+    time_gc()
 
     async def drive(pilot: object) -> None:
         s = app.state
@@ -180,11 +200,14 @@ async def run(sim: Any, seconds: float) -> None:
         while not (s.metrics and s.rows and s.targets and s.changes) and time.perf_counter() < end:
             await asyncio.sleep(0.05)
         await asyncio.sleep(3.0)  # start-up redraws and the first diagnosis are not the burst
+        if freeze:
+            gc.freeze()  # the experiment: start-up objects (moto, world, models) out of full collections
         COSTS.take()
         mon = LagMonitor()
         task = asyncio.create_task(mon.run())
         await asyncio.sleep(seconds)
         describe("baseline", mon.window(), "  (no injection: sim polling + redraws only)")
+        REPORT.append(f"            longest single step: {COSTS.take()}")
         for name, period in (("smooth", 0.1), ("polled", 2.0)):
             rows0, dropped0, bytes0 = len(s.rows), s.dropped, CountingDriver.written
             t0 = time.perf_counter()
@@ -208,6 +231,7 @@ async def run(sim: Any, seconds: float) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=5.0, help="length of each window (default 5)")
+    ap.add_argument("--gc-freeze", action="store_true", help="gc.freeze() after start-up (experiment)")
     args = ap.parse_args()
     from apigw_cockpit.commands.demo import sim_environment
     from apigw_cockpit.demo.server import SimServer
@@ -215,7 +239,7 @@ def main() -> int:
     what = f"{RATE:,} lines/s for {args.seconds:g} s into the demo app ({SCENARIO}, {COLS}x{ROWS})"
     print(f"{what}; {load_line()}")
     with sim_environment(), SimServer(SCENARIO, speed=1.0) as sim:
-        asyncio.run(run(sim, args.seconds))
+        asyncio.run(run(sim, args.seconds, args.gc_freeze))
     print("\n".join(REPORT))
     return 0
 
