@@ -223,7 +223,7 @@ async def run(sim: Any, seconds: float, freeze: bool = False) -> None:
         app.exit(0)
 
     try:
-        await app.run_async(size=(COLS, ROWS), auto_pilot=drive)  # type: ignore[arg-type]
+        await app.run_async(size=(COLS, ROWS), auto_pilot=drive)
     finally:
         await feed.aclose()
 

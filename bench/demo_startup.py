@@ -216,7 +216,7 @@ async def _in_process_app(sim: object, timeout: float) -> dict[str, float | None
 
     try:
         t_run = time.perf_counter()
-        await app.run_async(size=(COLS, ROWS), auto_pilot=drive)  # type: ignore[arg-type]
+        await app.run_async(size=(COLS, ROWS), auto_pilot=drive)
     finally:
         await feed.aclose()
     return marks
@@ -244,11 +244,12 @@ def in_process_runs(runs: int, timeout: float = 20.0) -> None:
             f"first frame {_ms(ff)}  all panes {_ms(pop)}  (from run_async)"
         )
     for key, label in (("first_frame", "first frame"), ("populated", "all panes populated")):
-        vals = [r[key] for r in rows if r[key] is not None]
+        vals = [v for r in rows if (v := r[key]) is not None]
         if vals:
             print(f"  median {label:22s} {statistics.median(vals) * 1000:6.0f} ms  (n={len(vals)})")
-    print(f"  median sim start {statistics.median(r['sim'] for r in rows):.2f} s, "
-          f"discovery {statistics.median(r['discovery'] for r in rows):.2f} s")  # fmt: skip
+    sims = [v for r in rows if (v := r["sim"]) is not None]
+    discs = [v for r in rows if (v := r["discovery"]) is not None]
+    print(f"  median sim start {statistics.median(sims):.2f} s, discovery {statistics.median(discs):.2f} s")
 
 
 def _ms(v: float | None) -> str:

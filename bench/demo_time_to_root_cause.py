@@ -51,7 +51,7 @@ async def in_app(sim: Any, r: Result, t0: float, timeout: float) -> None:
     t = time.perf_counter()
     feed = await open_feed(sim_settings(sim, live_tail=False), sim.clock)
     r.discovery_s = time.perf_counter() - t
-    feed.apply_fix = sim.apply_fix  # type: ignore[attr-defined]
+    feed.apply_fix = sim.apply_fix
     app = build_app(Settings(), feed, sim.clock)
     try:
         async with app.run_test(size=(COLS, ROWS)):
