@@ -10,7 +10,8 @@ from pathlib import Path
 def main() -> int:
     here = Path(__file__).parent
     failed = 0
-    for script in sorted(here.glob("*_*.py")):
+    # Skip dunder/private files: `__main__.py` matches "*_*.py" and would run itself forever.
+    for script in sorted(p for p in here.glob("*_*.py") if not p.name.startswith("_")):
         print(f"== {script.name}", flush=True)
         rc = subprocess.call([sys.executable, str(script)])
         if rc:
