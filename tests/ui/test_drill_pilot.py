@@ -171,11 +171,6 @@ async def test_midnight_pager_root_cause_then_fix_recovers(sim_factory: Any, aws
             )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`r` polls nothing: CockpitApp.action_refresh_now (ui/app.py) calls poller.poke(), "
-    "aws/ pollers only have poll_now() (aws/sources/base.py)",
-)
 async def test_refresh_key_polls_every_source_now(sim_factory: Any, aws_env: Any) -> None:
     """`r` ("poll all sources now") makes every source poll again at once. Deterministic: on a
     frozen clock nothing is ever due again, so without `r` no source polls a second time."""

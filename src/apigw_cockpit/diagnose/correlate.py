@@ -69,7 +69,8 @@ class Correlated:
 _API_VERSION = re.compile(r"\d{8}(v\d+)?$")  # CloudTrail's "RemovePermission20150331v2"
 
 
-_REMOVALS = ("Revoke", "Delete", "Remove", "Detach", "Deregister", "Disable")
+# Event-name prefixes that take something away: on a tie, the likelier cause.
+REMOVALS = ("Revoke", "Delete", "Remove", "Detach", "Deregister", "Disable")
 
 
 def event_kind(event_name: str) -> str:
@@ -153,5 +154,5 @@ def correlate(obs: Observations, onset: Onset | None) -> list[Correlated]:
             Correlated(ch, kind, round(prox * weight, 3), delta, on_path, f"{ch.event_name} {where}, {when}")
         )
     # Same score and time (a rule swapped for another): the removal is the likelier cause.
-    out.sort(key=lambda c: (-c.score, abs(c.delta_s), not c.change.event_name.startswith(_REMOVALS)))
+    out.sort(key=lambda c: (-c.score, abs(c.delta_s), not c.change.event_name.startswith(REMOVALS)))
     return out

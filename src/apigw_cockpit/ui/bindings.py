@@ -23,6 +23,8 @@ class Key:
 
 
 KEYS: tuple[Key, ...] = (
+    # Quit first: at 80 columns the footer cuts off whatever comes last.
+    Key("quit", "q", "quit", "Quit", "leave the cockpit"),
     Key("help", "question_mark,f1", "help", "Help", "keys and what each pane means"),
     Key("checks", "c", "checks", "Checks", "the checks list and their findings"),
     Key("walkthrough", "w", "walkthrough", "Walkthrough", "guided steps for this incident"),
@@ -49,7 +51,6 @@ KEYS: tuple[Key, ...] = (
         show=False,
     ),
     Key("refresh", "r", "refresh_now", "Refresh", "poll all sources now and redraw", show=False),
-    Key("quit", "q", "quit", "Quit", "leave the cockpit"),
     Key("pause", "p", "toggle_pause", "Pause", "pause/resume the live view", scope="cockpit"),
     Key("filter", "slash", "filter", "Filter", "filter the execution log", scope="cockpit"),
     Key(

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from apigw_cockpit.diagnose.correlate import REMOVALS
 from apigw_cockpit.model import (
     Alarm,
     AlarmsUpdate,
@@ -250,7 +251,9 @@ class CockpitState:
         # Onset is the start of a one-minute bucket: a change inside that minute can still be the cause.
         cutoff = self.onset + ONSET_PERIOD_S
         before = [c for c in self.changes.values() if c.time < cutoff]
-        return max(before, key=lambda c: c.time, default=None)
+        # Same second (a rule swapped for another): the removal is the likelier cause, as in the
+        # diagnosis' correlation, so the ◆ and the checks screen name the same change.
+        return max(before, key=lambda c: (c.time, c.event_name.startswith(REMOVALS)), default=None)
 
     def integration_timeout_ms(self) -> int:
         timeouts = [i.timeout_ms for i in self.topology.integrations()]

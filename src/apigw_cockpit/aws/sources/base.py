@@ -52,6 +52,7 @@ class Poller:
         self.throttles = 0
         self.failures = 0
         self.polls = 0
+        self._asked = False  # poll_now() while a poll runs: poll again right after it
 
     # -- subclass hooks --------------------------------------------------------------------
     async def poll(self) -> list[Update]:
@@ -87,6 +88,7 @@ class Poller:
 
     def poll_now(self) -> None:
         """Ask for an immediate poll (a key in the UI; tests)."""
+        self._asked = True
         self._due = self.clock.now()
         self._wake.set()
 
@@ -103,6 +105,7 @@ class Poller:
 
     async def _run_once(self) -> None:
         self.polls += 1
+        self._asked = False
         started = self.clock.now()
         try:
             updates = await self.poll()
@@ -115,7 +118,7 @@ class Poller:
         self.failures = 0
         self.last_ok = now
         # Period measured from the start of the poll, so slow calls do not stretch the interval.
-        self._due = self.next_due(started)
+        self._due = now if self._asked else self.next_due(started)
         self._pending.extend(updates)
         self._set_state(SourceState.OK, "")
 
