@@ -45,6 +45,7 @@ DIAGNOSE_TRACES = 100  # the checks want recent failures, not the whole buffer
 _REQ_PREFIX = re.compile(r"^\(([0-9a-fA-F-]{8,})\)\s?")
 _METHOD = re.compile(r"HTTP Method: (\w+), Resource Path: (\S+)")
 _STATUS = re.compile(r"Method completed with status: (\d{3})")
+_PATH_PARAMS = re.compile(r"Method request path: \{([^}]*)\}")
 FAILURE_MARKERS = ("Execution failed", "execution failed", "Method completed with status: 5")
 
 
@@ -58,6 +59,19 @@ class LogRow:
     status: int | None = None
     verdict: str | None = None  # None until verdict_of() classified it
     failed: bool = False
+    route: str = ""  # the path with its path parameters put back: /orders/{id}, for grouping
+
+
+def route_of(path: str, lines: Iterable[str]) -> str:
+    """`/orders/o-24` + "Method request path: {id=o-24}" -> `/orders/{id}` (the resource template)."""
+    for ln in lines:
+        m = _PATH_PARAMS.search(ln)
+        if m is None:
+            continue
+        params = dict(kv.split("=", 1) for kv in m.group(1).split(", ") if "=" in kv)
+        values = {v: k for k, v in params.items() if v}
+        return "/".join("{" + values[seg] + "}" if seg in values else seg for seg in path.split("/"))
+    return path
 
 
 @dataclass
@@ -205,7 +219,8 @@ class CockpitState:
             if status is None and (s := _STATUS.search(ln)):
                 status = int(s.group(1))
         failed = any(marker in ln for ln in lines for marker in FAILURE_MARKERS)
-        return LogRow(rid, ts, lines, method, path, status, None, failed or (status or 0) >= 500)
+        failed = failed or (status or 0) >= 500
+        return LogRow(rid, ts, lines, method, path, status, None, failed, route_of(path, lines))
 
     def verdict_of(self, row: LogRow) -> str:
         """The classifier's verdict, computed once per row version and cached on it."""
