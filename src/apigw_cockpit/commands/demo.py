@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import sys
@@ -108,34 +109,88 @@ def _headless(args: argparse.Namespace, scenario: Any) -> int:
     return 0
 
 
-async def _tui(args: argparse.Namespace, sim: Any) -> int:
-    from apigw_cockpit.aws.feed import open_feed
-    from apigw_cockpit.commands.watch import aws_intervals
+class _World:
+    """The SimServer started off the UI loop (it is synchronous and thread-based), stopped once."""
+
+    def __init__(self, scenario: Any, speed: float) -> None:
+        self.scenario, self.speed = scenario, speed
+        self.server: Any = None  # set once started: a failed start stops itself
+        self.starting: asyncio.Future[Any] | None = None
+
+    async def start(self) -> Any:
+        from apigw_cockpit.demo.server import SimServer  # moto: imported after the first frame
+
+        def enter() -> Any:
+            self.server = SimServer(self.scenario, speed=self.speed).__enter__()
+            return self.server
+
+        self.starting = asyncio.ensure_future(asyncio.to_thread(enter))
+        # Shielded: if the app quits mid-start the thread still finishes, and stop() waits for it.
+        return await asyncio.shield(self.starting)
+
+    async def stop(self) -> None:
+        if self.starting is not None:
+            with contextlib.suppress(BaseException):
+                await self.starting
+        if self.server is not None:
+            await asyncio.to_thread(self.server.__exit__, None, None, None)
+
+
+def _opener(args: argparse.Namespace, settings: Any, world: _World, feeds: list[Any]) -> Any:
+    """The app's FeedOpener: world, discovery, journal; the app draws its first frame meanwhile."""
+
+    async def opener(say: Any) -> Any:
+        from apigw_cockpit.ui.journal_sink import sink_for
+        from apigw_cockpit.ui.startup import Opened
+
+        say(f"starting the simulated AWS world ({world.scenario.id})…")
+        sim = await world.start()
+        say(f"discovering API {sim.api_id} stage {sim.stage}…")
+        from apigw_cockpit.aws.feed import open_feed
+        from apigw_cockpit.commands.watch import aws_intervals
+
+        feed: Any = await open_feed(
+            sim_settings(sim, live_tail=False, intervals=aws_intervals(settings)), sim.clock
+        )
+        feeds.append(feed)
+        feed.apply_fix = sim.apply_fix  # demo drills: a key applies the scenario's fix to the world
+        journal = None
+        if not settings.read_only:
+            journal = sink_for(args.journal, feed.topology, sim.clock, scenario=sim.scenario.id)
+        # Start-up's objects (moto, the world's backfill, botocore's models) live as long as the
+        # process: out of the full collections that would otherwise stall the UI ~0.5 s each.
+        gc.freeze()
+        return Opened(feed, sim.clock, journal)
+
+    return opener
+
+
+async def _tui(args: argparse.Namespace, scenario: Any) -> int:
     from apigw_cockpit.config import ConfigError, load_settings
     from apigw_cockpit.ui.app import DrillSpec, build_app
-    from apigw_cockpit.ui.journal_sink import sink_for
+    from apigw_cockpit.ui.startup import finish
 
     try:
         settings = load_settings(args)
     except ConfigError as exc:
         print(f"apigw-cockpit: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    feed = await open_feed(sim_settings(sim, live_tail=False, intervals=aws_intervals(settings)), sim.clock)
-    feed.apply_fix = sim.apply_fix  # demo drills: a key applies the scenario's fix to the world
-    scenario = sim.scenario
-    journal = None
-    if not settings.read_only:
-        journal = sink_for(args.journal, feed.topology, sim.clock, scenario=scenario.id)
+    world, feeds = _World(scenario, args.speed), list[Any]()  # the opener appends the feed it opened
     # The drill's answer goes to the app, never onto the screen: it only grades the drill.
     drill = DrillSpec(scenario.id, scenario.root_cause)
-    app = build_app(settings, feed, sim.clock, journal=journal, drill=drill)
+    opener = _opener(args, settings, world, feeds)
+    starting = f"starting the simulated AWS world ({scenario.id})…"
+    app = build_app(settings, None, None, opener=opener, starting=starting, drill=drill)
     try:
         await app.run_async()
-        return app.return_code or 0
     finally:
-        if journal is not None:
-            journal.close(app.exit_reason)  # no-op when the app closed it at unmount
-        await feed.aclose()
+        if app.journal is not None:
+            app.journal.close(app.exit_reason)  # no-op when the app closed it at unmount
+        for feed in feeds:
+            with contextlib.suppress(Exception):
+                await feed.aclose()
+        await world.stop()
+    return finish(app)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -147,7 +202,5 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_or_exit(args.scenario)
     if args.headless is not None:
         return _headless(args, scenario)
-    from apigw_cockpit.demo.server import SimServer
-
-    with sim_environment(), SimServer(scenario, speed=args.speed) as sim:
-        return asyncio.run(_tui(args, sim))
+    with sim_environment():
+        return asyncio.run(_tui(args, scenario))

@@ -16,7 +16,7 @@ from apigw_cockpit import paths
 from apigw_cockpit.config import ConfigError, Settings, load_settings
 from apigw_cockpit.model import Clock
 from apigw_cockpit.ui.analysis import Diagnoser
-from apigw_cockpit.ui.bindings import bindings
+from apigw_cockpit.ui.bindings import KEYS, bindings
 from apigw_cockpit.ui.commands import CockpitCommands
 from apigw_cockpit.ui.drill import DrillSpec, DrillTracker
 from apigw_cockpit.ui.feed import Feed, can_apply_fix
@@ -25,12 +25,12 @@ from apigw_cockpit.ui.journal_sink import JournalSink, sink_for
 from apigw_cockpit.ui.journal_watch import JournalWatch
 from apigw_cockpit.ui.journaling import JournalActions
 from apigw_cockpit.ui.pump import FeedWorkers
-from apigw_cockpit.ui.screens.chart import ChartScreen
 from apigw_cockpit.ui.screens.cockpit import CockpitScreen
 from apigw_cockpit.ui.screens.help import HelpScreen
 from apigw_cockpit.ui.screens.info import InfoScreen
 from apigw_cockpit.ui.screens.timeline import TimelineScreen
 from apigw_cockpit.ui.screens.trace import TraceScreen
+from apigw_cockpit.ui.startup import FeedOpener, Opened, StartupScreen, failure
 from apigw_cockpit.ui.state import CockpitState
 from apigw_cockpit.ui.themewatch import ThemeWatcher
 from apigw_cockpit.ui.view import ASCII, UNICODE, View
@@ -43,6 +43,8 @@ INFO_SCREENS = {
     "verify": "verification",
     "timeline": "timeline",
 }
+# Until the feed is attached only quitting makes sense: every other app key reads the feed/state.
+NEEDS_FEED = {k.action for k in KEYS} - {"quit"}
 
 
 class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App[int]):
@@ -54,9 +56,11 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
     def __init__(
         self,
         settings: Settings,
-        feed: Feed,
-        clock: Clock,
+        feed: Feed | None,
+        clock: Clock | None,
         *,
+        opener: FeedOpener | None = None,
+        starting: str = "starting…",
         theme_dirs: list[Path] | None = None,
         hooks: UiHooks | None = None,
         diagnoser: Diagnoser | None = None,
@@ -64,23 +68,37 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
         drill: DrillSpec | None = None,
     ) -> None:
         super().__init__()
-        self.settings, self.feed, self.clock = settings, feed, clock
-        self.state = CockpitState(
-            feed.topology, log_capacity=settings.log_buffer, diagnoser=diagnoser or Diagnoser()
-        )
+        self.settings = settings
+        self._diagnoser, self._drill_spec, self.opener = diagnoser or Diagnoser(), drill, opener
+        self.starting = starting  # the start-up screen's first line, before the opener can say more
+        self.attached = False
+        self.startup_error: str | None = None  # one line for stderr when the opener failed
+        self.can_apply_fix = False
+        self.drill = DrillTracker(None)
+        self.journal: JournalSink | None = None
+        if feed is not None and clock is not None:
+            self._bind(Opened(feed, clock, journal))
+        elif opener is None:
+            raise TypeError("build_app needs a feed and a clock, or an opener")
         self.theme_dirs = paths.theme_dirs() if theme_dirs is None else theme_dirs
         self.theme_errors: list[str] = []
         self.hooks = hooks or UiHooks()
-        self.can_apply_fix = can_apply_fix(feed) and not settings.read_only
         self.screenshot_dir = paths.state_dir() / "screenshots"
-        # The app owns the journal from here: it starts the writer on mount and closes it at unmount.
-        self.journal = journal
         self.journal_watch: JournalWatch | None = None
-        self.drill = DrillTracker(drill if self.can_apply_fix else None)
         self.exit_reason = "exit"
         self._ui_loop = None
         self._shots_due: set[str] = set()
         self._screen_ready = self._exit_when_ready = False
+
+    def _bind(self, opened: Opened) -> None:
+        feed, settings = opened.feed, self.settings
+        self.feed, self.clock = feed, opened.clock
+        self.state = CockpitState(feed.topology, log_capacity=settings.log_buffer, diagnoser=self._diagnoser)
+        self.can_apply_fix = can_apply_fix(feed) and not settings.read_only
+        # The app owns the journal from here: it starts the writer on attach and closes it at unmount.
+        self.journal = opened.journal
+        # The drill's clock starts when the data can be seen, not while the world starts.
+        self.drill = DrillTracker(self._drill_spec if self.can_apply_fix else None)
 
     def on_mount(self) -> None:
         wanted = self.settings.theme
@@ -92,10 +110,40 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
             self.set_keymap(dict(self.settings.keys))
         # Signals first: once the journal's session-start is on disk a SIGHUP must end it cleanly.
         self._install_signals()
-        self.push_screen(CockpitScreen())
+        self.start_theme_watcher()
+        if self.opener is None:
+            self._start_cockpit()
+            return
+        self.push_screen(StartupScreen(self.starting))
+        # After the first frame: the world's start-up (imports, moto) would hold the GIL while it draws.
+        opener = self.opener
+        self.call_after_refresh(
+            lambda: self.run_worker(self._open(opener), name="startup", exit_on_error=False)
+        )
+
+    async def _open(self, opener: FeedOpener) -> None:
+        def say(message: str) -> None:
+            if isinstance(self.screen, StartupScreen):
+                self.screen.say(message)
+
+        try:
+            opened = await opener(say)
+        except Exception as exc:
+            self.startup_error, code = failure(exc)
+            self.exit(return_code=code)
+            return
+        self._bind(opened)
+        self._start_cockpit()
+
+    def _start_cockpit(self) -> None:
+        """Feed and state exist: the cockpit screen, the journal, the pollers, the tick."""
+        self.attached = True
+        if isinstance(self.screen, StartupScreen):
+            self.switch_screen(CockpitScreen())
+        else:
+            self.push_screen(CockpitScreen())
         self.start_journal()
         self.start_pollers()
-        self.start_theme_watcher()
         self.set_interval(self.settings.refresh, self.tick)
 
     def _install_signals(self) -> None:
@@ -110,7 +158,8 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
     def _signal_exit(self, reason: str) -> None:
         self.exit_reason = reason  # the journal's session-end says why the session ended
         # Exiting while the first screen still composes leaves half-mounted panes raising: wait for it.
-        if self._screen_ready:
+        # While starting there is nothing to wait for: no journal yet, no panes.
+        if self._screen_ready or (self.opener is not None and not self.attached):
             self.exit()
         else:
             self._exit_when_ready = True
@@ -122,9 +171,12 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
             self.exit()
 
     def on_unmount(self) -> None:
-        self.finish_journal()
+        if self.attached:
+            self.finish_journal()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.attached and action in NEEDS_FEED:
+            return False
         # The drill key exists only where a fix can be applied (the demo, not read-only).
         if action == "apply_fix":
             return self.can_apply_fix
@@ -173,6 +225,8 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
         self._show(HelpScreen())
 
     def action_chart(self) -> None:
+        from apigw_cockpit.ui.screens.chart import ChartScreen  # plotext: not on the first-frame path
+
         self._record("chart")
         self._show(ChartScreen())
 
@@ -210,7 +264,9 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
             self.push_screen(TraceScreen(row, presenter=self.settings.presenter))
 
 
-def build_app(settings: Settings, feed: Feed, clock: Clock, **kw: Any) -> CockpitApp:
+def build_app(settings: Settings, feed: Feed | None, clock: Clock | None, **kw: Any) -> CockpitApp:
+    """`feed` and `clock` now, or both None and `opener=` (see ui/startup.py) to open them after
+    the first frame."""
     return CockpitApp(settings, feed, clock, **kw)
 
 

@@ -1,0 +1,79 @@
+"""Start-up before the feed exists: the first frame at once, then the feed attached.
+
+`build_app(settings, None, None, opener=...)` draws `StartupScreen` straight away and runs
+the opener in the app's loop; the opener reports what it is doing through `say(text)` and
+returns an `Opened`. A failing opener ends the app with one line (`CockpitApp.startup_error`)
+and an exit code: an exception's `exit_code` when it has one (aws/ errors: 2 or 3), else 3.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO
+
+from textual.app import ComposeResult
+from textual.containers import Center, Middle
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+if TYPE_CHECKING:
+    from apigw_cockpit.model import Clock
+    from apigw_cockpit.ui.feed import Feed
+    from apigw_cockpit.ui.journal_sink import JournalSink
+
+EXIT_STARTUP = 3
+
+
+@dataclass
+class Opened:
+    """What an opener hands the app: the feed, its clock and (optionally) the journal."""
+
+    feed: Feed
+    clock: Clock
+    journal: JournalSink | None = None
+
+
+FeedOpener = Callable[[Callable[[str], None]], Awaitable[Opened]]
+
+
+def failure(exc: BaseException) -> tuple[str, int]:
+    """(one line for stderr, exit code) for an exception raised while starting."""
+    code = getattr(exc, "exit_code", None)
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(code, int) and code > 0:
+        return text or type(exc).__name__, code
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__, EXIT_STARTUP
+
+
+class StartupScreen(Screen[None]):
+    """The cockpit's header row and one line saying what start-up is waiting for."""
+
+    DEFAULT_CSS = """
+    StartupScreen #startup-title { height: 1; background: $panel; padding: 0 1; }
+    StartupScreen #startup-box { width: auto; min-width: 40; border: round $primary; padding: 1 2; }
+    """
+
+    def __init__(self, message: str = "starting…") -> None:
+        super().__init__(id="startup")
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        yield Static("apigw-cockpit · starting", id="startup-title")
+        with Middle(), Center():
+            yield Static(self.message, id="startup-box")
+        yield Footer()
+
+    def say(self, message: str) -> None:
+        self.message = message
+        for box in self.query("#startup-box").results(Static):
+            box.update(message)
+
+
+def finish(app: Any, err: TextIO | None = None) -> int:
+    """After `run_async`: a failed start is one line on stderr; the app's exit code either way."""
+    line = getattr(app, "startup_error", None)
+    if line is not None:
+        print(f"apigw-cockpit: error: {line}", file=err or sys.stderr)
+    return int(app.return_code or 0)
