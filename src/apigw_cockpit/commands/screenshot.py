@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     from apigw_cockpit.ui.app import build_app
 
-    with _demo_feed(args.scenario, speed=60.0) as (feed, clock):
+    with _demo_feed(args.scenario, speed=1.0) as (feed, clock):
         app = build_app(settings, feed, clock)
         app.start_theme_watcher = lambda: None  # type: ignore[method-assign]
         start = clock.now()
