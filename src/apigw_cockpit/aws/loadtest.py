@@ -11,6 +11,7 @@ import ipaddress
 import json
 import time
 import urllib.parse
+from collections.abc import Callable
 
 import aiohttp
 
@@ -49,7 +50,9 @@ async def load_test(
     max_requests: int = 1000,
     allow_remote: bool = False,
     timeout_s: float = 30.0,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> LoadTestResult:
+    """`on_progress(done, total)` after every request (a progress bar in the cockpit)."""
     started = clock.now()
     concurrency = max(1, min(concurrency, MAX_CONCURRENCY))
     duration_s = max(0.0, min(duration_s, MAX_DURATION_S))
@@ -82,6 +85,8 @@ async def load_test(
                 statuses[0] = statuses.get(0, 0) + 1
                 errors += 1
             latencies.append((time.monotonic() - t) * 1000)
+            if on_progress is not None:
+                on_progress(len(latencies), total)
 
     aborted = ""
     timeout = aiohttp.ClientTimeout(total=timeout_s)

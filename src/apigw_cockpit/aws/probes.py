@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -219,10 +219,12 @@ class Probes:
         duration_s: float = 10.0,
         max_requests: int = 1000,
         allow_remote: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> LoadTestResult:
         return await load_test(
             self.url_for(path), self.clock, method=method, concurrency=concurrency, rate_per_s=rate_per_s,
             duration_s=duration_s, max_requests=max_requests, allow_remote=allow_remote,
+            on_progress=on_progress,
         )  # fmt: skip
 
     def k6_script(self, path: str = "/", method: str = "GET", **kw: Any) -> str:

@@ -28,7 +28,7 @@ from apigw_cockpit.commands.check import (
 from apigw_cockpit.diagnose import VerifyStep, verify
 from apigw_cockpit.diagnose.observations import Probe
 from apigw_cockpit.diagnose.report import step_json
-from apigw_cockpit.diagnose.verification import all_passed
+from apigw_cockpit.diagnose.verification import all_passed, probe_target
 from apigw_cockpit.model import Clock, SystemClock, Topology
 
 DEFAULT_SINCE_S = 15 * 60
@@ -47,18 +47,6 @@ def parse_since(text: str | None, now: float) -> float:
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=UTC)
     return stamp.timestamp()
-
-
-def probe_target(topo: Topology) -> tuple[str, str, str]:
-    """(resource id, method, path) of the first GET without path parameters, else the first method."""
-    methods = [(r, m) for r, m in topo.methods() if m.http_method != "OPTIONS"]
-    for r, m in methods:
-        if m.http_method == "GET" and "{" not in r.path:
-            return r.id, m.http_method, r.path
-    if methods:
-        r, m = methods[0]
-        return r.id, m.http_method, r.path
-    return "", "GET", "/"
 
 
 async def _probes(

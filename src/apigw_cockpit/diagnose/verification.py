@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from apigw_cockpit.diagnose.checks.base import fmt_ms
 from apigw_cockpit.diagnose.observations import Observations, errors_5xx
-from apigw_cockpit.model import LoadTestResult, ProbeResult, TestInvokeResult
+from apigw_cockpit.model import LoadTestResult, ProbeResult, TestInvokeResult, Topology
 
 PASS, FAIL, PENDING = "pass", "fail", "pending"
 
@@ -139,3 +139,16 @@ def _all(obs: Observations, since: float, b: VerifyBounds) -> list[VerifyStep]:
 
 def all_passed(steps: list[VerifyStep]) -> bool:
     return bool(steps) and all(s.status == PASS for s in steps)
+
+
+def probe_target(topo: Topology) -> tuple[str, str, str]:
+    """(resource id, method, path) V1/V5/V6 probe: the first GET without path parameters, else the
+    first method. OPTIONS is skipped: a preflight proves nothing about the fix."""
+    methods = [(r, m) for r, m in topo.methods() if m.http_method != "OPTIONS"]
+    for r, m in methods:
+        if m.http_method == "GET" and "{" not in r.path:
+            return r.id, m.http_method, r.path
+    if methods:
+        r, m = methods[0]
+        return r.id, m.http_method, r.path
+    return "", "GET", "/"

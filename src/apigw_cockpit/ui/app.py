@@ -30,6 +30,7 @@ from apigw_cockpit.ui.screens.help import HelpScreen
 from apigw_cockpit.ui.screens.info import InfoScreen
 from apigw_cockpit.ui.screens.timeline import TimelineScreen
 from apigw_cockpit.ui.screens.trace import TraceScreen
+from apigw_cockpit.ui.screens.verification import VerificationScreen
 from apigw_cockpit.ui.startup import FeedOpener, Opened, StartupScreen, failure
 from apigw_cockpit.ui.state import CockpitState
 from apigw_cockpit.ui.themewatch import ThemeWatcher
@@ -234,7 +235,12 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
         self._record(kind)
         # The user asked: answer from fresh findings, not the last debounced run.
         self.state.maybe_diagnose(self.clock.now(), mono=float("inf"))
-        self._show(TimelineScreen() if kind == "timeline" else InfoScreen(kind, INFO_SCREENS[kind]))
+        if kind == "timeline":
+            self._show(TimelineScreen())
+        elif kind == "verify":
+            self._show(VerificationScreen())
+        else:
+            self._show(InfoScreen(kind, INFO_SCREENS[kind]))
         self.journal_tick()
 
     def action_checks(self) -> None:

@@ -98,6 +98,8 @@ class CockpitState:
     verification: list[Any] = field(default_factory=list)  # diagnose.VerifyStep-like, once a fix is marked
     notes: list[Note] = field(default_factory=list)
     fix_time: float | None = None
+    # On-demand probe results (V1 invoke URL, V5 TestInvokeMethod, V6 load test), newest last.
+    probe_results: list[Any] = field(default_factory=list)
     onset: float | None = None
     paused: bool = False
     versions: dict[str, int] = field(default_factory=dict)
@@ -242,6 +244,12 @@ class CockpitState:
         self.fix_time = at
         self.bump("fix")
 
+    def add_probe(self, result: Any) -> None:
+        """A probe the user ran: the verification checklist judges it (bounded: last 20)."""
+        self.probe_results = [*self.probe_results[-19:], result]
+        self._dirty_for_diagnose = True
+        self.bump("verification")
+
     # -- queries --------------------------------------------------------------------
     def series(
         self, metric: str, stat: str | None = None, namespace: str = "AWS/ApiGateway"
@@ -298,7 +306,7 @@ class CockpitState:
             "changes": tuple(self.sorted_changes()),
             "alarms": self.alarms,
             "sources": tuple(self.sources.values()),
-            "probes": (),
+            "probes": tuple(self.probe_results),
             "fix_time": self.fix_time,
         }
 
