@@ -44,6 +44,18 @@ def integration_kwargs(st: Any, integ: Any, ids: Bindings) -> dict[str, Any]:
     return kwargs
 
 
+def put_integration(gw: Any, st: Any, ids: Bindings, api_id: str, rid: str, verb: str, integ: Any) -> None:
+    """An integration and its integration responses, as at seeding and after a world action."""
+    gw.put_integration(
+        restApiId=api_id, resourceId=rid, httpMethod=verb, **integration_kwargs(st, integ, ids)
+    )
+    for resp in integ.responses:
+        kwargs: dict[str, Any] = {"statusCode": resp.status}
+        if resp.pattern:
+            kwargs["selectionPattern"] = resp.pattern
+        gw.put_integration_response(restApiId=api_id, resourceId=rid, httpMethod=verb, **kwargs)
+
+
 def _depth(path: str) -> int:
     return 0 if path == "/" else path.count("/")
 
@@ -94,17 +106,7 @@ def seed_api(c: Clients, st: Any, ids: Bindings) -> None:
                 )
             if method.integration is None:
                 continue
-            gw.put_integration(
-                restApiId=api_id,
-                resourceId=rid,
-                httpMethod=verb,
-                **integration_kwargs(st, method.integration, ids),
-            )
-            for resp in method.integration.responses:
-                kwargs: dict[str, Any] = {"statusCode": resp.status}
-                if resp.pattern:
-                    kwargs["selectionPattern"] = resp.pattern
-                gw.put_integration_response(restApiId=api_id, resourceId=rid, httpMethod=verb, **kwargs)
+            put_integration(gw, st, ids, api_id, rid, verb, method.integration)
     _custom_id("deployment", st, st.stage.name)(st.stage.deployment_id)
     got = gw.create_deployment(
         restApiId=api_id,

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from apigw_cockpit.demo.mirror.apigw import integration_kwargs, update_stage
+from apigw_cockpit.demo.mirror.apigw import put_integration, update_stage
 from apigw_cockpit.demo.mirror.clients import Clients
 from apigw_cockpit.demo.mirror.seed import Bindings, _ip_permission, add_permission, policy_document
 
@@ -123,17 +123,7 @@ def sync_api(c: Clients, st: Any, ids: Bindings) -> None:
                     with contextlib.suppress(gw.exceptions.NotFoundException):
                         gw.delete_integration(restApiId=api_id, resourceId=rid, httpMethod=verb)
                 continue
-            gw.put_integration(
-                restApiId=api_id,
-                resourceId=rid,
-                httpMethod=verb,
-                **integration_kwargs(st, method.integration, ids),
-            )
-            for resp in method.integration.responses:
-                kwargs: dict[str, Any] = {"statusCode": resp.status}
-                if resp.pattern:
-                    kwargs["selectionPattern"] = resp.pattern
-                gw.put_integration_response(restApiId=api_id, resourceId=rid, httpMethod=verb, **kwargs)
+            put_integration(gw, st, ids, api_id, rid, verb, method.integration)
 
 
 def sync_stage(c: Clients, st: Any, ids: Bindings) -> None:
