@@ -26,7 +26,6 @@ from apigw_cockpit.model import (
     IntegrationResponse,
     LogGroups,
     Method,
-    PartError,
     Resource,
     Stage,
     Topology,
@@ -181,17 +180,9 @@ def _cors(methods: list[Method]) -> bool:
 async def discover(factory: Any, api_id_or_name: str, stage: str) -> Topology:
     """Build the Topology of one API stage. See module docstring for the error contract."""
     parts = Parts()
-    account = ""
-    try:
-        sts = await factory.client("sts")
-        account = (await sts.get_caller_identity()).get("Account", "")
-    except ReadOnlyViolation:
-        raise
-    except Exception as exc:
-        access = as_access_error(exc)
-        if access is not None:
-            raise access from None
-        parts.errors.append(PartError("account", "GetCallerIdentity", short(exc), denied=is_denied(exc)))
+    sts = await factory.client("sts")
+    identity = await parts.get("account", "GetCallerIdentity", sts.get_caller_identity())
+    account = (identity or {}).get("Account", "")
 
     apigw = await factory.client("apigateway")
     api = await _find_api(apigw, api_id_or_name)
