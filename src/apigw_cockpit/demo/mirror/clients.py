@@ -8,6 +8,9 @@ import boto3
 from botocore.config import Config
 
 SERVICES = ("ec2", "elbv2", "iam", "lambda", "apigateway", "logs")
+# The mirror's own key: the overlay lets its writes through untranslated (a person's writes with
+# any other key are applied to the world; see demo/overlay/writes.py).
+MIRROR_ACCESS_KEY = "AKIASIMMIRROR0000000"
 _SESSION: boto3.session.Session | None = None
 
 
@@ -17,7 +20,7 @@ def _session(region: str) -> boto3.session.Session:
     global _SESSION
     if _SESSION is None:
         _SESSION = boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
+            aws_access_key_id=MIRROR_ACCESS_KEY, aws_secret_access_key="testing", region_name=region
         )
     return _SESSION
 

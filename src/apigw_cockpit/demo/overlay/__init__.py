@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apigw_cockpit.demo.overlay import apigateway, cloudtrail, cloudwatch, elbv2, iam, logs
+from apigw_cockpit.demo.overlay import apigateway, cloudtrail, cloudwatch, elbv2, iam, logs, writes
 from apigw_cockpit.demo.overlay.app import ApiError, Context, Overlay, Route
 
 # (botocore service name, operation) -> who answers. Everything else goes to moto.
@@ -26,6 +26,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("apigateway", "GetResources"): Route(apigateway.get_resources, world=False),
     ("apigateway", "GetVpcLink"): Route(apigateway.get_vpc_link),
     ("apigateway", "GetVpcLinks"): Route(apigateway.get_vpc_links),
+    # A person's writes (AWS CLI) change the world; they take the world lock themselves.
+    **{key: Route(writes.handle, world=False) for key in writes.TRANSLATORS},
 }
 
 __all__ = ["ROUTES", "ApiError", "Context", "Overlay", "Route"]
