@@ -82,8 +82,8 @@ def test_security_group_fix_by_cli_heals_the_targets_and_is_in_cloudtrail(sim_fa
         assert set(_health(sim)) == {"healthy"}
         assert _status(sim.invoke_url + "/orders") == 200
         assert metric(sim, "5XXError", "Sum", minutes=1) == [0.0]
-        rules = ec2.describe_security_groups(GroupIds=[group["GroupId"]])["SecurityGroups"][0]["IpPermissions"]
-        cidrs = {r["CidrIp"] for p in rules for r in p["IpRanges"]}
+        described = ec2.describe_security_groups(GroupIds=[group["GroupId"]])["SecurityGroups"][0]
+        cidrs = {r["CidrIp"] for p in described["IpPermissions"] for r in p["IpRanges"]}
         assert cidrs == {"10.0.0.0/16"}
 
 
@@ -110,7 +110,8 @@ def test_lambda_permission_added_by_cli_lets_api_gateway_invoke(sim_factory: Any
             Principal="apigateway.amazonaws.com",
             SourceArn=f"arn:aws:execute-api:us-east-1:123456789012:{st.api.id}/*/GET/users",
         )
-        assert _events(sim, "AddPermission20150331v2")[0]  # Lambda's versioned event name["Username"] == "cli"
+        # Lambda's CloudTrail event names carry the API version.
+        assert _events(sim, "AddPermission20150331v2")[0]["Username"] == "cli"
         assert _status(sim.invoke_url + "/users") == 200
 
 
