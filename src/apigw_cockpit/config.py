@@ -32,6 +32,7 @@ DEFAULT_INTERVALS: dict[str, float] = {
     "target_health": 10.0,
     "changes": 60.0,
     "alarms": 60.0,
+    "topology": 300.0,
 }
 
 _TOP_KEYS = {"theme", "refresh", "ascii", "log_buffer", "presenter", "keys", "intervals"}

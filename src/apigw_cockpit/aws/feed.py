@@ -21,7 +21,8 @@ from apigw_cockpit.aws.sources.live_tail import LiveTailPoller
 from apigw_cockpit.aws.sources.logs import LogsPoller
 from apigw_cockpit.aws.sources.metrics import MetricsPoller
 from apigw_cockpit.aws.sources.target_health import TargetHealthPoller
-from apigw_cockpit.model import Clock, Topology, Update
+from apigw_cockpit.aws.sources.topology import TopologyPoller
+from apigw_cockpit.model import ChangesUpdate, Clock, Topology, TopologyUpdate, Update
 
 
 def build_pollers(
@@ -50,6 +51,7 @@ def build_pollers(
         pollers.append(TargetHealthPoller(factory, clock, topo, iv.target_health, **kw))
     pollers.append(ChangesPoller(factory, clock, topo, iv.changes, **kw))
     pollers.append(AlarmsPoller(factory, clock, topo, iv.alarms, **kw))
+    pollers.append(TopologyPoller(factory, clock, topo, settings.stage, iv.topology, **kw))
     return pollers
 
 
@@ -82,13 +84,32 @@ class Feed:
         self._tasks = [asyncio.create_task(pump(p), name=f"poll:{p.name}") for p in self.pollers]
         try:
             while True:
-                yield await queue.get()
+                update = await queue.get()
+                self._observe(update)
+                yield update
         finally:
             await self._stop_tasks()
 
+    def _observe(self, update: Update) -> None:
+        """Live configuration: a change on the path asks for rediscovery; a new topology is
+        handed to every poller and to the probes (consumers see the same TopologyUpdate)."""
+        if isinstance(update, ChangesUpdate) and update.changes:
+            newest = update.changes[0]
+            for p in self.pollers:
+                if isinstance(p, TopologyPoller):
+                    p.poke(f"change: {newest.event_name} {', '.join(newest.resources)}".rstrip())
+        elif isinstance(update, TopologyUpdate):
+            self._adopt(update.topology)
+
+    def _adopt(self, topology: Topology) -> None:
+        self.topology = topology
+        self.probes.topology = topology
+        for p in self.pollers:
+            p.retarget(topology)
+
     async def rediscover(self) -> Topology:
-        """Discovery again (on demand, e.g. after a fix). Pollers keep their current topology."""
-        self.topology = await discover(self.factory, self.topology.api_id, self.settings.stage)
+        """Discovery again now (on demand); every poller and the probes adopt the result."""
+        self._adopt(await discover(self.factory, self.topology.api_id, self.settings.stage))
         return self.topology
 
     async def _stop_tasks(self) -> None:

@@ -15,6 +15,7 @@ class Intervals:
     target_health: float = 10.0
     changes: float = 60.0
     alarms: float = 60.0
+    topology: float = 300.0  # configuration re-read; also at once after a change on the path
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from apigw_cockpit.model import (
     TargetHealth,
     TargetHealthUpdate,
     Topology,
+    TopologyUpdate,
     Update,
 )
 
@@ -69,6 +70,8 @@ class ObservationBuilder:
                 self._changes[c.event_id] = c
         elif isinstance(update, AlarmsUpdate):
             self._alarms = update.alarms
+        elif isinstance(update, TopologyUpdate):
+            self.topology = update.topology
         elif isinstance(update, SourceStatus):
             self._sources[update.source] = update
 

@@ -40,6 +40,7 @@ from apigw_cockpit.model.updates import (
     SourceState,
     SourceStatus,
     TargetHealthUpdate,
+    TopologyUpdate,
     Update,
 )
 
@@ -83,6 +84,7 @@ __all__ = [
     "TargetGroup",
     "TargetHealth",
     "TargetHealthUpdate",
+    "TopologyUpdate",
     "TestInvokeResult",
     "Topology",
     "Update",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from apigw_cockpit.model.signals import Alarm, Change, LogEvent, MetricSeries, RequestTrace, TargetHealth
+from apigw_cockpit.model.topology import Topology
 
 
 class SourceState(StrEnum):
@@ -70,4 +71,24 @@ class AlarmsUpdate:
     alarms: tuple[Alarm, ...]
 
 
-Update = MetricsUpdate | LogsUpdate | TargetHealthUpdate | ChangesUpdate | AlarmsUpdate | SourceStatus
+@dataclass(frozen=True)
+class TopologyUpdate:
+    """Configuration read again and found different: `reason` is what made us look
+    ("change: RevokeSecurityGroupIngress sg-…", "periodic"), `parts` what differs."""
+
+    source: str
+    at: float
+    topology: Topology
+    reason: str = "periodic"
+    parts: tuple[str, ...] = ()
+
+
+Update = (
+    MetricsUpdate
+    | LogsUpdate
+    | TargetHealthUpdate
+    | ChangesUpdate
+    | AlarmsUpdate
+    | TopologyUpdate
+    | SourceStatus
+)

@@ -32,6 +32,7 @@ from apigw_cockpit.model import (
     TargetHealth,
     TargetHealthUpdate,
     Topology,
+    TopologyUpdate,
     Update,
 )
 from apigw_cockpit.ui.analysis import Diagnoser, RequestVerdict
@@ -145,6 +146,9 @@ class CockpitState:
         elif isinstance(update, AlarmsUpdate):
             self.alarms = update.alarms
             self.bump("alarms")
+        elif isinstance(update, TopologyUpdate):
+            self.topology = update.topology
+            self.bump("topology")
         elif isinstance(update, SourceStatus):
             self.set_source(update)
 

@@ -17,7 +17,7 @@ from collections import deque
 from typing import Any
 
 from apigw_cockpit.aws.errors import ReadOnlyViolation, as_access_error, is_denied, is_throttle, short
-from apigw_cockpit.model import Clock, SourceState, SourceStatus, Update
+from apigw_cockpit.model import Clock, SourceState, SourceStatus, Topology, Update
 
 
 class Poller:
@@ -60,6 +60,9 @@ class Poller:
 
     def first_due(self, now: float) -> float:
         return now
+
+    def retarget(self, topology: Topology) -> None:
+        """The configuration was read again: re-derive what this source watches (default: nothing)."""
 
     def next_due(self, now: float) -> float:
         return now + self.interval * (1 + self._rng.uniform(-self.jitter, self.jitter))

@@ -101,11 +101,14 @@ class ChangesPoller(Poller):
         **kw: Any,
     ) -> None:
         super().__init__(factory, clock, interval, **kw)
-        # The stage name alone ("prod") would match every stage of every API.
-        self.ids = topology.resource_ids() - {topology.stage.name}
+        self.retarget(topology)
         self.bucket = TokenBucket(clock, tps, tps)
         self.seen = SeenIds(20_000)
         self._since: float | None = None
+
+    def retarget(self, topology: Topology) -> None:
+        # The stage name alone ("prod") would match every stage of every API.
+        self.ids = topology.resource_ids() - {topology.stage.name}
 
     async def poll(self) -> list[Update]:
         ct = await self.factory.client("cloudtrail")

@@ -16,6 +16,9 @@ class TargetHealthPoller(Poller):
         self, factory: Any, clock: Clock, topology: Topology, interval: float = 10.0, **kw: Any
     ) -> None:
         super().__init__(factory, clock, interval, **kw)
+        self.retarget(topology)
+
+    def retarget(self, topology: Topology) -> None:
         self.target_groups = topology.target_groups()
         # DescribeTargetHealth leaves AvailabilityZone out for in-VPC targets: discovery knows it.
         self._az = {(tg.arn, t.id): t.az for tg in self.target_groups for t in tg.targets}

@@ -1,0 +1,68 @@
+"""Live configuration: discovery again, when CloudTrail shows a change on the path and slowly anyway.
+
+A fix is a configuration change; checks that read the configuration (security groups,
+permissions, stage variables, timeouts, VPC link) must see it without a restart. The feed
+pokes this source when the changes source reports a new event on a topology resource; a
+periodic refresh (default 5 min) catches what CloudTrail has not delivered yet (it may take
+~5 min) or does not record. A rediscovery that lost parts the previous one had (throttled,
+denied) is not published: a partial read must not replace a good one and flip checks to
+unknown; the source goes stale with the reason instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apigw_cockpit.aws.discovery import discover
+from apigw_cockpit.aws.sources.base import Poller
+from apigw_cockpit.model import Clock, Topology, TopologyUpdate, Update
+
+REFRESH_S = 300.0
+
+
+class PartialRediscovery(Exception):
+    """Discovery answered, but without parts the current topology has."""
+
+
+def changed_parts(old: Topology, new: Topology) -> tuple[str, ...]:
+    """Top-level topology fields that differ (what a timeline entry says was re-read)."""
+    names = [f for f in old.__dataclass_fields__ if getattr(old, f) != getattr(new, f)]
+    return tuple(n for n in names if n != "errors")
+
+
+class TopologyPoller(Poller):
+    name = "topology"
+
+    def __init__(
+        self,
+        factory: Any,
+        clock: Clock,
+        topology: Topology,
+        stage: str,
+        interval: float = REFRESH_S,
+        **kw: Any,
+    ) -> None:
+        super().__init__(factory, clock, interval, **kw)
+        self.topology = topology
+        self.stage = stage
+        self._reason = "periodic"
+
+    def first_due(self, now: float) -> float:
+        return now + self.interval  # discovery just ran at start-up
+
+    def poke(self, reason: str) -> None:
+        """A change on the path was seen: read the configuration again now."""
+        self._reason = reason
+        self.poll_now()
+
+    async def poll(self) -> list[Update]:
+        reason, self._reason = self._reason, "periodic"
+        new = await discover(self.factory, self.topology.api_id, self.stage)
+        lost = {e.part for e in new.errors} - {e.part for e in self.topology.errors}
+        if lost:
+            raise PartialRediscovery(f"rediscovery could not read {', '.join(sorted(lost))}; kept the last")
+        if new == self.topology:
+            return []
+        parts = changed_parts(self.topology, new)
+        self.topology = new
+        return [TopologyUpdate(self.name, self.clock.now(), new, reason, parts)]
