@@ -128,6 +128,8 @@ class SimServer:
                 self.clock = ScaledClock(self.scenario.start, self.speed)
             self.world = World(self.scenario, self.clock, seed=self.seed)
             self.api_id, self.stage = self.world.state.api.id, self.world.state.stage.name
+            # The account lives where its topology says (an API in eu-west-1 is asked for there).
+            self.region = self.world.state.api.region or REGION
             _reset_moto(self.seed)
             ctx = Context(self.world, self.lock, self.region, self.account)
             self.overlay = Overlay(_moto_app(), ctx, self.faults, ROUTES)

@@ -181,7 +181,9 @@ def _rekey_nlb(arn: str, wanted: str, st: Any) -> str:
         return arn
     from moto.elbv2.models import elbv2_backends
 
-    backend = elbv2_backends[st.api.account][st.api.region]
+    # The region moto created it in (the server's), which need not be the topology's.
+    _, _, _, region, account, _ = arn.split(":", 5)
+    backend = elbv2_backends[account][region]
     fixed = wanted
     lb = backend.load_balancers.pop(arn)
     lb.arn = fixed
