@@ -137,6 +137,12 @@ HINTS: dict[tuple[str, str, str], st.SearchStrategy[Any]] = {
     ("lambda", "FunctionConfiguration", "Role"): _mix(ROLE_ARNS),
     ("lambda", "GetPolicyResponse", "Policy"): _mix(POLICY_JSON),
     ("iam", "GetRolePolicyResponse", "PolicyDocument"): IAM_DOCUMENT,
+    ("iam", "AttachedPolicy", "PolicyArn"): _mix(
+        st.sampled_from(
+            ["arn:aws:iam::aws:policy/service-role/AWSLambdaRole", f"arn:aws:iam::{ACCOUNT}:policy/invoke"]
+        )
+    ),
+    ("iam", "Policy", "DefaultVersionId"): _mix(st.sampled_from(["v1", "v7"])),
     ("iam", "PolicyVersion", "Document"): IAM_DOCUMENT,
     ("cloudtrail", "Event", "CloudTrailEvent"): _mix(
         st.builds(_trail_event, st.sampled_from(["RevokeSecurityGroupIngress", "UpdateStage"]), SG_IDS),

@@ -197,7 +197,8 @@ class Probes:
             latency_ms=float(r.get("latency", 0)),
             at=at,
             body=redact.redact(r.get("body", "") or "")[:BODY_EXCERPT],
-            headers=redact.headers(sorted((r.get("headers") or {}).items())),
+            # A map value may be null in a JSON answer: a header without a value is "" here.
+            headers=redact.headers(sorted((k, v or "") for k, v in (r.get("headers") or {}).items())),
             log=redact.redact(r.get("log", "") or ""),
         )
 
