@@ -28,10 +28,12 @@ from apigw_cockpit.model import (
     Stage,
     Target,
     TargetGroup,
-    TestInvokeResult as InvokeResult,
     Topology,
     Update,
     VpcLink,
+)
+from apigw_cockpit.model import (
+    TestInvokeResult as InvokeResult,
 )
 
 from .harness import SETTINGS, Harness
