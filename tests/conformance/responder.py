@@ -20,6 +20,7 @@ out. `unfollowed()` lists the tokens the code never came back with: a one-page r
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -92,9 +93,19 @@ class Responder:
         self._left: dict[str, int] = {}
         self._n = 0
         self.clients = 0
+        self.fixed: dict[tuple[str, str], dict[str, Any]] | None = None
 
-    def reset(self, draw: Draw, *, errors: bool = False, pages: bool = True) -> None:
-        self.draw, self.errors, self.pages = draw, errors, pages
+    def reset(
+        self,
+        draw: Draw | None,
+        *,
+        errors: bool = False,
+        pages: bool = True,
+        fixed: dict[tuple[str, str], dict[str, Any]] | None = None,
+    ) -> None:
+        """`fixed`: answer from these published examples instead (an operation without an
+        example gets ResourceNotFoundException, so the run shows which part lacked one)."""
+        self.draw, self.errors, self.pages, self.fixed = draw, errors, pages, fixed
         self.calls, self.failed = [], []
         self.served = Counter()
         self.issued, self._left = {}, {}
@@ -119,12 +130,14 @@ class Responder:
         raise AssertionError(f"conformance: a request reached the network: {request.url}")
 
     def _answer(self, model: Any, context: dict[str, Any], **_: Any) -> tuple[AWSResponse, Any]:
-        assert self.draw is not None, "responder used outside an example"
-        draw = self.draw
         service = model.service_model.service_name
         op = model.name
-        params: dict[str, Any] = context.get(PARAMS_KEY, {})
         self.calls.append((service, op))
+        if self.fixed is not None:
+            return self._example(model, service, op)
+        assert self.draw is not None, "responder used outside an example"
+        draw = self.draw
+        params: dict[str, Any] = context.get(PARAMS_KEY, {})
         self.cases[f"{service}:{op}"] += 1
         pg = paging.paging(service, op)
         token = params.get(pg.input_token) if pg else None
@@ -165,4 +178,18 @@ class Responder:
                     events = draw(st.lists(shapes.event_strategy(service, op), max_size=3))
                     body[name] = _Stream(events)
         body["ResponseMetadata"] = {"HTTPStatusCode": 200, "RequestId": "conformance"}
+        return AWSResponse("http://127.0.0.1:9/conformance", 200, {}, None), body
+
+    def _example(self, model: Any, service: str, op: str) -> tuple[AWSResponse, Any]:
+        assert self.fixed is not None
+        example = self.fixed.get((service, op))
+        if example is None:
+            self.failed.append((service, op, "ResourceNotFoundException"))
+            parsed = {
+                "Error": {"Code": "ResourceNotFoundException", "Message": f"no published example for {op}"},
+                "ResponseMetadata": {"HTTPStatusCode": 404},
+            }
+            return AWSResponse("http://127.0.0.1:9/conformance", 404, {}, None), parsed
+        body = dict(shapes.parsed_form(model.output_shape, copy.deepcopy(example)))
+        body["ResponseMetadata"] = {"HTTPStatusCode": 200, "RequestId": "example"}
         return AWSResponse("http://127.0.0.1:9/conformance", 200, {}, None), body

@@ -19,6 +19,8 @@ Two tables narrow the space where AWS is stricter than its model says, each entr
 from __future__ import annotations
 
 import datetime as dt
+import json
+import urllib.parse
 from typing import Any
 
 import botocore.session
@@ -195,3 +197,26 @@ def event_strategy(service: str, operation_name: str) -> st.SearchStrategy[dict[
     b = Builder(service, operation_name)
     members = {n: m for n, m in stream.members.items() if not m.metadata.get("exception")}
     return st.one_of(*[st.fixed_dictionaries({n: b.value(m, 1, stream.name, n)}) for n, m in members.items()])
+
+
+def parsed_form(shape: Shape | None, value: Any) -> Any:
+    """A published example (CLI JSON) in the form botocore's parser hands over: timestamps
+    printed as ISO strings or epoch seconds become aware datetimes, like the parser makes them."""
+    from botocore.utils import parse_timestamp
+
+    if shape is None or value is None:
+        return value
+    t = shape.type_name
+    if t == "structure" and isinstance(value, dict):
+        return {k: parsed_form(shape.members.get(k), v) for k, v in value.items()}
+    if t == "list" and isinstance(value, list):
+        return [parsed_form(shape.member, v) for v in value]
+    if t == "map" and isinstance(value, dict):
+        return {k: parsed_form(shape.value, v) for k, v in value.items()}
+    if t == "timestamp" and isinstance(value, str | int | float):
+        return parse_timestamp(value)
+    if shape.name == "policyDocumentType" and isinstance(value, dict):
+        # The CLI prints IAM documents decoded (botocore's after-call `json_decode_policies`
+        # does it); on the wire they are URL-encoded JSON, which is what we hand to botocore.
+        return urllib.parse.quote(json.dumps(value))
+    return value
