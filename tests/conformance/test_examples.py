@@ -63,6 +63,41 @@ LAMBDA_API = world(
     "iam-list-attached-role-policies",
 )
 
+# The same API with a private integration: VPC link → the CLI's load balancer → its targets.
+NETWORK_API = {
+    **LAMBDA_API,
+    **world(
+        "apigateway-get-method-vpc-link",
+        "apigateway-get-vpc-link",
+        "elbv2-describe-load-balancers",
+        "elbv2-describe-listeners",
+        "elbv2-describe-target-groups",
+        "elbv2-describe-target-health",
+        "ec2-describe-network-interfaces",
+        "ec2-describe-subnets",
+        "ec2-describe-security-groups",
+        "ec2-describe-vpcs",
+        "ec2-describe-flow-logs",
+        "iam-get-policy",
+        "iam-get-policy-version",
+    ),
+}
+
+
+def test_published_private_integration_path_is_discovered(harness: Harness) -> None:
+    harness.responder.reset(None, fixed=NETWORK_API)
+    topo = harness.run(discover(harness.factory, "o1y243m4f5", "dev"))
+    [link] = topo.vpc_links
+    assert (link.id, link.status) == ("gim7c3", "AVAILABLE")
+    [lb] = topo.load_balancers
+    assert lb.name == "my-load-balancer" and lb.vpc_id == "vpc-3ac0fb5f"
+    assert [z for z, _ in lb.azs] == ["us-west-2a", "us-west-2b"]
+    assert lb.target_groups and all(tg.targets for tg in lb.target_groups)
+    assert {t.id for tg in lb.target_groups for t in tg.targets} == {"i-ceddcd4d", "i-0f76fade"}
+    # No published example for these two: their parts are partial, the rest is kept.
+    without = {"GetPolicy", "DescribeLoadBalancerAttributes"}
+    assert not [e for e in topo.errors if e.operation not in without], topo.errors
+
 
 def test_every_fixture_names_its_source_and_parses_as_its_operation() -> None:
     from .shapes import operation
@@ -72,7 +107,9 @@ def test_every_fixture_names_its_source_and_parses_as_its_operation() -> None:
     readme = (Path(__file__).parent / "README.md").read_text()
     for name in names:
         f = fixture(name)
-        assert f["source"].startswith(("https://github.com/aws/aws-cli/blob/", "botocore ")), name
+        assert f["source"].startswith(
+            ("https://github.com/aws/aws-cli/blob/", "botocore ", "https://docs.aws")
+        ), name
         assert f"`{name}`" in readme, f"{name} missing from the README table"
         shape = operation(f["service"], f["operation"]).output_shape
         assert shape is not None and set(f["response"]) <= set(shape.members), (name, set(f["response"]))

@@ -43,6 +43,8 @@ SOURCES: dict[str, tuple[str, str, str, int]] = {
         "iam/list-attached-role-policies",
         0,
     ),
+    "iam-get-policy": ("iam", "GetPolicy", "iam/get-policy", 0),
+    "iam-get-policy-version": ("iam", "GetPolicyVersion", "iam/get-policy-version", 0),
     "iam-simulate-principal-policy": ("iam", "SimulatePrincipalPolicy", "iam/simulate-principal-policy", 0),
     "elbv2-describe-load-balancers": ("elbv2", "DescribeLoadBalancers", "elbv2/describe-load-balancers", 0),
     "elbv2-describe-target-groups": ("elbv2", "DescribeTargetGroups", "elbv2/describe-target-groups", 0),
