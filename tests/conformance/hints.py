@@ -181,6 +181,9 @@ LINKED: frozenset[tuple[str, str, str]] = frozenset(
         ("ec2", "DescribeSecurityGroupsResult", "SecurityGroups"),
         ("ec2", "SecurityGroup", "IpPermissions"),
         ("lambda", "FunctionConfiguration", "Role"),
+        ("iam", "ListAttachedRolePoliciesResponse", "AttachedPolicies"),
+        ("iam", "GetPolicyResponse", "Policy"),
+        ("iam", "GetPolicyVersionResponse", "PolicyVersion"),
     }
 )
 

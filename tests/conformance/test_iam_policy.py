@@ -47,7 +47,7 @@ def _calls_made(h: Harness) -> set[tuple[str, str]]:
         await probes.simulate(ROLE, "lambda:InvokeFunction", FN)
         await probes.test_invoke("r2", "POST", confirmed=True)
 
-    @settings(SETTINGS, max_examples=max(20, EXAMPLES // 2))
+    @settings(SETTINGS, max_examples=max(12, EXAMPLES // 2))
     @given(data=st.data(), live_tail=st.booleans())
     def sweep(data: st.DataObject, live_tail: bool) -> None:
         h.responder.reset(data.draw, errors=False, pages=True)
