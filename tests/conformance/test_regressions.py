@@ -28,8 +28,8 @@ def test_stage_with_null_method_settings_and_variables() -> None:
 
 def test_cloudtrail_event_that_is_json_but_not_an_object(harness: Harness) -> None:
     sg = "sg-1"  # a topology resource, so the event would be shown if it matched
-    events = {"Events": [{"EventId": "e1", "EventName": "AuthorizeSecurityGroupIngress", "CloudTrailEvent": "0",
-                          "Resources": [{"ResourceName": sg}]}]}  # fmt: skip
+    event = {"EventId": "e1", "EventName": "AuthorizeSecurityGroupIngress", "CloudTrailEvent": "0"}
+    events = {"Events": [{**event, "Resources": [{"ResourceName": sg}]}]}
     harness.responder.reset(None, fixed={("cloudtrail", "LookupEvents"): events})
     poller = ChangesPoller(harness.factory, harness.clock, TOPOLOGY)
     poller.ids.add(sg)
