@@ -84,3 +84,13 @@ def test_policy_and_allowlist_are_exactly_the_calls_made(harness: Harness) -> No
     assert policy_opt_in == opt == {"apigateway:POST"}
     listed = {(s, op) for s, ops in al.actions.items() for op in ops}
     assert listed == made, f"allowlisted, never called: {sorted(listed - made)}"
+
+
+def test_aws_calls_doc_lists_every_call() -> None:
+    """docs/AWS-CALLS.md: one row per allowlisted operation (the same set the calls above make)."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "AWS-CALLS.md").read_text()
+    rows = [r.split("|")[1:-1] for r in doc.splitlines() if r.startswith("| ") and "`" in r]
+    documented = {(c[0].strip(), c[1].strip()): c[2].strip().split("`")[1] for c in rows}
+    al = guard.ALLOWLIST
+    listed = {(s, op): al.iam_action(s, op) for s, ops in al.actions.items() for op in ops}
+    assert documented == listed
