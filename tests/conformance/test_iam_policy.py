@@ -21,7 +21,7 @@ from apigw_cockpit.aws.errors import ConfigError
 from apigw_cockpit.aws.probes import Probes
 
 from .harness import EXAMPLES, SETTINGS, Harness
-from .test_examples import NETWORK_API, world
+from .test_examples import LAMBDA_API, NETWORK_API, world
 from .test_model_pollers import FN, ROLE, TOPOLOGY, _rounds
 
 POLICY = Path(__file__).resolve().parents[2] / "iam" / "apigw-cockpit-readonly.json"
@@ -55,9 +55,11 @@ def _calls_made(h: Harness) -> set[tuple[str, str]]:
         made.update(h.responder.calls)
 
     sweep()
-    h.responder.reset(None, fixed=NETWORK_API)
-    h.run(discover(h.factory, "o1y243m4f5", "dev"))
-    made.update(h.responder.calls)
+    # The published APIs (Lambda integration; private integration) walk every discovery call.
+    for fixed in (LAMBDA_API, NETWORK_API):
+        h.responder.reset(None, fixed=fixed)
+        h.run(discover(h.factory, "o1y243m4f5", "dev"))
+        made.update(h.responder.calls)
     # An API given by name: GetRestApi says NotFound, discovery lists the APIs (GetRestApis).
     by_name = {k: v for k, v in NETWORK_API.items() if k != ("apigateway", "GetRestApi")}
     h.responder.reset(None, fixed={**by_name, **world("apigateway-get-rest-apis")})
