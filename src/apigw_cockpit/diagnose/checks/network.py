@@ -104,6 +104,13 @@ def check_nlb_subnets(spec: CheckSpec, obs: Observations) -> Finding:
         return spec.finding(
             obs, Verdict.ERROR, "; ".join(problems), evidence=evidence, root_causes=("nlb-subnet-mismatch",)
         )
+    unplaced = [t.id for lb in lbs for tg in lb.target_groups for t in tg.targets if not t.az]
+    if unplaced:
+        # A target whose zone is unknown (no AZ in DescribeTargetHealth, ENI not found) is not covered.
+        return spec.unknown(
+            obs, f"availability zone of {len(unplaced)} target(s) unknown: {', '.join(unplaced[:3])}",
+            evidence=evidence,
+        )  # fmt: skip
     return spec.finding(obs, Verdict.OK, "NLB AZs cover every target", evidence=evidence)
 
 
