@@ -70,3 +70,23 @@ def sim_factory() -> Iterator[SimFactory]:
     yield factory
     for sim in started:
         sim.stop()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print how many answers the conformance suite generated per operation (tests/conformance).
+
+    Lives here, not in tests/conformance/conftest.py: under pytest-xdist only the controller
+    prints, and it loads this conftest only. The counts travel in each report's user_properties.
+    """
+    totals: dict[str, int] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for key, value in getattr(report, "user_properties", ()):
+                if key == "conformance_cases":
+                    for op, n in value.items():
+                        totals[op] = totals.get(op, 0) + n
+    if totals:
+        terminalreporter.section("conformance: generated answers per operation")
+        for op, n in sorted(totals.items()):
+            terminalreporter.write_line(f"{op:55} {n:6d}")
+        terminalreporter.write_line(f"{'total':55} {sum(totals.values()):6d}")

@@ -86,8 +86,14 @@ def _fatal(exc: BaseException, operation: str) -> Exception:
     return AwsAccessError(f"{operation} failed: {short(exc)}")
 
 
+def _text_map(raw: Any) -> tuple[tuple[str, str], ...]:
+    """A string map as AWS prints it → sorted pairs; a `null` value (AWS's examples print
+    `"application/json": null` for a content type without a template) becomes ""."""
+    return tuple(sorted((str(k), v if isinstance(v, str) else "") for k, v in (raw or {}).items()))
+
+
 def _stage(raw: dict[str, Any]) -> Stage:
-    settings = raw.get("methodSettings", {}).get("*/*", {})
+    settings = (raw.get("methodSettings") or {}).get("*/*") or {}
     return Stage(
         name=raw.get("stageName", ""),
         deployment_id=raw.get("deploymentId", ""),
@@ -95,21 +101,21 @@ def _stage(raw: dict[str, Any]) -> Stage:
         data_trace=bool(settings.get("dataTraceEnabled", False)),
         metrics_enabled=bool(settings.get("metricsEnabled", False)),
         tracing_enabled=bool(raw.get("tracingEnabled", False)),
-        variables=tuple(sorted((raw.get("variables") or {}).items())),
-        access_log_group=log_group_from_arn(raw.get("accessLogSettings", {}).get("destinationArn", "")),
+        variables=_text_map(raw.get("variables")),
+        access_log_group=log_group_from_arn((raw.get("accessLogSettings") or {}).get("destinationArn") or ""),
     )
 
 
 def _integration(raw: dict[str, Any], variables: dict[str, str]) -> Integration:
-    uri = raw.get("uri", "")
+    uri = raw.get("uri", "") or ""
     resolved = resolve_stage_vars(uri, variables)
     responses = tuple(
         IntegrationResponse(
             status_code=str(r.get("statusCode", code)),
             selection_pattern=r.get("selectionPattern", "") or "",
-            templates=tuple(sorted((r.get("responseTemplates") or {}).items())),
+            templates=_text_map(r.get("responseTemplates")),
         )
-        for code, r in sorted((raw.get("integrationResponses") or {}).items())
+        for code, r in sorted(((k, v or {}) for k, v in (raw.get("integrationResponses") or {}).items()))
     )
     return Integration(
         type=raw.get("type", ""),
@@ -120,7 +126,7 @@ def _integration(raw: dict[str, Any], variables: dict[str, str]) -> Integration:
         connection_type=raw.get("connectionType", "INTERNET") or "INTERNET",
         connection_id=resolve_stage_vars(raw.get("connectionId", "") or "", variables),
         credentials=raw.get("credentials", "") or "",
-        request_templates=tuple(sorted((raw.get("requestTemplates") or {}).items())),
+        request_templates=_text_map(raw.get("requestTemplates")),
         responses=responses,
         lambda_arn=lambda_arn_from_uri(resolved) if "lambda" in resolved else "",
     )
@@ -138,6 +144,7 @@ async def _resources(
     for item in sorted(items or [], key=lambda r: r.get("path", "")):
         methods: list[Method] = []
         for verb, m in sorted((item.get("resourceMethods") or {}).items()):
+            m = m or {}  # `"GET": null`/`{}` when GetResources was not asked to embed methods
             if "methodIntegration" not in m and "httpMethod" not in m:
                 # No embed support (or an older answer): ask for the method itself.
                 got = await parts.get(

@@ -7,7 +7,7 @@ import json
 import urllib.parse
 from typing import Any
 
-from apigw_cockpit.aws._parts import Parts
+from apigw_cockpit.aws._parts import Parts, paginate
 from apigw_cockpit.model import LambdaFunction, PartError, PolicyStatement, Role, Topology
 
 
@@ -38,6 +38,15 @@ def _source_arn(condition: Any) -> str:
                 vals = _as_tuple(val)
                 return vals[0] if vals else ""
     return ""
+
+
+def _statements(parts: Parts, part: str, operation: str, document: Any) -> tuple[PolicyStatement, ...]:
+    """`statements()`, but a document we cannot read is a PartError of its part, not a crash."""
+    try:
+        return statements(document)
+    except (ValueError, TypeError, AttributeError) as exc:
+        parts.errors.append(PartError(part, operation, f"unreadable policy document ({type(exc).__name__})"))
+        return ()
 
 
 def statements(document: Any) -> tuple[PolicyStatement, ...]:
@@ -77,7 +86,11 @@ async def _function(lam: Any, arn: str, parts: Parts) -> LambdaFunction | None:
         timeout_s=int(cfg.get("Timeout", 3)),
         runtime=cfg.get("Runtime", "") or "",
         role_arn=cfg.get("Role", "") or "",
-        resource_policy=statements(policy["Policy"]) if policy and policy.get("Policy") else (),
+        resource_policy=(
+            _statements(parts, f"lambda-policy:{name}", "GetPolicy", policy["Policy"])
+            if policy and policy.get("Policy")
+            else ()
+        ),
         log_group=log_cfg.get("LogGroup") or f"/aws/lambda/{fn_name}",
     )
 
@@ -89,33 +102,39 @@ async def _role(iam: Any, arn: str, parts: Parts) -> Role | None:
         return None
     stmts: list[PolicyStatement] = []
     inline = await parts.get(
-        f"role-policies:{name}", "ListRolePolicies", iam.list_role_policies(RoleName=name)
+        f"role-policies:{name}",
+        "ListRolePolicies",
+        paginate(iam, "list_role_policies", "PolicyNames", RoleName=name),
     )
-    for pname in (inline or {}).get("PolicyNames", []):
+    for pname in inline or []:
         doc = await parts.get(
             f"role-policy:{name}/{pname}",
             "GetRolePolicy",
             iam.get_role_policy(RoleName=name, PolicyName=pname),
         )
         if doc:
-            stmts.extend(statements(doc["PolicyDocument"]))
+            stmts.extend(
+                _statements(parts, f"role-policy:{name}/{pname}", "GetRolePolicy", doc["PolicyDocument"])
+            )
     attached = await parts.get(
         f"attached-policies:{name}",
         "ListAttachedRolePolicies",
-        iam.list_attached_role_policies(RoleName=name),
+        paginate(iam, "list_attached_role_policies", "AttachedPolicies", RoleName=name),
     )
-    arns = tuple(p["PolicyArn"] for p in (attached or {}).get("AttachedPolicies", []))
+    arns = tuple(p["PolicyArn"] for p in attached or [])
     for parn in arns:
         pol = await parts.get(f"policy:{parn}", "GetPolicy", iam.get_policy(PolicyArn=parn))
-        if not pol:
+        version = ((pol or {}).get("Policy") or {}).get("DefaultVersionId")
+        if not version:
             continue
         ver = await parts.get(
             f"policy:{parn}",
             "GetPolicyVersion",
-            iam.get_policy_version(PolicyArn=parn, VersionId=pol["Policy"]["DefaultVersionId"]),
+            iam.get_policy_version(PolicyArn=parn, VersionId=version),
         )
-        if ver:
-            stmts.extend(statements(ver["PolicyVersion"]["Document"]))
+        document = ((ver or {}).get("PolicyVersion") or {}).get("Document")
+        if document:
+            stmts.extend(_statements(parts, f"policy:{parn}", "GetPolicyVersion", document))
     return Role(
         arn=got["Role"].get("Arn", arn), name=name, statements=tuple(stmts), attached_policy_arns=arns
     )

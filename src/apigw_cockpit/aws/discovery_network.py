@@ -10,7 +10,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from apigw_cockpit.aws._parts import Parts
+from apigw_cockpit.aws._parts import Parts, paginate
 from apigw_cockpit.model import (
     LoadBalancer,
     PartError,
@@ -74,11 +74,14 @@ async def _targets(elb: Any, ec2: Any, tg_arn: str, parts: Parts) -> tuple[Targe
         enis = await parts.get(
             f"enis:{tg_arn}",
             "DescribeNetworkInterfaces",
-            ec2.describe_network_interfaces(
-                Filters=[{"Name": "addresses.private-ip-address", "Values": ips}]
+            paginate(
+                ec2,
+                "describe_network_interfaces",
+                "NetworkInterfaces",
+                Filters=[{"Name": "addresses.private-ip-address", "Values": ips}],
             ),
         )
-        for eni in (enis or {}).get("NetworkInterfaces", []):
+        for eni in enis or []:
             groups = tuple(g["GroupId"] for g in eni.get("Groups", []))
             addrs = {a.get("PrivateIpAddress") for a in eni.get("PrivateIpAddresses", [])}
             addrs.add(eni.get("PrivateIpAddress"))
@@ -89,9 +92,14 @@ async def _targets(elb: Any, ec2: Any, tg_arn: str, parts: Parts) -> tuple[Targe
         enis = await parts.get(
             f"enis:{tg_arn}",
             "DescribeNetworkInterfaces",
-            ec2.describe_network_interfaces(Filters=[{"Name": "attachment.instance-id", "Values": inst}]),
+            paginate(
+                ec2,
+                "describe_network_interfaces",
+                "NetworkInterfaces",
+                Filters=[{"Name": "attachment.instance-id", "Values": inst}],
+            ),
         )
-        for eni in (enis or {}).get("NetworkInterfaces", []):
+        for eni in enis or []:
             iid = eni.get("Attachment", {}).get("InstanceId", "")
             prev = by_key.get(iid, ("", ()))
             groups = prev[1] + tuple(
@@ -110,9 +118,11 @@ async def _targets(elb: Any, ec2: Any, tg_arn: str, parts: Parts) -> tuple[Targe
 
 async def _target_groups(elb: Any, ec2: Any, lb_arn: str, parts: Parts) -> tuple[TargetGroup, ...]:
     got = await parts.get(
-        f"target-groups:{lb_arn}", "DescribeTargetGroups", elb.describe_target_groups(LoadBalancerArn=lb_arn)
+        f"target-groups:{lb_arn}",
+        "DescribeTargetGroups",
+        paginate(elb, "describe_target_groups", "TargetGroups", LoadBalancerArn=lb_arn),
     )
-    tgs = (got or {}).get("TargetGroups", [])
+    tgs = got or []
     targets = await asyncio.gather(*(_targets(elb, ec2, tg["TargetGroupArn"], parts) for tg in tgs))
     return tuple(
         TargetGroup(
@@ -141,14 +151,18 @@ async def _load_balancer(elb: Any, ec2: Any, raw: dict[str, Any], parts: Parts) 
         for a in (attrs or {}).get("Attributes", [])
     )
     listeners = await parts.get(
-        f"listeners:{arn}", "DescribeListeners", elb.describe_listeners(LoadBalancerArn=arn)
+        f"listeners:{arn}",
+        "DescribeListeners",
+        paginate(elb, "describe_listeners", "Listeners", LoadBalancerArn=arn),
     )
     azs = tuple((z.get("ZoneName", ""), z.get("SubnetId", "")) for z in raw.get("AvailabilityZones", []))
     subnet_ids = [s for _, s in azs if s]
     cidrs: tuple[str, ...] = ()
     if subnet_ids:
-        subnets = await parts.get("subnets", "DescribeSubnets", ec2.describe_subnets(SubnetIds=subnet_ids))
-        cidrs = tuple(s.get("CidrBlock", "") for s in (subnets or {}).get("Subnets", []))
+        subnets = await parts.get(
+            "subnets", "DescribeSubnets", paginate(ec2, "describe_subnets", "Subnets", SubnetIds=subnet_ids)
+        )
+        cidrs = tuple(s.get("CidrBlock", "") for s in subnets or [])
     return LoadBalancer(
         arn=arn,
         name=raw.get("LoadBalancerName", ""),
@@ -159,7 +173,7 @@ async def _load_balancer(elb: Any, ec2: Any, raw: dict[str, Any], parts: Parts) 
         subnet_cidrs=cidrs,
         security_groups=tuple(raw.get("SecurityGroups", []) or ()),
         cross_zone=cross,
-        listener_ports=tuple(sorted(int(x.get("Port", 0)) for x in (listeners or {}).get("Listeners", []))),
+        listener_ports=tuple(sorted(int(x.get("Port", 0)) for x in listeners or [])),
         target_groups=await _target_groups(elb, ec2, arn, parts),
     )
 
@@ -197,14 +211,18 @@ async def discover_network(factory: Any, topo: Topology, endpoint_ids: list[str]
     if lb_arns:
         elb = await factory.client("elbv2")
         got_lbs = await parts.get(
-            "load-balancers", "DescribeLoadBalancers", elb.describe_load_balancers(LoadBalancerArns=lb_arns)
+            "load-balancers",
+            "DescribeLoadBalancers",
+            paginate(elb, "describe_load_balancers", "LoadBalancers", LoadBalancerArns=lb_arns),
         )
-        raws = (got_lbs or {}).get("LoadBalancers", [])
+        raws = got_lbs or []
         lbs = tuple(await asyncio.gather(*(_load_balancer(elb, ec2, r, parts) for r in raws)))
     endpoints: tuple[VpcEndpoint, ...] = ()
     if endpoint_ids:
         got_eps = await parts.get(
-            "vpc-endpoints", "DescribeVpcEndpoints", ec2.describe_vpc_endpoints(VpcEndpointIds=endpoint_ids)
+            "vpc-endpoints",
+            "DescribeVpcEndpoints",
+            paginate(ec2, "describe_vpc_endpoints", "VpcEndpoints", VpcEndpointIds=endpoint_ids),
         )
         endpoints = tuple(
             VpcEndpoint(
@@ -214,7 +232,7 @@ async def discover_network(factory: Any, topo: Topology, endpoint_ids: list[str]
                 subnet_ids=tuple(e.get("SubnetIds", [])),
                 security_groups=tuple(g["GroupId"] for g in e.get("Groups", [])),
             )
-            for e in (got_eps or {}).get("VpcEndpoints", [])
+            for e in got_eps or []
         )
     sg_ids = sorted(
         {sg for lb in lbs for sg in lb.security_groups}
@@ -224,7 +242,9 @@ async def discover_network(factory: Any, topo: Topology, endpoint_ids: list[str]
     sgs: tuple[SecurityGroup, ...] = ()
     if sg_ids:
         got_sgs = await parts.get(
-            "security-groups", "DescribeSecurityGroups", ec2.describe_security_groups(GroupIds=sg_ids)
+            "security-groups",
+            "DescribeSecurityGroups",
+            paginate(ec2, "describe_security_groups", "SecurityGroups", GroupIds=sg_ids),
         )
         sgs = tuple(
             SecurityGroup(
@@ -233,24 +253,26 @@ async def discover_network(factory: Any, topo: Topology, endpoint_ids: list[str]
                 vpc_id=g.get("VpcId", ""),
                 ingress=sg_rules(g.get("IpPermissions", [])),
             )
-            for g in sorted((got_sgs or {}).get("SecurityGroups", []), key=lambda g: g["GroupId"])
+            for g in sorted(got_sgs or [], key=lambda g: g["GroupId"])
         )
     vpc_ids = sorted({lb.vpc_id for lb in lbs if lb.vpc_id} | {e.vpc_id for e in endpoints if e.vpc_id})
     vpc_cidr = ""
     flow_groups: tuple[str, ...] = ()
     if vpc_ids:
-        vpcs = await parts.get("vpc", "DescribeVpcs", ec2.describe_vpcs(VpcIds=vpc_ids))
-        vpc_cidr = next((v.get("CidrBlock", "") for v in (vpcs or {}).get("Vpcs", [])), "")
+        vpcs = await parts.get("vpc", "DescribeVpcs", paginate(ec2, "describe_vpcs", "Vpcs", VpcIds=vpc_ids))
+        vpc_cidr = next((v.get("CidrBlock", "") for v in vpcs or []), "")
         flows = await parts.get(
             "flow-logs",
             "DescribeFlowLogs",
-            ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": vpc_ids}]),
+            paginate(
+                ec2, "describe_flow_logs", "FlowLogs", Filters=[{"Name": "resource-id", "Values": vpc_ids}]
+            ),
         )
         flow_groups = tuple(
             sorted(
                 {
                     f["LogGroupName"]
-                    for f in (flows or {}).get("FlowLogs", [])
+                    for f in flows or []
                     if f.get("LogGroupName")
                     and f.get("LogDestinationType", "cloud-watch-logs") == "cloud-watch-logs"
                 }

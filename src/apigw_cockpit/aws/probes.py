@@ -15,6 +15,7 @@ import aiohttp
 
 from apigw_cockpit import __version__, redact
 from apigw_cockpit.aws import guard
+from apigw_cockpit.aws._parts import paginate
 from apigw_cockpit.aws.errors import short
 from apigw_cockpit.aws.loadtest import k6_script, load_test
 from apigw_cockpit.model import Clock, LoadTestResult, PolicyDecision, ProbeResult, TestInvokeResult, Topology
@@ -196,16 +197,21 @@ class Probes:
             latency_ms=float(r.get("latency", 0)),
             at=at,
             body=redact.redact(r.get("body", "") or "")[:BODY_EXCERPT],
-            headers=redact.headers(sorted((r.get("headers") or {}).items())),
+            # A map value may be null in a JSON answer: a header without a value is "" here.
+            headers=redact.headers(sorted((k, v or "") for k, v in (r.get("headers") or {}).items())),
             log=redact.redact(r.get("log", "") or ""),
         )
 
     async def simulate(self, role_arn: str, action: str, resource: str) -> PolicyDecision:
         iam = await self.factory.client("iam")
-        r = await iam.simulate_principal_policy(
-            PolicySourceArn=role_arn, ActionNames=[action], ResourceArns=[resource]
+        results = await paginate(
+            iam,
+            "simulate_principal_policy",
+            "EvaluationResults",
+            PolicySourceArn=role_arn,
+            ActionNames=[action],
+            ResourceArns=[resource],
         )
-        results = r.get("EvaluationResults", [])
         decision = results[0].get("EvalDecision", "implicitDeny") if results else "implicitDeny"
         return PolicyDecision(role_arn, action, resource, decision)
 

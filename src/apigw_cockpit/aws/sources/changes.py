@@ -132,6 +132,8 @@ class ChangesPoller(Poller):
                     detail = json.loads(ev.get("CloudTrailEvent") or "{}")
                 except ValueError:
                     detail = {}
+                if not isinstance(detail, dict):  # valid JSON, but not the event record
+                    detail = {}
                 hits = match_ids(ev, detail, self.ids)
                 if hits and self.seen.add(eid):
                     found.append(to_change(ev, detail, hits))

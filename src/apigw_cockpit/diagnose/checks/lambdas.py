@@ -47,7 +47,9 @@ def _source_ok(st: PolicyStatement, topo: Topology, where: str) -> bool:
 
 def _policy_denied(topo: Topology, fn: LambdaFunction) -> str:
     for err in topo.errors:
-        if fn.name in err.part and "policy" in err.operation.lower():
+        # This function's GetPolicy only: a role named after the function (the console's
+        # "<fn>-role-<suffix>") has policy parts whose names contain the function name too.
+        if err.part == f"lambda-policy:{fn.name}" and "policy" in err.operation.lower():
             if not err.denied and "NotFound" in err.error:
                 return ""  # GetPolicy's answer for "this function has no resource policy at all"
             return f"{'denied' if err.denied else 'error'}: {err.operation} ({err.error})"

@@ -104,6 +104,13 @@ def check_nlb_subnets(spec: CheckSpec, obs: Observations) -> Finding:
         return spec.finding(
             obs, Verdict.ERROR, "; ".join(problems), evidence=evidence, root_causes=("nlb-subnet-mismatch",)
         )
+    unplaced = [t.id for lb in lbs for tg in lb.target_groups for t in tg.targets if not t.az]
+    if unplaced:
+        # A target whose zone is unknown (no AZ in DescribeTargetHealth, ENI not found) is not covered.
+        return spec.unknown(
+            obs, f"availability zone of {len(unplaced)} target(s) unknown: {', '.join(unplaced[:3])}",
+            evidence=evidence,
+        )  # fmt: skip
     return spec.finding(obs, Verdict.OK, "NLB AZs cover every target", evidence=evidence)
 
 
@@ -128,6 +135,12 @@ def _group_admits(sgs: list[SecurityGroup], port: int, source: str, source_sgs: 
 
 def _hc_port(tg: TargetGroup, traffic_port: int) -> int:
     return traffic_port if tg.health_check_port in ("", "traffic-port") else int(tg.health_check_port)
+
+
+def _unresolved_targets(lb: LoadBalancer) -> list[str]:
+    """Targets whose security groups are unknown (ENI not found, lookup denied, instance
+    targets in another VPC): nothing about them can be said to pass."""
+    return [f"{t.id}:{t.port}" for tg in lb.target_groups for t in tg.targets if not t.security_groups]
 
 
 def _check_targets(obs: Observations, lb: LoadBalancer, evidence: list[str], problems: list[str]) -> bool:
@@ -182,6 +195,15 @@ def check_security_groups(spec: CheckSpec, obs: Observations) -> Finding:
     for lb in topo.load_balancers:
         if not _check_targets(obs, lb, evidence, problems):
             return spec.unknown(obs, "cannot read the targets' security groups (ec2:DescribeSecurityGroups)")
+        unresolved = _unresolved_targets(lb)
+        if unresolved and not problems:
+            # Missing evidence is never a pass (a problem found elsewhere still stands).
+            return spec.unknown(
+                obs,
+                f"security groups of {len(unresolved)} target(s) unknown: their network interfaces"
+                " were not found (ec2:DescribeNetworkInterfaces)",
+                evidence=evidence + [f"target {t}: no network interface found" for t in unresolved[:5]],
+            )
         lb_sgs = [topo.security_group(i) for i in lb.security_groups]
         sources = [topo.vpc_cidr] if topo.vpc_cidr else []
         for port in lb.listener_ports:

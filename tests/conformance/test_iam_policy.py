@@ -1,0 +1,98 @@
+"""The shipped IAM policy lists exactly the actions the code calls — derived from the calls made.
+
+Discovery, every poller (Live Tail included) and the probes run against generated answers
+and the published examples; every operation that reached the client stack is recorded by
+the responder and mapped to its IAM action (`allowlist.toml` holds the op → action mapping,
+API Gateway authorizes by HTTP verb). The policy and the allowlist must both be exactly that.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apigw_cockpit.aws import guard
+from apigw_cockpit.aws.discovery import discover
+from apigw_cockpit.aws.errors import ConfigError
+from apigw_cockpit.aws.probes import Probes
+
+from .harness import EXAMPLES, SETTINGS, Harness
+from .test_examples import LAMBDA_API, NETWORK_API, world
+from .test_model_pollers import FN, ROLE, TOPOLOGY, _rounds
+
+POLICY = Path(__file__).resolve().parents[2] / "iam" / "apigw-cockpit-readonly.json"
+OPT_IN_SID = "OptInTestInvokeMethod"
+
+
+def _policy() -> tuple[set[str], set[str]]:
+    always: set[str] = set()
+    opt_in: set[str] = set()
+    for s in json.loads(POLICY.read_text())["Statement"]:
+        actions = {s["Action"]} if isinstance(s["Action"], str) else set(s["Action"])
+        (opt_in if s.get("Sid") == OPT_IN_SID else always).update(actions)
+    return always, opt_in
+
+
+def _calls_made(h: Harness) -> set[tuple[str, str]]:
+    made: set[tuple[str, str]] = set()
+
+    async def everything(live_tail: bool) -> None:
+        await discover(h.factory, "a1b2c3", "prod")  # clean answers: never raises (test_model_discovery)
+        await _rounds(h, live_tail)
+        probes = Probes(h.factory, h.clock, TOPOLOGY, "http://127.0.0.1:9/prod")
+        await probes.simulate(ROLE, "lambda:InvokeFunction", FN)
+        await probes.test_invoke("r2", "POST", confirmed=True)
+
+    @settings(SETTINGS, max_examples=max(12, EXAMPLES // 2))
+    @given(data=st.data(), live_tail=st.booleans())
+    def sweep(data: st.DataObject, live_tail: bool) -> None:
+        h.responder.reset(data.draw, errors=False, pages=True)
+        h.run(everything(live_tail))
+        made.update(h.responder.calls)
+
+    sweep()
+    # The published APIs (Lambda integration; private integration) walk every discovery call.
+    for fixed in (LAMBDA_API, NETWORK_API):
+        h.responder.reset(None, fixed=fixed)
+        h.run(discover(h.factory, "o1y243m4f5", "dev"))
+        made.update(h.responder.calls)
+    # An API given by name: GetRestApi says NotFound, discovery lists the APIs (GetRestApis).
+    by_name = {k: v for k, v in NETWORK_API.items() if k != ("apigateway", "GetRestApi")}
+    h.responder.reset(None, fixed={**by_name, **world("apigateway-get-rest-apis")})
+    # The published list may not hold that name (ConfigError): the call was made all the same.
+    with contextlib.suppress(ConfigError):
+        h.run(discover(h.factory, "myAPI", "dev"))
+    made.update(h.responder.calls)
+    return made
+
+
+def test_policy_and_allowlist_are_exactly_the_calls_made(harness: Harness) -> None:
+    made = _calls_made(harness)
+    al = guard.ALLOWLIST
+    refused = {(s, op) for s, op in made if not al.allows(s, op)}
+    assert not refused, f"calls the guard would refuse: {refused}"
+    opt_in_ops = {(s, op) for s, ops in al.opt_in.items() for op in ops}
+    always = {al.iam_action(s, op) for s, op in made - opt_in_ops}
+    opt = {al.iam_action(s, op) for s, op in made & opt_in_ops}
+    policy_always, policy_opt_in = _policy()
+    assert policy_always == always, (
+        f"policy grants actions never called: {sorted(policy_always - always)}; "
+        f"called but not granted: {sorted(always - policy_always)}"
+    )
+    assert policy_opt_in == opt == {"apigateway:POST"}
+    listed = {(s, op) for s, ops in al.actions.items() for op in ops}
+    assert listed == made, f"allowlisted, never called: {sorted(listed - made)}"
+
+
+def test_aws_calls_doc_lists_every_call() -> None:
+    """docs/AWS-CALLS.md: one row per allowlisted operation (the same set the calls above make)."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "AWS-CALLS.md").read_text()
+    rows = [r.split("|")[1:-1] for r in doc.splitlines() if r.startswith("| ") and "`" in r]
+    documented = {(c[0].strip(), c[1].strip()): c[2].strip().split("`")[1] for c in rows}
+    al = guard.ALLOWLIST
+    listed = {(s, op): al.iam_action(s, op) for s, ops in al.actions.items() for op in ops}
+    assert documented == listed
