@@ -7,7 +7,61 @@ from collections import Counter, defaultdict
 
 from apigw_cockpit.diagnose.checks.base import CheckSpec
 from apigw_cockpit.diagnose.observations import Observations
-from apigw_cockpit.model import Finding, LoadBalancer, SecurityGroup, SgRule, TargetGroup, Verdict
+from apigw_cockpit.model import (
+    Finding,
+    LoadBalancer,
+    SecurityGroup,
+    SgRule,
+    Target,
+    TargetGroup,
+    Topology,
+    Verdict,
+)
+
+
+def part_problem(topo: Topology, *parts: str) -> str:
+    """Why a part of the topology is missing ('denied: DescribeTargetGroups (...)'), or ''.
+
+    Discovery records each failed read as a PartError; a check that finds a hole in the
+    topology asks here before reading the hole as "nothing there" (which would be a pass).
+    """
+    for err in topo.errors:
+        if any(err.part == p or err.part.startswith(p) for p in parts):
+            return f"{'denied' if err.denied else 'error'}: {err.operation} ({err.error})"
+    return ""
+
+
+def _link_ids(topo: Topology) -> set[str]:
+    return {i.connection_id for i in topo.integrations() if i.connection_type == "VPC_LINK"}
+
+
+def path_unreadable(topo: Topology) -> str:
+    """Why the NLB / target groups behind the VPC links are unknown, or '' when they were read."""
+    if not _link_ids(topo):
+        return ""
+    problem = part_problem(topo, "vpc-link:", "load-balancers")
+    if problem:
+        return f"cannot read the VPC link / NLB ({problem})"
+    for lb in topo.load_balancers:
+        tg_parts = [f"targets:{tg.arn}" for tg in lb.target_groups]
+        problem = part_problem(topo, f"target-groups:{lb.arn}", *tg_parts)
+        if problem:
+            return f"cannot read the target groups of {lb.name} ({problem})"
+    if topo.vpc_links and not topo.load_balancers and any(v.target_arns for v in topo.vpc_links):
+        return "no data: the VPC link's NLB was not found"
+    return ""
+
+
+def unresolved_why(topo: Topology, tg: TargetGroup, t: Target) -> str:
+    """Why a target's ENI (and so its security groups) is unknown."""
+    problem = part_problem(topo, f"enis:{tg.arn}")
+    if problem:
+        return problem
+    if t.id.startswith("i-"):
+        return f"no ENI found attached to instance {t.id}"
+    if t.az == "all":
+        return f"{t.id} is outside the NLB's VPC (peered VPC or on-premises): its security groups are unseen"
+    return f"no ENI in this account/region holds {t.id} (another VPC or account?)"
 
 
 def check_vpc_link(spec: CheckSpec, obs: Observations) -> Finding:
@@ -31,7 +85,10 @@ def check_vpc_link(spec: CheckSpec, obs: Observations) -> Finding:
         if link.status.upper() != "AVAILABLE":
             problems.append(f"VPC link {link.id} is {link.status}")
         missing = [a for a in link.target_arns if a not in lb_arns]
-        if missing and topo.load_balancers is not None:
+        lb_problem = part_problem(topo, "load-balancers")
+        if missing and lb_problem:
+            return spec.unknown(obs, f"cannot read the NLB of VPC link {link.id} ({lb_problem})")
+        if missing:
             problems.append(f"VPC link {link.id} points at a missing NLB {missing[0].split('/')[-2:]}")
     link_lines = [c.result.evidence[0] for c in obs.classified if c.result.verdict == "vpc-link-internal"]
     evidence += link_lines[:2]
@@ -44,6 +101,9 @@ def check_vpc_link(spec: CheckSpec, obs: Observations) -> Finding:
 
 def check_target_health(spec: CheckSpec, obs: Observations) -> Finding:
     if not obs.target_health:
+        unreadable = path_unreadable(obs.topology)
+        if unreadable:
+            return spec.unknown(obs, unreadable)
         if not obs.topology.target_groups():
             return spec.finding(obs, Verdict.OK, "no NLB target groups on the path")
         return spec.unknown(obs, "no data: no DescribeTargetHealth answer yet")
@@ -83,10 +143,14 @@ def check_target_health(spec: CheckSpec, obs: Observations) -> Finding:
 
 def check_nlb_subnets(spec: CheckSpec, obs: Observations) -> Finding:
     lbs = obs.topology.load_balancers
+    unreadable = path_unreadable(obs.topology)
+    if unreadable:
+        return spec.unknown(obs, unreadable)
     if not lbs:
         return spec.finding(obs, Verdict.OK, "no NLB on the path")
     evidence: list[str] = []
     problems: list[str] = []
+    unplaced: list[str] = []
     for lb in lbs:
         enabled = {zone for zone, _ in lb.azs}
         evidence.append(f"{lb.name}: enabled AZs {', '.join(sorted(enabled)) or 'none'}")
@@ -94,6 +158,8 @@ def check_nlb_subnets(spec: CheckSpec, obs: Observations) -> Finding:
             outside = sorted({t.az for t in tg.targets if t.az and t.az not in enabled})
             azs = sorted({t.az for t in tg.targets if t.az})
             evidence.append(f"{tg.name}: targets in {', '.join(azs) or '?'}")
+            # "all" is a target outside the VPC: it has no zone to compare.
+            unplaced += [f"{t.id} ({tg.name})" for t in tg.targets if not t.az]
             if outside:
                 stranded = sum(1 for t in tg.targets if t.az in outside)
                 problems.append(
@@ -103,6 +169,10 @@ def check_nlb_subnets(spec: CheckSpec, obs: Observations) -> Finding:
     if problems:
         return spec.finding(
             obs, Verdict.ERROR, "; ".join(problems), evidence=evidence, root_causes=("nlb-subnet-mismatch",)
+        )
+    if unplaced:
+        return spec.unknown(
+            obs, f"availability zone unknown for targets {', '.join(unplaced[:3])}", evidence=evidence
         )
     return spec.finding(obs, Verdict.OK, "NLB AZs cover every target", evidence=evidence)
 
@@ -130,14 +200,23 @@ def _hc_port(tg: TargetGroup, traffic_port: int) -> int:
     return traffic_port if tg.health_check_port in ("", "traffic-port") else int(tg.health_check_port)
 
 
-def _check_targets(obs: Observations, lb: LoadBalancer, evidence: list[str], problems: list[str]) -> bool:
-    """Evaluate target SGs of one NLB; False when a group could not be read."""
+def _check_targets(
+    obs: Observations, lb: LoadBalancer, evidence: list[str], problems: list[str], unresolved: list[str]
+) -> bool:
+    """Evaluate target SGs of one NLB; False when a group could not be read.
+
+    A target whose ENI could not be resolved has no security groups in the topology: that is
+    missing evidence, recorded in `unresolved` with why, never read as "admitted".
+    """
     topo = obs.topology
     hc_sources = list(lb.subnet_cidrs) or ([topo.vpc_cidr] if topo.vpc_cidr else [])
     traffic_sources = hc_sources + ([topo.vpc_cidr] if topo.vpc_cidr else [])
     seen: set[tuple[tuple[str, ...], int]] = set()
     for tg in lb.target_groups:
         for t in tg.targets:
+            if not t.security_groups and not t.id.startswith("arn:"):
+                unresolved.append(f"{t.id}: {unresolved_why(topo, tg, t)}")
+                continue
             if not t.security_groups or (t.security_groups, t.port) in seen:
                 continue
             seen.add((t.security_groups, t.port))
@@ -173,14 +252,18 @@ def _check_targets(obs: Observations, lb: LoadBalancer, evidence: list[str], pro
 
 def check_security_groups(spec: CheckSpec, obs: Observations) -> Finding:
     topo = obs.topology
+    unreadable = path_unreadable(topo)
+    if unreadable:
+        return spec.unknown(obs, unreadable)
     if not topo.load_balancers:
         return spec.finding(obs, Verdict.OK, "no NLB targets on the path")
     if not any(lb.subnet_cidrs for lb in topo.load_balancers) and not topo.vpc_cidr:
         return spec.unknown(obs, "no data: NLB subnet CIDRs and VPC CIDR unknown")
     evidence: list[str] = []
     problems: list[str] = []
+    unresolved: list[str] = []
     for lb in topo.load_balancers:
-        if not _check_targets(obs, lb, evidence, problems):
+        if not _check_targets(obs, lb, evidence, problems, unresolved):
             return spec.unknown(obs, "cannot read the targets' security groups (ec2:DescribeSecurityGroups)")
         lb_sgs = [topo.security_group(i) for i in lb.security_groups]
         sources = [topo.vpc_cidr] if topo.vpc_cidr else []
@@ -195,6 +278,13 @@ def check_security_groups(spec: CheckSpec, obs: Observations) -> Finding:
             problems[0],
             evidence=evidence + problems[1:],
             root_causes=("sg-blocks-nlb-targets",),
+        )
+    if unresolved:
+        n = len(unresolved)
+        return spec.unknown(
+            obs,
+            f"security groups of {n} target(s) unknown: {unresolved[0]}",
+            evidence=evidence + unresolved[1:],
         )
     return spec.finding(obs, Verdict.OK, "security groups admit health checks and traffic", evidence=evidence)
 
