@@ -19,12 +19,22 @@ from aiobotocore.session import AioSession
 from botocore.exceptions import BotoCoreError
 
 from apigw_cockpit.aws import guard
-from apigw_cockpit.aws.errors import AwsAccessError, as_access_error
+from apigw_cockpit.aws.errors import NO_REGION, AwsAccessError, as_access_error, set_profile_hint
 from apigw_cockpit.aws.meter import CallMeter
 from apigw_cockpit.aws.settings import AwsSettings
 from apigw_cockpit.model import Clock, SystemClock
 
 DEFAULT_ENDPOINT_REGION = "us-east-1"
+
+
+def resolve_region(flag: str | None, configured: str | None) -> str:
+    """--region, then AWS_REGION, then what botocore found (AWS_DEFAULT_REGION, the profile).
+
+    The newer SDKs (JS v3, Java v2, Go v2, the CLI v2 docs' "AWS_REGION overrides
+    AWS_DEFAULT_REGION") read AWS_REGION first; botocore reads only AWS_DEFAULT_REGION, so
+    a user following any other SDK's docs would otherwise be ignored.
+    """
+    return flag or os.environ.get("AWS_REGION") or configured or ""
 
 
 def _endpoint_override_present(service: str, explicit: str | None) -> bool:
@@ -46,12 +56,13 @@ class ClientFactory:
         except BotoCoreError as exc:
             raise as_access_error(exc) or AwsAccessError(str(exc)) from None
         self.endpoint_url = settings.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
-        region = settings.region or configured_region
+        region = resolve_region(settings.region, configured_region)
         if not region and self.endpoint_url:
             region = DEFAULT_ENDPOINT_REGION
         if not region:
-            raise AwsAccessError("no AWS region: pass --region or set AWS_REGION / a profile region")
+            raise AwsAccessError(NO_REGION)
         self.region: str = region
+        set_profile_hint(settings.profile or os.environ.get("AWS_PROFILE") or "")
         self._stack = AsyncExitStack()
         self._clients: dict[str, Any] = {}
         self._lock = asyncio.Lock()
