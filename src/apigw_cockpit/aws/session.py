@@ -78,14 +78,20 @@ class ClientFactory:
             user_agent_appid="apigw-cockpit",
         )
 
-    async def client(self, service: str) -> Any:
-        if service in self._clients:
-            return self._clients[service]
+    async def client(self, service: str, region: str | None = None) -> Any:
+        """The client of `service` in the feed's region, or in `region` (CloudTrail's us-east-1
+        lookup of IAM/STS events for an API elsewhere)."""
+        key = service if region in (None, self.region) else f"{service}@{region}"
+        if key in self._clients:
+            return self._clients[key]
         async with self._lock:
             if self._closed:
                 raise RuntimeError("client factory is closed")
-            if service not in self._clients:
-                kwargs: dict[str, Any] = {"region_name": self.region, "config": self.config(service)}
+            if key not in self._clients:
+                kwargs: dict[str, Any] = {
+                    "region_name": region or self.region,
+                    "config": self.config(service),
+                }
                 if self.settings.endpoint_url:
                     kwargs["endpoint_url"] = self.settings.endpoint_url
                 try:
@@ -95,8 +101,8 @@ class ClientFactory:
                     raise as_access_error(exc) or AwsAccessError(str(exc)) from None
                 guard.install(client)
                 self.meter.install(client)
-                self._clients[service] = client
-        return self._clients[service]
+                self._clients[key] = client
+        return self._clients[key]
 
     async def release(self) -> None:
         """Close the clients but stay usable: the next `client()` opens new ones.

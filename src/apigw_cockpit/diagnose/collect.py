@@ -20,6 +20,7 @@ from apigw_cockpit.model import (
     TargetHealth,
     TargetHealthUpdate,
     Topology,
+    TrailWindow,
     Update,
 )
 
@@ -41,6 +42,7 @@ class ObservationBuilder:
         self._events: OrderedDict[str, LogEvent] = OrderedDict()
         self._targets: tuple[TargetHealth, ...] = ()
         self._changes: dict[str, Change] = {}
+        self._trail: TrailWindow | None = None
         self._alarms: tuple[Alarm, ...] = ()
         self._sources: dict[str, SourceStatus] = {}
 
@@ -67,6 +69,7 @@ class ObservationBuilder:
         elif isinstance(update, ChangesUpdate):
             for c in update.changes:
                 self._changes[c.event_id] = c
+            self._trail = update.window or self._trail
         elif isinstance(update, AlarmsUpdate):
             self._alarms = update.alarms
         elif isinstance(update, SourceStatus):
@@ -87,6 +90,7 @@ class ObservationBuilder:
             probes=probes,
             fix_time=fix_time,
             events=tuple(self._events.values()),
+            trail=self._trail,
         )
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from apigw_cockpit.model.signals import Alarm, Change, LogEvent, MetricSeries, RequestTrace, TargetHealth
+from apigw_cockpit.model.signals import (
+    Alarm,
+    Change,
+    LogEvent,
+    MetricSeries,
+    RequestTrace,
+    TargetHealth,
+    TrailWindow,
+)
 
 
 class SourceState(StrEnum):
@@ -61,6 +69,7 @@ class ChangesUpdate:
     source: str
     at: float
     changes: tuple[Change, ...]
+    window: TrailWindow | None = None  # what this poll covered (delivery delay, page cap)
 
 
 @dataclass(frozen=True)
