@@ -41,7 +41,7 @@ async def test_subnets_nacls_route_tables_cidrs_account_and_method_settings(sim_
         assert s.network_acl_id.startswith("acl-") and s.route_table_id.startswith("rtb-"), s
     ids = topo.resource_ids()
     assert {s.network_acl_id for s in topo.subnets} <= ids and {t.eni_id for t in targets} <= ids
-    assert topo.cloudwatch_role_arn is not None  # GetAccount was read ("" = no role set)
+    assert (topo.cloudwatch_role_arn or "").endswith(":role/apigateway-cloudwatch-logs")  # GetAccount read
     keys = {m.key: m.logging_level for m in topo.stage.method_settings}
     assert keys.get("~1orders/GET") == "OFF"
     assert topo.stage.deployment_created > 0
