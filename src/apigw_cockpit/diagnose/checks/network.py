@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 
 from apigw_cockpit.diagnose.checks.base import CheckSpec
 from apigw_cockpit.diagnose.observations import Observations
+from apigw_cockpit.diagnose.target_states import health_meaning
 from apigw_cockpit.model import (
     Finding,
     LoadBalancer,
@@ -108,27 +109,28 @@ def check_target_health(spec: CheckSpec, obs: Observations) -> Finding:
             return spec.finding(obs, Verdict.OK, "no NLB target groups on the path")
         return spec.unknown(obs, "no data: no DescribeTargetHealth answer yet")
     per_tg: dict[str, list[str]] = defaultdict(list)
-    reasons: Counter[str] = Counter()
+    faults: Counter[str] = Counter()
+    phases: Counter[str] = Counter()
+    causes: list[str] = []
     healthy = 0
     for th in obs.target_health:
-        ok = th.state == "healthy"
-        healthy += ok
-        if not ok:
-            reasons[th.reason or th.state] += 1
-        per_tg[
-            th.target_group_arn.split("/")[-2] if "/" in th.target_group_arn else th.target_group_arn
-        ].append(f"{th.target_id}:{th.port} {th.az} {th.state}{' ' + th.reason if th.reason else ''}")
+        tg = th.target_group_arn.split("/")[-2] if "/" in th.target_group_arn else th.target_group_arn
+        what = health_meaning(th.state, th.reason)
+        label = f"{th.state}{' ' + th.reason if th.reason else ''}"
+        per_tg[tg].append(f"{th.target_id}:{th.port} {th.az} {label}")
+        if th.state == "healthy":
+            healthy += 1
+        elif what.fault:
+            faults[f"{th.reason or th.state} ({what.meaning})"] += 1
+            causes += [c for c in what.causes if c not in causes]
+        else:
+            phases[f"{th.reason or th.state} ({what.meaning})"] += 1
     total = len(obs.target_health)
     evidence = [f"{tg}: {t}" for tg, targets in per_tg.items() for t in targets][:10]
-    evidence += [f"reason {r}: {n}" for r, n in reasons.most_common()]
-    causes: list[str] = []
-    if reasons.get("Target.NotInUse"):
-        causes.append("nlb-subnet-mismatch")
-    if reasons.get("Target.FailedHealthChecks"):
-        causes += ["sg-blocks-nlb-targets", "backend-crash-under-load"]
+    evidence += [f"{r}: {n}" for r, n in (faults + phases).most_common()]
     summary = f"{healthy}/{total} targets healthy"
-    if healthy == 0:
-        why = ", ".join(r for r in reasons)
+    if healthy == 0 and faults:
+        why = ", ".join(r.split(" (")[0] for r in faults)
         return spec.finding(
             obs,
             Verdict.ERROR,
@@ -136,8 +138,15 @@ def check_target_health(spec: CheckSpec, obs: Observations) -> Finding:
             evidence=evidence,
             root_causes=causes,
         )
-    if healthy < total:
+    if faults:
         return spec.finding(obs, Verdict.WARN, summary, evidence=evidence, root_causes=causes)
+    if phases:
+        # Registering, draining or unchecked targets: not a fault, but not capacity either.
+        what = ", ".join(f"{n} {r}" for r, n in phases.most_common())
+        verdict = Verdict.UNKNOWN if healthy == 0 else Verdict.WARN
+        return spec.finding(
+            obs, verdict, f"{summary}; {what}", evidence=evidence, why=what if healthy == 0 else ""
+        )
     return spec.finding(obs, Verdict.OK, summary, evidence=evidence)
 
 
@@ -209,8 +218,10 @@ def _check_targets(
     missing evidence, recorded in `unresolved` with why, never read as "admitted".
     """
     topo = obs.topology
-    hc_sources = list(lb.subnet_cidrs) or ([topo.vpc_cidr] if topo.vpc_cidr else [])
-    traffic_sources = hc_sources + ([topo.vpc_cidr] if topo.vpc_cidr else [])
+    # Every CIDR of the VPC: a secondary CIDR may hold the NLB's subnets (its health-check source).
+    vpc_cidrs = list(topo.vpc_cidrs) or ([topo.vpc_cidr] if topo.vpc_cidr else [])
+    hc_sources = list(lb.subnet_cidrs)
+    traffic_sources = hc_sources + vpc_cidrs
     seen: set[tuple[tuple[str, ...], int]] = set()
     for tg in lb.target_groups:
         for t in tg.targets:
@@ -235,6 +246,10 @@ def _check_targets(
             )
             hc = _hc_port(tg, t.port)
             blocked_hc = [c for c in hc_sources if not _group_admits(groups, hc, c, lb.security_groups)]
+            if not hc_sources and not any(
+                _group_admits(groups, hc, c, lb.security_groups) for c in vpc_cidrs
+            ):
+                blocked_hc = vpc_cidrs  # NLB subnets unknown: no CIDR of the VPC is admitted either
             if blocked_hc:
                 problems.append(
                     f"{','.join(t.security_groups)} does not admit health checks on tcp/{hc}"
@@ -266,7 +281,7 @@ def check_security_groups(spec: CheckSpec, obs: Observations) -> Finding:
         if not _check_targets(obs, lb, evidence, problems, unresolved):
             return spec.unknown(obs, "cannot read the targets' security groups (ec2:DescribeSecurityGroups)")
         lb_sgs = [topo.security_group(i) for i in lb.security_groups]
-        sources = [topo.vpc_cidr] if topo.vpc_cidr else []
+        sources = list(topo.vpc_cidrs) or ([topo.vpc_cidr] if topo.vpc_cidr else [])
         for port in lb.listener_ports:
             groups = [g for g in lb_sgs if g is not None]
             if groups and sources and not any(_group_admits(groups, port, c, ()) for c in sources):
