@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from apigw_cockpit.diagnose.checks.base import fmt_ms
 from apigw_cockpit.diagnose.observations import Observations, errors_5xx
-from apigw_cockpit.model import LoadTestResult, ProbeResult, TestInvokeResult, Topology
+from apigw_cockpit.model import Change, LoadTestResult, ProbeResult, TestInvokeResult, Topology
 
 PASS, FAIL, PENDING = "pass", "fail", "pending"
 
@@ -90,6 +90,37 @@ def _v4(obs: Observations, since: float, b: VerifyBounds) -> VerifyStep:
     return VerifyStep("V4", title, FAIL if bad else PASS if good else FAIL, ev)
 
 
+# API Gateway control-plane changes that alter the definition TestInvokeMethod runs but the
+# stage serves only after a CreateDeployment (CloudTrail eventName values).
+_DEFINITION_EVENTS = frozenset(
+    {
+        "PutIntegration", "UpdateIntegration", "DeleteIntegration", "PutIntegrationResponse",
+        "UpdateIntegrationResponse", "DeleteIntegrationResponse", "PutMethod", "UpdateMethod",
+        "DeleteMethod", "PutMethodResponse", "UpdateMethodResponse", "DeleteMethodResponse",
+        "CreateResource", "UpdateResource", "DeleteResource", "PutRestApi", "UpdateRestApi",
+    }
+)  # fmt: skip
+
+
+def undeployed_changes(obs: Observations) -> list[Change]:
+    """Definition changes to this API newer than the stage's deployment (so not live on it).
+
+    TestInvokeMethod runs the API's *current* definition, not the deployed one: after such a
+    change a passing test invoke says nothing about what the stage serves.
+    """
+    topo = obs.topology
+    api_changes = [
+        c for c in obs.changes if c.event_source == "apigateway.amazonaws.com" and topo.api_id in c.resources
+    ]
+    deployed = topo.stage.deployment_created
+    deploys = [c.time for c in api_changes if c.event_name == "CreateDeployment"]
+    if deploys:
+        deployed = max(deployed, max(deploys))
+    if not deployed:
+        return []  # no deployment time known: cannot tell
+    return [c for c in api_changes if c.event_name in _DEFINITION_EVENTS and c.time > deployed]
+
+
 def _v5(obs: Observations, since: float, b: VerifyBounds) -> VerifyStep:
     title = "TestInvokeMethod returns the expected status"
     results = [p for p in obs.probes if isinstance(p, TestInvokeResult) and p.at >= since]
@@ -97,7 +128,18 @@ def _v5(obs: Observations, since: float, b: VerifyBounds) -> VerifyStep:
         return VerifyStep("V5", title, PENDING, ("not run: needs confirmation (--confirm-test-invoke)",))
     r = results[-1]
     ev = (f"TestInvokeMethod → {r.status} in {fmt_ms(r.latency_ms)}" + (f" ({r.error})" if r.error else ""),)
-    return VerifyStep("V5", title, PASS if r.status == b.expected_status and not r.error else FAIL, ev)
+    status = PASS if r.status == b.expected_status and not r.error else FAIL
+    pending = [c for c in undeployed_changes(obs) if c.time <= r.at]
+    if pending:
+        last = pending[-1]
+        ev += (
+            f"ran against an undeployed definition: {len(pending)} change(s) ({last.event_name} by "
+            f"{last.user or '?'}) after stage {obs.topology.stage.name}'s deployment "
+            f"{obs.topology.stage.deployment_id}; deploy, then test again",
+        )
+        # A pass here proves the new definition, not what the stage serves.
+        status = PENDING if status == PASS else status
+    return VerifyStep("V5", title, status, ev)
 
 
 def _v6(obs: Observations, since: float, b: VerifyBounds) -> VerifyStep:
