@@ -10,10 +10,12 @@ call `streaming-logs.<host>` which a local endpoint cannot answer.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from contextlib import AsyncExitStack
 from typing import Any
 
+import botocore.loaders
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore.exceptions import BotoCoreError
@@ -37,10 +39,27 @@ def resolve_region(flag: str | None, configured: str | None) -> str:
     return flag or os.environ.get("AWS_REGION") or configured or ""
 
 
-def _endpoint_override_present(service: str, explicit: str | None) -> bool:
+@functools.cache
+def service_id(service: str) -> str:
+    """botocore service name → its model's serviceId ("logs" → "CloudWatch Logs")."""
+    try:
+        model = botocore.loaders.create_loader().load_service_model(service, "service-2")
+        return str(model["metadata"].get("serviceId") or service)
+    except Exception:  # unknown service name: botocore will say so when the client is made
+        return service
+
+
+def service_env_name(service_id: str) -> str:
+    """botocore's service-specific endpoint variable: "CloudWatch Logs" → AWS_ENDPOINT_URL_CLOUDWATCH_LOGS."""
+    return "AWS_ENDPOINT_URL_" + service_id.upper().replace(" ", "_")
+
+
+def _endpoint_override_present(service_id: str, explicit: str | None) -> bool:
+    """Is *this* service's endpoint overridden? Host prefixes (streaming-logs. for Live Tail)
+    must stay on for every service that still talks to AWS itself."""
     if explicit or os.environ.get("AWS_ENDPOINT_URL"):
         return True
-    return any(k.startswith("AWS_ENDPOINT_URL_") for k in os.environ)
+    return bool(os.environ.get(service_env_name(service_id)))
 
 
 class ClientFactory:
@@ -68,13 +87,17 @@ class ClientFactory:
         self._lock = asyncio.Lock()
         self._closed = False
 
+    @staticmethod
+    def _service_id(service: str) -> str:
+        return service_id(service)
+
     def config(self, service: str) -> AioConfig:
         s = self.settings
         return AioConfig(
             retries={"mode": "adaptive", "max_attempts": s.max_attempts},
             connect_timeout=s.connect_timeout,
             read_timeout=s.read_timeout,
-            inject_host_prefix=not _endpoint_override_present(service, s.endpoint_url),
+            inject_host_prefix=not _endpoint_override_present(self._service_id(service), s.endpoint_url),
             user_agent_appid="apigw-cockpit",
         )
 

@@ -127,7 +127,9 @@ def _v5(obs: Observations, since: float, b: VerifyBounds) -> VerifyStep:
     if not results:
         return VerifyStep("V5", title, PENDING, ("not run: needs confirmation (--confirm-test-invoke)",))
     r = results[-1]
-    ev = (f"TestInvokeMethod → {r.status} in {fmt_ms(r.latency_ms)}" + (f" ({r.error})" if r.error else ""),)
+    ev: tuple[str, ...] = (
+        f"TestInvokeMethod → {r.status} in {fmt_ms(r.latency_ms)}" + (f" ({r.error})" if r.error else ""),
+    )
     status = PASS if r.status == b.expected_status and not r.error else FAIL
     pending = [c for c in undeployed_changes(obs) if c.time <= r.at]
     if pending:

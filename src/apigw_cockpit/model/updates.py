@@ -36,6 +36,9 @@ class SourceStatus:
     last_error: str = ""
     throttles: int = 0
     next_poll: float | None = None
+    # A condition worth showing that is not an error, e.g. Live Tail sampling
+    # ("sampled: lines beyond 500/s are dropped"); "" when there is none.
+    note: str = ""
 
 
 @dataclass(frozen=True)

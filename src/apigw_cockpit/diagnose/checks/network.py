@@ -142,11 +142,10 @@ def check_target_health(spec: CheckSpec, obs: Observations) -> Finding:
         return spec.finding(obs, Verdict.WARN, summary, evidence=evidence, root_causes=causes)
     if phases:
         # Registering, draining or unchecked targets: not a fault, but not capacity either.
-        what = ", ".join(f"{n} {r}" for r, n in phases.most_common())
+        phase_text = ", ".join(f"{n} {r}" for r, n in phases.most_common())
         verdict = Verdict.UNKNOWN if healthy == 0 else Verdict.WARN
-        return spec.finding(
-            obs, verdict, f"{summary}; {what}", evidence=evidence, why=what if healthy == 0 else ""
-        )
+        why = phase_text if healthy == 0 else ""
+        return spec.finding(obs, verdict, f"{summary}; {phase_text}", evidence=evidence, why=why)
     return spec.finding(obs, Verdict.OK, summary, evidence=evidence)
 
 
