@@ -30,6 +30,7 @@ POLICY = Path(__file__).resolve().parents[2] / "iam" / "apigw-cockpit-readonly.j
 # Called only in topologies the simulated world does not have.
 CONDITIONAL = {
     "ec2:DescribeVpcEndpoints": "private APIs only (endpointConfiguration.vpcEndpointIds)",
+    "iam:GetRolePolicy": "roles with inline policies (the world's roles use managed policies)",
 }
 
 
