@@ -6,7 +6,8 @@ from dataclasses import replace
 
 from diagnose_world import API, NOW, obs, vpc_topology
 
-from apigw_cockpit.diagnose.verification import undeployed_changes, verify
+from apigw_cockpit.diagnose.deployment import undeployed_changes
+from apigw_cockpit.diagnose.verification import verify
 from apigw_cockpit.model import Change, TestInvokeResult
 
 DEPLOYED = NOW - 3600
@@ -40,3 +41,15 @@ def test_change_before_the_deployment_or_redeployed_is_live() -> None:
 def test_no_deployment_time_known_claims_nothing() -> None:
     topo = vpc_topology()
     assert undeployed_changes(obs(topo, changes=(_put_integration(NOW - 300),))) == []
+
+
+def test_test_invoke_check_says_it_ran_against_an_undeployed_definition() -> None:
+    from apigw_cockpit.diagnose import run_check
+
+    topo = vpc_topology()
+    topo = replace(topo, stage=replace(topo.stage, deployment_created=DEPLOYED))
+    probe = TestInvokeResult(status=200, latency_ms=40.0, at=NOW - 10)
+    f = run_check("test-invoke", obs(topo, changes=(_put_integration(NOW - 300),), probes=(probe,)))
+    assert "undeployed definition" in f.summary
+    f = run_check("test-invoke", obs(topo, probes=(probe,)))
+    assert "undeployed" not in f.summary
