@@ -132,6 +132,11 @@ async def test_page_cap_is_reported_as_a_truncated_window() -> None:
     assert u.window is not None and u.window.truncated_before is not None
     assert u.window.truncated_before > T0 - 3 * 3600 + 0.5
     assert not u.changes  # dropped, and the window says so instead of pretending
+    p = ChangesPoller(
+        RegionFactory(trail, "us-east-1"), FrozenClock(T0), _topology("us-east-1"), 60.0, tps=1000.0
+    )
+    await p.poll()
+    assert p.status().note.startswith("truncated")
 
 
 async def test_delivery_delay_window_makes_no_change_none_seen_yet() -> None:

@@ -17,14 +17,14 @@ import datetime as dt
 import json
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from apigw_cockpit.aws.sources.base import Poller
 from apigw_cockpit.aws.sources.traces import SeenIds
-from apigw_cockpit.model import Change, ChangesUpdate, Clock, Topology, TrailWindow, Update
+from apigw_cockpit.model import Change, ChangesUpdate, Clock, SourceStatus, Topology, TrailWindow, Update
 
 
 @dataclass(frozen=True)
@@ -208,6 +208,14 @@ class ChangesPoller(Poller):
         self._since: float | None = None
         self._first_start: float | None = None
         self._gap_before: float | None = None  # sticky: events older than this were not all read
+        self._gap_said = False
+
+    def status(self) -> SourceStatus:
+        base = super().status()
+        if self._gap_before is None:
+            return base
+        when = dt.datetime.fromtimestamp(self._gap_before, dt.UTC).strftime("%H:%M:%S")
+        return replace(base, note=f"truncated: page cap hit, events before {when} UTC not read")
 
     async def poll(self) -> list[Update]:
         now = self.clock.now()
@@ -220,6 +228,9 @@ class ChangesPoller(Poller):
             if lk.truncated_before is not None:
                 self._gap_before = max(self._gap_before or lk.truncated_before, lk.truncated_before)
         self._since = now
+        if self._gap_before is not None and not self._gap_said:
+            self._gap_said = True
+            self._pending.append(self.status())  # the status bar says the window is cut
         found.sort(key=lambda c: c.time, reverse=True)
         window = TrailWindow(
             start=self._first_start,
