@@ -84,3 +84,12 @@ def test_lambda_health_unknown_without_lambda_metrics() -> None:
     fn_metrics = (series("Errors", [0.0] * 60, namespace="AWS/Lambda", dims=dims),)
     f = run_check("lambda-health", obs(topo, metrics=healthy_metrics() + fn_metrics))
     assert f.verdict == Verdict.OK
+
+
+def test_alb_targets_are_judged_by_the_albs_security_groups() -> None:
+    alb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/orders-alb/1"
+    unread = _with_targets(vpc_topology(), (Target(alb, 80, "all"),))
+    f = run_check("security-groups", obs(unread))
+    assert f.verdict == Verdict.UNKNOWN and "ALB" in f.why
+    read = _with_targets(vpc_topology(sg_cidr="192.168.0.0/16"), (Target(alb, 80, "all", ("sg-0targets",)),))
+    assert run_check("security-groups", obs(read)).verdict == Verdict.ERROR  # the ALB's SG blocks the NLB

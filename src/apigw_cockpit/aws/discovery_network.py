@@ -73,8 +73,18 @@ async def _targets(elb: Any, ec2: Any, tg_arn: str, parts: Parts) -> tuple[Targe
     ]
     ips = [tid for tid, _, _ in raw if not tid.startswith("i-") and not tid.startswith("arn:")]
     inst = [tid for tid, _, _ in raw if tid.startswith("i-")]
+    albs = [tid for tid, _, _ in raw if tid.startswith("arn:") and ":loadbalancer/app/" in tid]
     by_key: dict[str, tuple[str, tuple[str, ...]]] = {}
     where: dict[str, tuple[str, str, str]] = {}  # target id -> (subnet, ENI, instance)
+    if albs:
+        # An ALB target (TargetType "alb"): traffic lands on the ALB, so its security groups count.
+        got_albs = await parts.get(
+            f"alb-targets:{tg_arn}",
+            "DescribeLoadBalancers",
+            elb.describe_load_balancers(LoadBalancerArns=albs),
+        )
+        for alb in (got_albs or {}).get("LoadBalancers", []):
+            by_key[alb["LoadBalancerArn"]] = ("", tuple(alb.get("SecurityGroups", []) or ()))
     if ips:
         enis = await parts.get(
             f"enis:{tg_arn}",
@@ -151,6 +161,7 @@ async def _target_groups(elb: Any, ec2: Any, lb_arn: str, parts: Parts) -> tuple
             health_check_port=str(tg.get("HealthCheckPort", "traffic-port")),
             health_check_path=tg.get("HealthCheckPath", "") or "",
             targets=ts,
+            target_type=tg.get("TargetType", "") or "",
         )
         for tg, ts in zip(tgs, targets, strict=True)
     )

@@ -177,6 +177,7 @@ class TargetGroup:
     health_check_port: str = "traffic-port"
     health_check_path: str = ""
     targets: tuple[Target, ...] = ()
+    target_type: str = ""  # instance | ip | lambda | alb (DescribeTargetGroups TargetType)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,9 @@ def unresolved_why(topo: Topology, tg: TargetGroup, t: Target) -> str:
         return problem
     if t.id.startswith("i-"):
         return f"no ENI found attached to instance {t.id}"
+    if ":loadbalancer/app/" in t.id:
+        alb = part_problem(topo, f"alb-targets:{tg.arn}")
+        return f"security groups of ALB target not read{f' ({alb})' if alb else ''}"
     if t.az == "all":
         return f"{t.id} is outside the NLB's VPC (peered VPC or on-premises): its security groups are unseen"
     return f"no ENI in this account/region holds {t.id} (another VPC or account?)"
@@ -224,7 +227,7 @@ def _check_targets(
     seen: set[tuple[tuple[str, ...], int]] = set()
     for tg in lb.target_groups:
         for t in tg.targets:
-            if not t.security_groups and not t.id.startswith("arn:"):
+            if not t.security_groups and ":lambda:" not in t.id:
                 unresolved.append(f"{t.id}: {unresolved_why(topo, tg, t)}")
                 continue
             if not t.security_groups or (t.security_groups, t.port) in seen:
