@@ -184,9 +184,9 @@ def trail_gap(obs: Observations, onset_at: float | None) -> str:
     events older than `truncated_before`.
     """
     w = obs.trail
-    if w is None:
-        return ""
-    when = onset_at if onset_at is not None else w.now
+    if w is None or onset_at is None:
+        return ""  # no onset: no "before onset" to vouch for
+    when = onset_at
     if when > w.settled_until:
         return (
             f"none seen yet: CloudTrail delivers within ~{w.delivery_delay_s / 60:.0f} min,"
@@ -203,7 +203,8 @@ def _hhmm(t: float) -> str:
 
 def check_recent_changes(spec: CheckSpec, obs: Observations) -> Finding:
     if not obs.changes:
-        gap = trail_gap(obs, None)
+        onset = find_onset(obs)
+        gap = trail_gap(obs, onset.at if onset is not None else None)
         return spec.unknown(obs, gap or "no data: no CloudTrail changes in the window")
     onset = find_onset(obs)
     ranked = correlate(obs, onset)
