@@ -24,6 +24,14 @@ async def test_subnets_nacls_route_tables_cidrs_account_and_method_settings(sim_
             stageName=sim.stage,
             patchOperations=[{"op": "replace", "path": "/~1orders/GET/logging/loglevel", "value": "OFF"}],
         )
+        # A flow log on one target subnet only (not the VPC): it must still be found.
+        cidr = sim.world.state.subnets[next(iter(sim.world.state.targets.values())).subnet].cidr
+        in_vpc = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+        subnet_id = next(s["SubnetId"] for s in in_vpc if s["CidrBlock"] == cidr)
+        ec2.create_flow_logs(
+            ResourceIds=[subnet_id], ResourceType="Subnet", TrafficType="ALL",
+            LogGroupName="/vpc/subnet-flow", DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow",
+        )  # fmt: skip
         factory = ClientFactory(
             AwsSettings(sim.api_id, "prod", endpoint_url=sim.endpoint_url, max_attempts=1)
         )
@@ -45,4 +53,5 @@ async def test_subnets_nacls_route_tables_cidrs_account_and_method_settings(sim_
     keys = {m.key: m.logging_level for m in topo.stage.method_settings}
     assert keys.get("~1orders/GET") == "OFF"
     assert topo.stage.deployment_created > 0
+    assert "/vpc/subnet-flow" in topo.log_groups.flow_logs
     assert not [e for e in topo.errors if e.operation in {"DescribeNetworkAcls", "DescribeRouteTables"}]
