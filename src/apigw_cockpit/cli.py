@@ -14,6 +14,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_AWS = 3
+EXIT_BUG = 70  # an unexpected exception: see crash.py and docs/EXIT-CODES.md
 
 
 class _Parser(argparse.ArgumentParser):
@@ -131,11 +132,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    module = importlib.import_module(f"apigw_cockpit.commands.{args.command}")
+    from apigw_cockpit.logsetup import quiet_libraries
+
+    quiet_libraries()
     try:
+        module = importlib.import_module(f"apigw_cockpit.commands.{args.command}")
         return int(module.run(args))
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # the last net: a bug is one line + a traceback file, exit 70
+        from apigw_cockpit.crash import report_bug
+
+        return report_bug(exc, args.command)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ bad credentials or an unreachable endpoint an AwsAccessError (exit 3).
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 from typing import Any
 
@@ -26,6 +28,7 @@ from apigw_cockpit.model import (
     IntegrationResponse,
     LogGroups,
     Method,
+    MethodSetting,
     Resource,
     Stage,
     Topology,
@@ -92,6 +95,31 @@ def _text_map(raw: Any) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((str(k), v if isinstance(v, str) else "") for k, v in (raw or {}).items()))
 
 
+def _epoch(value: Any) -> float:
+    if isinstance(value, dt.datetime):
+        return value.timestamp()
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _method_settings(raw: dict[str, Any]) -> tuple[MethodSetting, ...]:
+    """Every `methodSettings` key ("*/*", "~1orders/GET", ...) with its logging/metrics switches."""
+    out = []
+    for key, ms in sorted((raw.get("methodSettings") or {}).items()):
+        ms = ms or {}
+        out.append(
+            MethodSetting(
+                key=key,
+                logging_level=str(ms.get("loggingLevel") or "OFF"),
+                data_trace=bool(ms.get("dataTraceEnabled", False)),
+                metrics_enabled=bool(ms.get("metricsEnabled", False)),
+            )
+        )
+    return tuple(out)
+
+
 def _stage(raw: dict[str, Any]) -> Stage:
     settings = (raw.get("methodSettings") or {}).get("*/*") or {}
     return Stage(
@@ -103,6 +131,8 @@ def _stage(raw: dict[str, Any]) -> Stage:
         tracing_enabled=bool(raw.get("tracingEnabled", False)),
         variables=_text_map(raw.get("variables")),
         access_log_group=log_group_from_arn((raw.get("accessLogSettings") or {}).get("destinationArn") or ""),
+        method_settings=_method_settings(raw),
+        last_updated=_epoch(raw.get("lastUpdatedDate")),
     )
 
 
@@ -206,6 +236,16 @@ async def discover(factory: Any, api_id_or_name: str, stage: str) -> Topology:
             raise ConfigError(f"unknown stage {stage!r} of REST API {api_id}") from None
         raise _fatal(exc, "apigateway:GetStage") from None
     st = _stage(raw_stage)
+    if st.deployment_id:
+        dep = await parts.get(
+            f"deployment:{st.deployment_id}",
+            "GetDeployment",
+            apigw.get_deployment(restApiId=api_id, deploymentId=st.deployment_id),
+        )
+        st = dataclasses.replace(st, deployment_created=_epoch((dep or {}).get("createdDate")))
+    # The account's CloudWatch Logs role (per region): without it no execution log is written.
+    account_cfg = await parts.get("apigateway-account", "GetAccount", apigw.get_account())
+    cloudwatch_role = None if account_cfg is None else str(account_cfg.get("cloudwatchRoleArn", "") or "")
     variables = dict(st.variables)
     resources = await _resources(apigw, api_id, variables, parts)
 
@@ -247,4 +287,7 @@ async def discover(factory: Any, api_id_or_name: str, stage: str) -> Topology:
         vpc_cidr=network.vpc_cidr,
         log_groups=log_groups,
         errors=tuple(parts.errors),
+        vpc_cidrs=network.vpc_cidrs,
+        subnets=network.subnets,
+        cloudwatch_role_arn=cloudwatch_role,
     )

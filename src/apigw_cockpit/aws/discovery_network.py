@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from apigw_cockpit.aws._parts import Parts, paginate
+from apigw_cockpit.aws.discovery_subnets import discover_subnets
 from apigw_cockpit.model import (
     LoadBalancer,
     PartError,
     SecurityGroup,
     SgRule,
+    Subnet,
     Target,
     TargetGroup,
     Topology,
@@ -32,6 +34,8 @@ class Network:
     vpc_endpoints: tuple[VpcEndpoint, ...] = ()
     vpc_cidr: str = ""
     flow_log_groups: tuple[str, ...] = ()
+    subnets: tuple[Subnet, ...] = ()
+    vpc_cidrs: tuple[str, ...] = ()
 
 
 def sg_rules(perms: list[dict[str, Any]]) -> tuple[SgRule, ...]:
@@ -69,7 +73,18 @@ async def _targets(elb: Any, ec2: Any, tg_arn: str, parts: Parts) -> tuple[Targe
     ]
     ips = [tid for tid, _, _ in raw if not tid.startswith("i-") and not tid.startswith("arn:")]
     inst = [tid for tid, _, _ in raw if tid.startswith("i-")]
+    albs = [tid for tid, _, _ in raw if tid.startswith("arn:") and ":loadbalancer/app/" in tid]
     by_key: dict[str, tuple[str, tuple[str, ...]]] = {}
+    where: dict[str, tuple[str, str, str]] = {}  # target id -> (subnet, ENI, instance)
+    if albs:
+        # An ALB target (TargetType "alb"): traffic lands on the ALB, so its security groups count.
+        got_albs = await parts.get(
+            f"alb-targets:{tg_arn}",
+            "DescribeLoadBalancers",
+            elb.describe_load_balancers(LoadBalancerArns=albs),
+        )
+        for alb in (got_albs or {}).get("LoadBalancers", []):
+            by_key[alb["LoadBalancerArn"]] = ("", tuple(alb.get("SecurityGroups", []) or ()))
     if ips:
         enis = await parts.get(
             f"enis:{tg_arn}",
@@ -88,6 +103,7 @@ async def _targets(elb: Any, ec2: Any, tg_arn: str, parts: Parts) -> tuple[Targe
             for a in addrs:
                 if a:
                     by_key[a] = (eni.get("AvailabilityZone", ""), groups)
+                    where[a] = _eni_place(eni)
     if inst:
         enis = await parts.get(
             f"enis:{tg_arn}",
@@ -106,14 +122,35 @@ async def _targets(elb: Any, ec2: Any, tg_arn: str, parts: Parts) -> tuple[Targe
                 g["GroupId"] for g in eni.get("Groups", []) if g["GroupId"] not in prev[1]
             )
             by_key[iid] = (eni.get("AvailabilityZone", ""), groups)
+            # The NLB sends to the instance's primary ENI (device index 0).
+            if iid not in where or eni.get("Attachment", {}).get("DeviceIndex") == 0:
+                where[iid] = _eni_place(eni)
     out = []
     for tid, port, az in raw:
         eni_az, groups = by_key.get(tid, ("", ()))
         # "all" means the target is outside the VPC; the ENI's zone is the real one when known.
+        subnet, eni_id, instance = where.get(tid, ("", "", ""))
         out.append(
-            Target(id=tid, port=port, az=(az if az and az != "all" else eni_az or az), security_groups=groups)
+            Target(
+                id=tid,
+                port=port,
+                az=(az if az and az != "all" else eni_az or az),
+                security_groups=groups,
+                subnet_id=subnet,
+                eni_id=eni_id,
+                instance_id=instance or (tid if tid.startswith("i-") else ""),
+            )
         )
     return tuple(out)
+
+
+def _eni_place(eni: dict[str, Any]) -> tuple[str, str, str]:
+    attachment = eni.get("Attachment") or {}
+    return (
+        eni.get("SubnetId", ""),
+        eni.get("NetworkInterfaceId", ""),
+        attachment.get("InstanceId", "") or "",
+    )
 
 
 async def _target_groups(elb: Any, ec2: Any, lb_arn: str, parts: Parts) -> tuple[TargetGroup, ...]:
@@ -134,6 +171,7 @@ async def _target_groups(elb: Any, ec2: Any, lb_arn: str, parts: Parts) -> tuple
             health_check_port=str(tg.get("HealthCheckPort", "traffic-port")),
             health_check_path=tg.get("HealthCheckPath", "") or "",
             targets=ts,
+            target_type=tg.get("TargetType", "") or "",
         )
         for tg, ts in zip(tgs, targets, strict=True)
     )
@@ -256,26 +294,15 @@ async def discover_network(factory: Any, topo: Topology, endpoint_ids: list[str]
             for g in sorted(got_sgs or [], key=lambda g: g["GroupId"])
         )
     vpc_ids = sorted({lb.vpc_id for lb in lbs if lb.vpc_id} | {e.vpc_id for e in endpoints if e.vpc_id})
-    vpc_cidr = ""
-    flow_groups: tuple[str, ...] = ()
-    if vpc_ids:
-        vpcs = await parts.get("vpc", "DescribeVpcs", paginate(ec2, "describe_vpcs", "Vpcs", VpcIds=vpc_ids))
-        vpc_cidr = next((v.get("CidrBlock", "") for v in vpcs or []), "")
-        flows = await parts.get(
-            "flow-logs",
-            "DescribeFlowLogs",
-            paginate(
-                ec2, "describe_flow_logs", "FlowLogs", Filters=[{"Name": "resource-id", "Values": vpc_ids}]
-            ),
-        )
-        flow_groups = tuple(
-            sorted(
-                {
-                    f["LogGroupName"]
-                    for f in flows or []
-                    if f.get("LogGroupName")
-                    and f.get("LogDestinationType", "cloud-watch-logs") == "cloud-watch-logs"
-                }
-            )
-        )
-    return Network(tuple(links), lbs, sgs, endpoints, vpc_cidr, flow_groups)
+    targets = [t for lb in lbs for tg in lb.target_groups for t in tg.targets]
+    facts = await discover_subnets(
+        ec2,
+        parts,
+        [sn for lb in lbs for _, sn in lb.azs] + [t.subnet_id for t in targets],
+        vpc_ids,
+        [t.eni_id for t in targets],
+    )
+    vpc_cidr = facts.vpc_cidrs[0] if facts.vpc_cidrs else ""
+    return Network(
+        tuple(links), lbs, sgs, endpoints, vpc_cidr, facts.flow_log_groups, facts.subnets, facts.vpc_cidrs
+    )

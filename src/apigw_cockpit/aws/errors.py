@@ -11,6 +11,21 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 
+NO_REGION = "no AWS region: pass --region, or set AWS_REGION (or AWS_DEFAULT_REGION, or a profile region)"
+
+# The profile the credentials come from, for the `aws sso login --profile X` hint (set by the
+# client factory; errors raised deep in botocore do not carry it).
+_profile_hint = ""
+
+
+def set_profile_hint(profile: str) -> None:
+    global _profile_hint
+    _profile_hint = profile
+
+
+def _login_hint() -> str:
+    return f"aws sso login --profile {_profile_hint}" if _profile_hint else "aws sso login"
+
 
 class CockpitAwsError(Exception):
     """Base: a one-line message and the process exit code that goes with it."""
@@ -53,6 +68,10 @@ CREDENTIAL_CODES = frozenset(
         "IncompleteSignature",
     }
 )
+# Temporary credentials past their expiry: the fix is to log in again, not to fix a policy.
+EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
+# botocore's SSO failures (botocore.exceptions): the cached SSO token is gone or expired.
+SSO_ERRORS = frozenset({"SSOError", "SSOTokenLoadError", "UnauthorizedSSOTokenError"})
 DENIED_CODES = frozenset(
     {
         "AccessDenied",
@@ -130,18 +149,20 @@ def as_access_error(exc: BaseException) -> AwsAccessError | None:
     if isinstance(exc, ProfileNotFound):
         return AwsAccessError(f"AWS profile not found: {exc.kwargs.get('profile', '')}")
     if isinstance(exc, NoRegionError):
-        return AwsAccessError("no AWS region: pass --region or set AWS_REGION")
+        return AwsAccessError(NO_REGION)
     if isinstance(exc, EndpointConnectionError):
         return AwsAccessError(f"AWS endpoint unreachable: {exc.kwargs.get('endpoint_url', '')}")
     code = error_code(exc)
+    if code in EXPIRED_CODES:
+        fix = f"refresh them, e.g. `{_login_hint()}`"
+        return AwsAccessError(f"AWS credentials rejected: expired ({code}); {fix}")
     if code in CREDENTIAL_CODES:
         return AwsAccessError(f"AWS credentials rejected ({short(exc)})")
     name = type(exc).__name__
-    if name in {
-        "TokenRetrievalError",
-        "SSOTokenLoadError",
-        "UnauthorizedSSOTokenError",
-        "CredentialRetrievalError",
-    }:
-        return AwsAccessError(f"AWS credentials unavailable: {exc}")
+    sso_token = name == "TokenRetrievalError" and "sso" in str(getattr(exc, "kwargs", {}).get("provider", ""))
+    if name in SSO_ERRORS or sso_token:
+        return AwsAccessError(f"AWS SSO session expired or missing: run `{_login_hint()}`")
+    if name in {"TokenRetrievalError", "CredentialRetrievalError"}:
+        first = (str(exc).splitlines() or [""])[0]
+        return AwsAccessError(f"AWS credentials unavailable: {first}"[:300])
     return None

@@ -10,16 +10,18 @@ call `streaming-logs.<host>` which a local endpoint cannot answer.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from contextlib import AsyncExitStack
 from typing import Any
 
+import botocore.loaders
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore.exceptions import BotoCoreError
 
 from apigw_cockpit.aws import guard
-from apigw_cockpit.aws.errors import AwsAccessError, as_access_error
+from apigw_cockpit.aws.errors import NO_REGION, AwsAccessError, as_access_error, set_profile_hint
 from apigw_cockpit.aws.meter import CallMeter
 from apigw_cockpit.aws.settings import AwsSettings
 from apigw_cockpit.model import Clock, SystemClock
@@ -27,10 +29,37 @@ from apigw_cockpit.model import Clock, SystemClock
 DEFAULT_ENDPOINT_REGION = "us-east-1"
 
 
-def _endpoint_override_present(service: str, explicit: str | None) -> bool:
+def resolve_region(flag: str | None, configured: str | None) -> str:
+    """--region, then AWS_REGION, then what botocore found (AWS_DEFAULT_REGION, the profile).
+
+    The newer SDKs (JS v3, Java v2, Go v2, the CLI v2 docs' "AWS_REGION overrides
+    AWS_DEFAULT_REGION") read AWS_REGION first; botocore reads only AWS_DEFAULT_REGION, so
+    a user following any other SDK's docs would otherwise be ignored.
+    """
+    return flag or os.environ.get("AWS_REGION") or configured or ""
+
+
+@functools.cache
+def service_id(service: str) -> str:
+    """botocore service name → its model's serviceId ("logs" → "CloudWatch Logs")."""
+    try:
+        model = botocore.loaders.create_loader().load_service_model(service, "service-2")
+        return str(model["metadata"].get("serviceId") or service)
+    except Exception:  # unknown service name: botocore will say so when the client is made
+        return service
+
+
+def service_env_name(service_id: str) -> str:
+    """botocore's service-specific endpoint variable: "CloudWatch Logs" → AWS_ENDPOINT_URL_CLOUDWATCH_LOGS."""
+    return "AWS_ENDPOINT_URL_" + service_id.upper().replace(" ", "_")
+
+
+def _endpoint_override_present(service_id: str, explicit: str | None) -> bool:
+    """Is *this* service's endpoint overridden? Host prefixes (streaming-logs. for Live Tail)
+    must stay on for every service that still talks to AWS itself."""
     if explicit or os.environ.get("AWS_ENDPOINT_URL"):
         return True
-    return any(k.startswith("AWS_ENDPOINT_URL_") for k in os.environ)
+    return bool(os.environ.get(service_env_name(service_id)))
 
 
 class ClientFactory:
@@ -46,16 +75,21 @@ class ClientFactory:
         except BotoCoreError as exc:
             raise as_access_error(exc) or AwsAccessError(str(exc)) from None
         self.endpoint_url = settings.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
-        region = settings.region or configured_region
+        region = resolve_region(settings.region, configured_region)
         if not region and self.endpoint_url:
             region = DEFAULT_ENDPOINT_REGION
         if not region:
-            raise AwsAccessError("no AWS region: pass --region or set AWS_REGION / a profile region")
+            raise AwsAccessError(NO_REGION)
         self.region: str = region
+        set_profile_hint(settings.profile or os.environ.get("AWS_PROFILE") or "")
         self._stack = AsyncExitStack()
         self._clients: dict[str, Any] = {}
         self._lock = asyncio.Lock()
         self._closed = False
+
+    @staticmethod
+    def _service_id(service: str) -> str:
+        return service_id(service)
 
     def config(self, service: str) -> AioConfig:
         s = self.settings
@@ -63,18 +97,24 @@ class ClientFactory:
             retries={"mode": "adaptive", "max_attempts": s.max_attempts},
             connect_timeout=s.connect_timeout,
             read_timeout=s.read_timeout,
-            inject_host_prefix=not _endpoint_override_present(service, s.endpoint_url),
+            inject_host_prefix=not _endpoint_override_present(self._service_id(service), s.endpoint_url),
             user_agent_appid="apigw-cockpit",
         )
 
-    async def client(self, service: str) -> Any:
-        if service in self._clients:
-            return self._clients[service]
+    async def client(self, service: str, region: str | None = None) -> Any:
+        """The client of `service` in the feed's region, or in `region` (CloudTrail's us-east-1
+        lookup of IAM/STS events for an API elsewhere)."""
+        key = service if region in (None, self.region) else f"{service}@{region}"
+        if key in self._clients:
+            return self._clients[key]
         async with self._lock:
             if self._closed:
                 raise RuntimeError("client factory is closed")
-            if service not in self._clients:
-                kwargs: dict[str, Any] = {"region_name": self.region, "config": self.config(service)}
+            if key not in self._clients:
+                kwargs: dict[str, Any] = {
+                    "region_name": region or self.region,
+                    "config": self.config(service),
+                }
                 if self.settings.endpoint_url:
                     kwargs["endpoint_url"] = self.settings.endpoint_url
                 try:
@@ -84,8 +124,8 @@ class ClientFactory:
                     raise as_access_error(exc) or AwsAccessError(str(exc)) from None
                 guard.install(client)
                 self.meter.install(client)
-                self._clients[service] = client
-        return self._clients[service]
+                self._clients[key] = client
+        return self._clients[key]
 
     async def release(self) -> None:
         """Close the clients but stay usable: the next `client()` opens new ones.

@@ -142,9 +142,10 @@ def run(args: argparse.Namespace) -> int:
     except CockpitAwsError as exc:
         print(f"apigw-cockpit check: {exc}", file=sys.stderr)
         return exc.exit_code
-    except Exception as exc:  # never a traceback
-        print(f"apigw-cockpit check: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_AWS
+    except Exception as exc:  # a bug, not "AWS unreachable": exit 70 + traceback file
+        from apigw_cockpit.crash import report_bug
+
+        return report_bug(exc, "check")
     if isinstance(result, int):
         return result
     d, obs = result

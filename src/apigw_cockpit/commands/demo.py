@@ -197,6 +197,11 @@ def run(args: argparse.Namespace) -> int:
     if args.speed <= 0:
         print("apigw-cockpit demo: --speed must be positive", file=sys.stderr)
         return EXIT_USAGE
+    from apigw_cockpit.commands.demo_extra import require_demo_extra
+
+    refused = require_demo_extra("demo")
+    if refused is not None:
+        return refused
     from apigw_cockpit.commands.scenarios import load_or_exit
 
     scenario = load_or_exit(args.scenario)

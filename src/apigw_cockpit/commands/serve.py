@@ -39,6 +39,12 @@ def run(args: argparse.Namespace) -> int:
     if not args.scenario and not (args.api_id and args.stage):
         print("apigw-cockpit serve: error: give --scenario, or --api-id and --stage", file=sys.stderr)
         return 2
+    if args.scenario:
+        from apigw_cockpit.commands.demo_extra import require_demo_extra
+
+        refused = require_demo_extra("serve --scenario")
+        if refused is not None:
+            return refused
     if not is_loopback(args.host):
         print(
             f"apigw-cockpit serve: warning: {args.host} is not loopback: "

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from apigw_cockpit.commands.check import (
-    EXIT_AWS,
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
@@ -132,9 +131,10 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"apigw-cockpit verify: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except Exception as exc:  # never a traceback
-        print(f"apigw-cockpit verify: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_AWS
+    except Exception as exc:  # a bug, not "AWS unreachable": exit 70 + traceback file
+        from apigw_cockpit.crash import report_bug
+
+        return report_bug(exc, "verify")
     passed = all_passed(steps)
     if args.json:
         doc = {

@@ -169,9 +169,10 @@ def run(args: argparse.Namespace) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # no traceback ever: one line, generic failure
-        _error(f"{type(exc).__name__}: {exc}")
-        return 1
+    except Exception as exc:  # a bug: one line + traceback file, exit 70
+        from apigw_cockpit.crash import report_bug
+
+        return report_bug(exc, "watch")
     try:
         run_tui = _tui_hook()
         return int(run_tui(args, feed, clock))

@@ -21,6 +21,7 @@ from apigw_cockpit.model import (
     TargetHealthUpdate,
     Topology,
     TopologyUpdate,
+    TrailWindow,
     Update,
 )
 
@@ -42,6 +43,7 @@ class ObservationBuilder:
         self._events: OrderedDict[str, LogEvent] = OrderedDict()
         self._targets: tuple[TargetHealth, ...] = ()
         self._changes: dict[str, Change] = {}
+        self._trail: TrailWindow | None = None
         self._alarms: tuple[Alarm, ...] = ()
         self._sources: dict[str, SourceStatus] = {}
 
@@ -68,6 +70,7 @@ class ObservationBuilder:
         elif isinstance(update, ChangesUpdate):
             for c in update.changes:
                 self._changes[c.event_id] = c
+            self._trail = update.window or self._trail
         elif isinstance(update, AlarmsUpdate):
             self._alarms = update.alarms
         elif isinstance(update, TopologyUpdate):
@@ -90,6 +93,7 @@ class ObservationBuilder:
             probes=probes,
             fix_time=fix_time,
             events=tuple(self._events.values()),
+            trail=self._trail,
         )
 
 

@@ -23,6 +23,7 @@ from apigw_cockpit.model import (
     TargetHealth,
     TestInvokeResult,
     Topology,
+    TrailWindow,
 )
 
 Probe = ProbeResult | TestInvokeResult | PolicyDecision | LoadTestResult
@@ -63,6 +64,8 @@ class Observations:
     probes: tuple[Probe, ...] = ()
     fix_time: float | None = None
     events: tuple[LogEvent, ...] = ()
+    # What the last CloudTrail poll vouches for (delivery delay, page cap); None = not polled.
+    trail: TrailWindow | None = None
 
     @cached_property
     def classified(self) -> tuple[ClassifiedTrace, ...]:

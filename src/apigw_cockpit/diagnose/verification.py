@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from apigw_cockpit.diagnose.checks.base import fmt_ms
+from apigw_cockpit.diagnose.deployment import undeployed_changes
 from apigw_cockpit.diagnose.observations import Observations, errors_5xx
 from apigw_cockpit.model import LoadTestResult, ProbeResult, TestInvokeResult, Topology
 
@@ -96,8 +97,21 @@ def _v5(obs: Observations, since: float, b: VerifyBounds) -> VerifyStep:
     if not results:
         return VerifyStep("V5", title, PENDING, ("not run: needs confirmation (--confirm-test-invoke)",))
     r = results[-1]
-    ev = (f"TestInvokeMethod → {r.status} in {fmt_ms(r.latency_ms)}" + (f" ({r.error})" if r.error else ""),)
-    return VerifyStep("V5", title, PASS if r.status == b.expected_status and not r.error else FAIL, ev)
+    ev: tuple[str, ...] = (
+        f"TestInvokeMethod → {r.status} in {fmt_ms(r.latency_ms)}" + (f" ({r.error})" if r.error else ""),
+    )
+    status = PASS if r.status == b.expected_status and not r.error else FAIL
+    pending = [c for c in undeployed_changes(obs) if c.time <= r.at]
+    if pending:
+        last = pending[-1]
+        ev += (
+            f"ran against an undeployed definition: {len(pending)} change(s) ({last.event_name} by "
+            f"{last.user or '?'}) after stage {obs.topology.stage.name}'s deployment "
+            f"{obs.topology.stage.deployment_id}; deploy, then test again",
+        )
+        # A pass here proves the new definition, not what the stage serves.
+        status = PENDING if status == PASS else status
+    return VerifyStep("V5", title, status, ev)
 
 
 def _v6(obs: Observations, since: float, b: VerifyBounds) -> VerifyStep:

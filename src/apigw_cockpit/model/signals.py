@@ -87,6 +87,30 @@ class Change:
     resources: tuple[str, ...] = ()
     request_parameters: str = ""
     read_only: bool = False
+    # What kind of change on the path (aws/sources/cloudtrail.toml [[kind]] ids, e.g.
+    # "security-group-rule", "network-acl", "route-table", "lambda-alias", "lambda-concurrency",
+    # "ecs-deployment", "codedeploy-deployment", "iam-policy"); "" when no kind matched.
+    kind: str = ""
+    # The region whose trail recorded it (IAM/STS events live in us-east-1).
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class TrailWindow:
+    """What one CloudTrail poll can vouch for.
+
+    Events in [start, now] were asked for. `settled_until` = now - delivery delay: CloudTrail
+    delivers within ~5 minutes (typical, not guaranteed), so "no change after settled_until"
+    means "none seen yet", not "none happened". `truncated_before` is set when a lookup hit
+    its page cap: events older than it (in that lookup) were not read. `regions` were read.
+    """
+
+    start: float
+    now: float
+    settled_until: float
+    delivery_delay_s: float
+    truncated_before: float | None = None
+    regions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

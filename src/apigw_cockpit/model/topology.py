@@ -95,6 +95,19 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class MethodSetting:
+    """One `methodSettings` entry of a stage: key "*/*" (all) or "<resource path>/<VERB>".
+
+    `logging_level` OFF | ERROR | INFO; the per-method key overrides "*/*" for that method.
+    """
+
+    key: str
+    logging_level: str = "OFF"
+    data_trace: bool = False
+    metrics_enabled: bool = False
+
+
+@dataclass(frozen=True)
 class Stage:
     name: str
     deployment_id: str = ""
@@ -104,6 +117,9 @@ class Stage:
     tracing_enabled: bool = False
     variables: tuple[tuple[str, str], ...] = ()
     access_log_group: str = ""
+    method_settings: tuple[MethodSetting, ...] = ()  # every key, "*/*" included
+    last_updated: float = 0.0  # GetStage lastUpdatedDate (epoch s), 0 = unknown
+    deployment_created: float = 0.0  # GetDeployment createdDate of deployment_id, 0 = unknown
 
 
 @dataclass(frozen=True)
@@ -132,6 +148,23 @@ class Target:
     port: int
     az: str = ""
     security_groups: tuple[str, ...] = ()
+    subnet_id: str = ""  # of the target's ENI, when resolved
+    eni_id: str = ""
+    instance_id: str = ""  # for instance targets, and IP targets whose ENI is an instance's
+
+
+@dataclass(frozen=True)
+class Subnet:
+    """A subnet on the path (NLB's or a target's) with what filters and routes its traffic."""
+
+    id: str
+    vpc_id: str = ""
+    az: str = ""
+    cidr: str = ""
+    network_acl_id: str = ""
+    network_acl_association_id: str = ""
+    route_table_id: str = ""
+    route_table_association_id: str = ""  # "" when the subnet uses the VPC's main route table
 
 
 @dataclass(frozen=True)
@@ -144,6 +177,7 @@ class TargetGroup:
     health_check_port: str = "traffic-port"
     health_check_path: str = ""
     targets: tuple[Target, ...] = ()
+    target_type: str = ""  # instance | ip | lambda | alb (DescribeTargetGroups TargetType)
 
 
 @dataclass(frozen=True)
@@ -207,6 +241,11 @@ class Topology:
     vpc_cidr: str = ""
     log_groups: LogGroups = field(default_factory=LogGroups)
     errors: tuple[PartError, ...] = ()
+    vpc_cidrs: tuple[str, ...] = ()  # every associated IPv4 CIDR (primary first, then secondary)
+    subnets: tuple[Subnet, ...] = ()  # NLB and target subnets, with NACL and route table
+    # GetAccount cloudwatchRoleArn of this region: "" = none set, None = not read.
+    cloudwatch_role_arn: str | None = None
+    api_last_changed: float = 0.0  # newest createdDate/lastUpdated seen on the API, 0 = unknown
 
     @property
     def invoke_url(self) -> str:
@@ -247,4 +286,9 @@ class Topology:
                     ids |= {t.id, *t.security_groups}
         ids |= {sg.id for sg in self.security_groups}
         ids |= {e.id for e in self.vpc_endpoints}
+        for tg in self.target_groups():
+            ids |= {i for t in tg.targets for i in (t.subnet_id, t.eni_id, t.instance_id)}
+        for sn in self.subnets:
+            ids |= {sn.id, sn.network_acl_id, sn.network_acl_association_id}
+            ids |= {sn.route_table_id, sn.route_table_association_id}
         return {i for i in ids if i}

@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from apigw_cockpit.model.signals import Alarm, Change, LogEvent, MetricSeries, RequestTrace, TargetHealth
+from apigw_cockpit.model.signals import (
+    Alarm,
+    Change,
+    LogEvent,
+    MetricSeries,
+    RequestTrace,
+    TargetHealth,
+    TrailWindow,
+)
 from apigw_cockpit.model.topology import Topology
 
 
@@ -29,6 +37,9 @@ class SourceStatus:
     last_error: str = ""
     throttles: int = 0
     next_poll: float | None = None
+    # A condition worth showing that is not an error, e.g. Live Tail sampling
+    # ("sampled: lines beyond 500/s are dropped"); "" when there is none.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,7 @@ class ChangesUpdate:
     source: str
     at: float
     changes: tuple[Change, ...]
+    window: TrailWindow | None = None  # what this poll covered (delivery delay, page cap)
 
 
 @dataclass(frozen=True)

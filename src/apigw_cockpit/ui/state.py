@@ -33,6 +33,7 @@ from apigw_cockpit.model import (
     TargetHealthUpdate,
     Topology,
     TopologyUpdate,
+    TrailWindow,
     Update,
 )
 from apigw_cockpit.ui.analysis import Diagnoser, RequestVerdict
@@ -92,6 +93,7 @@ class CockpitState:
     dropped: int = 0
     targets: tuple[TargetHealth, ...] = ()
     changes: dict[str, Change] = field(default_factory=dict)
+    trail_window: TrailWindow | None = None
     alarms: tuple[Alarm, ...] = ()
     sources: dict[str, SourceStatus] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -136,6 +138,7 @@ class CockpitState:
             self.targets = update.targets
             self.bump("targets")
         elif isinstance(update, ChangesUpdate):
+            self.trail_window = update.window or self.trail_window
             for ch in update.changes:
                 if not ch.read_only:
                     self.changes[ch.event_id] = ch
@@ -312,6 +315,7 @@ class CockpitState:
             "sources": tuple(self.sources.values()),
             "probes": tuple(self.probe_results),
             "fix_time": self.fix_time,
+            "trail": self.trail_window,
         }
 
     def set_findings(self, findings: list[Finding], hypotheses: list[Hypothesis]) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from apigw_cockpit.aws.sources.base import Poller
-from apigw_cockpit.aws.sources.metrics import lb_dimension
+from apigw_cockpit.aws.sources.metrics import lb_dimension, metric_api_name
 from apigw_cockpit.model import Alarm, AlarmsUpdate, Clock, Topology, Update
 
 
@@ -31,7 +31,7 @@ class AlarmsPoller(Poller):
     ) -> None:
         super().__init__(factory, clock, interval, **kw)
         self.wanted = {
-            "ApiName": {topology.api_name},
+            "ApiName": {metric_api_name(topology.api_name, topology.api_id)},
             "LoadBalancer": {lb_dimension(lb.arn) for lb in topology.load_balancers},
             "FunctionName": {fn.name for fn in topology.lambdas},
         }

@@ -1,21 +1,33 @@
 """Execution logs over CloudWatch Logs Live Tail (`--live-tail`), falling back to polling.
 
 A background task reads the StartLiveTail event stream into a list; each poll drains it
-through the same dedupe/grouping as the polling path. When the session fails (denied,
+through the same grouping as the polling path. When the session fails (denied,
 15-session quota, 3-hour limit, endpoint without Live Tail) the poller switches to
 FilterLogEvents for good and says so in its status.
+
+Semantics (CloudWatch Logs StartLiveTail, botocore logs model):
+- `sessionUpdate.sessionMetadata.sampled` is true when more than 500 events/s matched and
+  Live Tail is dropping some: the status carries a note while it lasts.
+- Live Tail events have no eventId and a session never repeats one, so two identical lines
+  (same stream, millisecond and text) are two events: each gets its own id (an occurrence
+  count), never merged.
+- At handover the FilterLogEvents poll starts just before the newest line Live Tail
+  delivered, and lines Live Tail already delivered (same group, stream, ms, text; counted)
+  are not repeated.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from apigw_cockpit.aws.errors import short
 from apigw_cockpit.aws.sources.logs import LogsPoller
 from apigw_cockpit.aws.sources.traces import request_id
-from apigw_cockpit.model import LogEvent, Update
+from apigw_cockpit.model import LogEvent, SourceStatus, Update
 
 
 class LiveTailPoller(LogsPoller):
@@ -26,6 +38,9 @@ class LiveTailPoller(LogsPoller):
         self._task: asyncio.Task[None] | None = None
         self.live = True
         self.fallback_reason = ""
+        self.sampled = False
+        # (group, stream, ms, message) -> times delivered by Live Tail (for ids and handover).
+        self._delivered: Counter[tuple[str, str, int, str]] = Counter()
 
     def _arn(self, group: str) -> str:
         return f"arn:aws:logs:{self.region}:{self.account}:log-group:{group}"
@@ -37,15 +52,23 @@ class LiveTailPoller(LogsPoller):
             self.meter.live_tail_sessions += 1
         try:
             async for event in resp["responseStream"]:
-                for r in (event.get("sessionUpdate") or {}).get("sessionResults", []):
+                update = event.get("sessionUpdate") or {}
+                sampled = bool((update.get("sessionMetadata") or {}).get("sampled", False))
+                if sampled != self.sampled:
+                    self.sampled = sampled
+                    self._pending.append(self.status())
+                for r in update.get("sessionResults", []) or []:
                     msg = r.get("message", "")
-                    ts = r.get("timestamp", 0) / 1000.0
+                    ms = int(r.get("timestamp", 0) or 0)
                     stream = r.get("logStreamName", "")
-                    # Live Tail events carry no eventId: stream+time+text is unique enough to dedupe.
-                    eid = f"lt:{stream}:{r.get('timestamp')}:{hash(msg)}"
-                    if not self.seen.add(eid, ts):
-                        continue
                     group = r.get("logGroupIdentifier", "").split(":log-group:")[-1]
+                    key = (group, stream, ms, msg)
+                    self._delivered[key] += 1
+                    n = self._delivered[key]
+                    eid = f"lt:{stream}:{ms}:{hash(msg)}:{n}"
+                    ts = ms / 1000.0
+                    self.seen.add(eid, ts)
+                    self._newest[group] = max(self._newest.get(group, ts), ts)
                     self._buffer.append(
                         LogEvent(eid, ts, group, stream, msg, r.get("ingestionTime", 0) / 1000.0,
                                  request_id(msg, self.grouping))
@@ -67,9 +90,32 @@ class LiveTailPoller(LogsPoller):
             )
             self.last_error = self.fallback_reason
             self._pending.append(self.status())  # say so once, even though the source stays ok
-            return await super().poll()
+            # Lines the session delivered before it ended come first, then the polled ones.
+            fresh, self._buffer = self._buffer, []
+            live = self.emit(fresh, self.clock.now()) if fresh else []
+            return live + await super().poll()
         fresh, self._buffer = self._buffer, []
         return self.emit(fresh, self.clock.now())
+
+    async def _poll_group(self, logs: Any, group: str, now: float) -> list[LogEvent]:
+        """FilterLogEvents after the handover, minus the lines Live Tail already delivered."""
+        got = await super()._poll_group(logs, group, now)
+        if not self._delivered:
+            return got
+        out = []
+        for e in got:
+            key = (e.log_group, e.stream, round(e.timestamp * 1000), e.message)
+            if self._delivered.get(key, 0) > 0:
+                self._delivered[key] -= 1  # shown live: one occurrence accounted for
+                continue
+            out.append(e)
+        return out
+
+    def status(self) -> SourceStatus:
+        base = super().status()
+        if self.live and self.sampled:
+            return replace(base, note="live tail sampled: above 500 lines/s some lines are dropped")
+        return base
 
     def close(self) -> None:
         super().close()

@@ -19,9 +19,35 @@ PERIOD = 60
 SETTLE_S = 5.0  # poll a few seconds after the minute so the last full minute is in
 TAIL_S = 180.0  # re-read the last minutes each poll: CloudWatch fills them in late
 
+# Statistics per metric, as each service's metric docs recommend:
+# - AWS/ApiGateway (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html):
+#   4XXError/5XXError "The Sum statistic represents this metric" (Average would be the rate);
+#   Count: the docs name SampleCount; every request is one datapoint of 1, so Sum == SampleCount
+#   and Sum keeps per-method and stage series additive; Latency/IntegrationLatency are
+#   milliseconds distributions: percentiles (p50, p99) and Maximum.
 _COUNT = ("Sum",)
 _LATENCY = ("p50", "p99", "Maximum")
+# - AWS/NetworkELB (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html):
+#   HealthyHostCount/UnHealthyHostCount "The most useful statistics are Maximum and Minimum":
+#   Minimum of healthy and Maximum of unhealthy show the worst moment of each minute.
+_HEALTHY = "Minimum"
+_UNHEALTHY = "Maximum"
+# - AWS/Lambda (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html):
+#   Invocations/Errors/Throttles are counts (Sum); Duration supports percentiles (p99, Maximum).
+_LAMBDA_COUNTS = ("Errors", "Throttles", "Invocations")
+_LAMBDA_DURATION = ("p99", "Maximum")
 UNITS = {"Latency": "Milliseconds", "IntegrationLatency": "Milliseconds", "Duration": "Milliseconds"}
+
+
+def metric_api_name(name: str, api_id: str) -> str:
+    """The ApiName dimension value API Gateway publishes for a REST API name.
+
+    "API Gateway removes non-ASCII characters from the ApiName dimension before sending
+    metrics to CloudWatch. If the APIName contains no ASCII characters, the API ID is used
+    as the ApiName." (API Gateway dimensions and metrics, link above.)
+    """
+    ascii_only = "".join(ch for ch in name if ord(ch) < 128)
+    return ascii_only if ascii_only else api_id
 
 
 def _dims(**kw: str) -> tuple[tuple[str, str], ...]:
@@ -42,7 +68,8 @@ def series_for(topo: Topology) -> list[MetricKey]:
     """Every series the cockpit charts for this topology (DESIGN section 4)."""
     keys: list[MetricKey] = []
     ns = "AWS/ApiGateway"
-    stage_dims = _dims(ApiName=topo.api_name, Stage=topo.stage.name)
+    api_name = metric_api_name(topo.api_name, topo.api_id)
+    stage_dims = _dims(ApiName=api_name, Stage=topo.stage.name)
     for metric, stats in (
         ("5XXError", _COUNT),
         ("4XXError", _COUNT),
@@ -56,7 +83,7 @@ def series_for(topo: Topology) -> list[MetricKey]:
         for res, m in topo.methods():
             if m.http_method == "OPTIONS":
                 continue
-            d = _dims(ApiName=topo.api_name, Stage=topo.stage.name, Method=m.http_method, Resource=res.path)
+            d = _dims(ApiName=api_name, Stage=topo.stage.name, Method=m.http_method, Resource=res.path)
             keys += [MetricKey(ns, metric, d, "Sum") for metric in ("5XXError", "4XXError", "Count")]
             keys += [MetricKey(ns, metric, d, "p99") for metric in ("Latency", "IntegrationLatency")]
     for lb in topo.load_balancers:
@@ -64,12 +91,12 @@ def series_for(topo: Topology) -> list[MetricKey]:
             base = {"LoadBalancer": lb_dimension(lb.arn), "TargetGroup": tg_dimension(tg.arn)}
             zones = sorted({az for az, _ in lb.azs} | {t.az for t in tg.targets if t.az and t.az != "all"})
             for d in [_dims(**base)] + [_dims(AvailabilityZone=z, **base) for z in zones]:
-                keys.append(MetricKey("AWS/NetworkELB", "HealthyHostCount", d, "Minimum"))
-                keys.append(MetricKey("AWS/NetworkELB", "UnHealthyHostCount", d, "Maximum"))
+                keys.append(MetricKey("AWS/NetworkELB", "HealthyHostCount", d, _HEALTHY))
+                keys.append(MetricKey("AWS/NetworkELB", "UnHealthyHostCount", d, _UNHEALTHY))
     for fn in topo.lambdas:
         d = _dims(FunctionName=fn.name)
-        keys += [MetricKey("AWS/Lambda", m, d, "Sum") for m in ("Errors", "Throttles", "Invocations")]
-        keys += [MetricKey("AWS/Lambda", "Duration", d, s) for s in ("p99", "Maximum")]
+        keys += [MetricKey("AWS/Lambda", m, d, "Sum") for m in _LAMBDA_COUNTS]
+        keys += [MetricKey("AWS/Lambda", "Duration", d, s) for s in _LAMBDA_DURATION]
     return keys
 
 

@@ -191,7 +191,26 @@ def _rekey_nlb(arn: str, wanted: str, st: Any) -> str:
     return fixed
 
 
+# The account-level role API Gateway writes execution logs with: a real account that has
+# execution logs has one set (GetAccount cloudwatchRoleArn), so the world has one too.
+_APIGW_LOGS_ASSUME = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+
+
+def seed_account(c: Clients) -> None:
+    arn = c.iam.create_role(
+        RoleName="apigateway-cloudwatch-logs", AssumeRolePolicyDocument=json.dumps(_APIGW_LOGS_ASSUME)
+    )["Role"]["Arn"]
+    op = {"op": "replace", "path": "/cloudwatchRoleArn", "value": arn}
+    c.apigateway.update_account(patchOperations=[op])
+
+
 def seed_identity(c: Clients, st: Any, ids: Bindings) -> None:
+    seed_account(c)
     for name, role in st.roles.items():
         role_name = role.arn.rsplit("/", 1)[-1]
         ids[("roles", name)] = c.iam.create_role(

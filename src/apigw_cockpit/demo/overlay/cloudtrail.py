@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from apigw_cockpit.demo.overlay.app import ApiError, Context
-from apigw_cockpit.demo.overlay.protocol import AwsRequest
+from apigw_cockpit.demo.overlay.protocol import AwsRequest, signed_region
 from apigw_cockpit.demo.overlay.render import epoch
 from apigw_cockpit.demo.overlay.shapes import as_dict, datetimes
 
@@ -43,7 +43,10 @@ def lookup_events(ctx: Context, req: AwsRequest) -> dict[str, Any]:
     if not 1 <= max_results <= 50:
         raise ApiError(400, "InvalidMaxResultsException", "MaxResults must be between 1 and 50.")
     try:
-        events, token = ctx.world.trail.lookup(start, end, key, value, max_results, p.get("NextToken"))
+        # Each region has its own trail: answer for the region the request was signed for.
+        events, token = ctx.world.trail.lookup(
+            start, end, key, value, max_results, p.get("NextToken"), region=signed_region(req.headers)
+        )
     except ValueError as e:
         raise ApiError(400, "InvalidNextTokenException", str(e)) from None
     out = []

@@ -80,6 +80,16 @@ def service_model(service: str) -> Any:
     return get_service_model(service)
 
 
+def signed_region(headers: dict[str, str]) -> str | None:
+    """The region of the SigV4 credential scope (`Credential=AKID/date/REGION/service/...`)."""
+    auth = headers.get("authorization", "")
+    try:
+        scope = auth.split(",")[0].split()[1]
+        return scope.split("=", 1)[1].split("/")[2] or None
+    except IndexError:
+        return None
+
+
 def _signing_service(headers: dict[str, str]) -> str | None:
     auth = headers.get("authorization", "")
     try:

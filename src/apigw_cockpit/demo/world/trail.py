@@ -26,13 +26,19 @@ class TrailResource:
     name: str
 
 
+# IAM and STS (global endpoint) events are recorded in us-east-1, whatever region the world
+# is in (IAM user guide, "Logging IAM and AWS STS API calls with AWS CloudTrail").
+GLOBAL_SOURCES = {"iam.amazonaws.com": "us-east-1", "sts.amazonaws.com": "us-east-1"}
+
+
 class Trail:
-    """Newest-last deque of LookupEvents "Events" dicts, capped."""
+    """Newest-last deque of LookupEvents "Events" dicts, capped; each event has its region."""
 
     def __init__(self, region: str, account: str, cap: int = 20_000) -> None:
         self.region = region
         self.account = account
         self._events: deque[dict[str, Any]] = deque(maxlen=cap)
+        self._regions: dict[str, str] = {}
         self._n = 0
 
     def record(
@@ -49,6 +55,7 @@ class Trail:
         self._n += 1
         event_id = str(_uuid_from(f"{t}:{self._n}:{event_name}"))
         arn = f"arn:aws:iam::{self.account}:user/{user}"
+        region = GLOBAL_SOURCES.get(event_source, self.region)
         detail = {
             "eventVersion": "1.09",
             "userIdentity": {
@@ -62,7 +69,7 @@ class Trail:
             "eventTime": _iso(t),
             "eventSource": event_source,
             "eventName": event_name,
-            "awsRegion": self.region,
+            "awsRegion": region,
             "sourceIPAddress": f"203.0.113.{sum(user.encode()) % 200 + 20}",
             "userAgent": user_agent,
             "requestParameters": request_parameters,
@@ -85,8 +92,14 @@ class Trail:
             "Resources": [{"ResourceType": r.type, "ResourceName": r.name} for r in resources],
             "CloudTrailEvent": json.dumps(detail),
         }
+        if len(self._events) == self._events.maxlen:
+            self._regions.pop(self._events[0]["EventId"], None)
         self._events.append(ev)
+        self._regions[event_id] = region
         return ev
+
+    def region_of(self, event: dict[str, Any]) -> str:
+        return self._regions.get(event["EventId"], self.region)
 
     def all(self) -> list[dict[str, Any]]:
         return list(self._events)
@@ -99,8 +112,12 @@ class Trail:
         attr_value: str | None = None,
         max_results: int = 50,
         token: str | None = None,
+        region: str | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """Events with start <= EventTime <= end, newest first, paged by an opaque token."""
+        """Events with start <= EventTime <= end, newest first, paged by an opaque token.
+
+        `region`: only the events that region's trail recorded (None: every region).
+        """
         if attr_key is not None and attr_key not in _LOOKUP_KEYS:
             raise ValueError(f"invalid LookupAttribute key {attr_key!r}")
         lo = start if start is not None else 0.0
@@ -108,7 +125,9 @@ class Trail:
         hits = [
             e
             for e in reversed(self._events)
-            if lo <= e["EventTime"] <= hi and _match(e, attr_key, attr_value)
+            if lo <= e["EventTime"] <= hi
+            and _match(e, attr_key, attr_value)
+            and (region is None or self.region_of(e) == region)
         ]
         offset = 0
         if token:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from apigw_cockpit.diagnose.logging_setup import methods_logging_off, role_problem
 from apigw_cockpit.diagnose.observations import Observations
 from apigw_cockpit.model import Finding, Severity, Verdict
 
@@ -90,4 +91,10 @@ def logging_off_reason(obs: Observations) -> str:
     stage = obs.topology.stage
     if stage.logging_level.upper() == "OFF":
         return "no data: execution logging is OFF on the stage"
+    role = role_problem(obs.topology)
+    if role:
+        return f"no data: {role}"
+    off = methods_logging_off(obs.topology)
+    if off and len(off) == len([m for _, m in obs.topology.methods() if m.http_method != "OPTIONS"]):
+        return "no data: execution logging is OFF for every method (methodSettings overrides)"
     return ""

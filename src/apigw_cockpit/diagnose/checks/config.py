@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import time
 
 from apigw_cockpit.diagnose.checks.base import CheckSpec
-from apigw_cockpit.diagnose.correlate import correlate
+from apigw_cockpit.diagnose.correlate import WINDOW_S, correlate
 from apigw_cockpit.diagnose.observations import Observations
 from apigw_cockpit.diagnose.onset import find_onset
 from apigw_cockpit.model import Finding, Integration, Verdict
@@ -175,9 +176,36 @@ def check_cors_preflight(spec: CheckSpec, obs: Observations) -> Finding:
     return spec.finding(obs, Verdict.OK, "CORS preflights have integrations", evidence=evidence)
 
 
+def trail_gap(obs: Observations, onset_at: float | None) -> str:
+    """Why "no change before onset" cannot be stated yet, or '' when the trail vouches for it.
+
+    CloudTrail delivers within ~5 minutes (not guaranteed): until the delay has passed over
+    the onset the answer is "none seen yet". A lookup that hit its page cap did not read
+    events older than `truncated_before`.
+    """
+    w = obs.trail
+    if w is None or onset_at is None:
+        return ""  # no onset: no "before onset" to vouch for
+    when = onset_at
+    if when > w.settled_until:
+        return (
+            f"none seen yet: CloudTrail delivers within ~{w.delivery_delay_s / 60:.0f} min,"
+            f" events after {_hhmm(w.settled_until)} may still arrive"
+        )
+    if w.truncated_before is not None and w.truncated_before > when - WINDOW_S:
+        return f"truncated: the lookup hit its page cap, events before {_hhmm(w.truncated_before)} not read"
+    return ""
+
+
+def _hhmm(t: float) -> str:
+    return time.strftime("%H:%M:%S", time.gmtime(t))
+
+
 def check_recent_changes(spec: CheckSpec, obs: Observations) -> Finding:
     if not obs.changes:
-        return spec.unknown(obs, "no data: no CloudTrail changes in the window")
+        onset = find_onset(obs)
+        gap = trail_gap(obs, onset.at if onset is not None else None)
+        return spec.unknown(obs, gap or "no data: no CloudTrail changes in the window")
     onset = find_onset(obs)
     ranked = correlate(obs, onset)
     evidence = [
@@ -201,6 +229,9 @@ def check_recent_changes(spec: CheckSpec, obs: Observations) -> Finding:
         return spec.finding(
             obs, Verdict.WARN, f"{top.change.event_name} on the path ({top.reason})", evidence=evidence
         )
+    gap = trail_gap(obs, onset.at if onset is not None else None)
+    if gap:  # the absence of a change is not a fact yet
+        return spec.unknown(obs, f"{len(ranked)} changes, none on the path so far; {gap}", evidence=evidence)
     return spec.finding(
         obs, Verdict.OK, f"{len(ranked)} changes, none on the path shortly before onset", evidence=evidence
     )

@@ -56,6 +56,15 @@ def _policy_denied(topo: Topology, fn: LambdaFunction) -> str:
     return ""
 
 
+def _function_unread(topo: Topology, arn: str, where: str) -> str:
+    name = arn.split(":function:")[-1].split(":")[0] if ":function:" in arn else arn
+    for err in topo.errors:
+        if err.part in (f"lambda:{name}", f"lambda:{arn}"):
+            how = "denied" if err.denied else "error"
+            return f"{where}: cannot read function {name} ({how}: {err.error})"
+    return f"{where}: function {name} not found in discovery"
+
+
 def check_lambda_permission(spec: CheckSpec, obs: Observations) -> Finding:
     topo = obs.topology
     methods = [(w, i) for w, i in _lambda_methods(topo) if not i.credentials]
@@ -66,8 +75,8 @@ def check_lambda_permission(spec: CheckSpec, obs: Observations) -> Finding:
     for where, integ in methods:
         fn = topo.lambda_by_arn(integ.lambda_arn)
         if fn is None:
-            evidence.append(f"{where}: function {integ.lambda_arn} not found in discovery")
-            continue
+            # Not read is not allowed: without the function's policy there is nothing to pass.
+            return spec.unknown(obs, _function_unread(topo, integ.lambda_arn, where), evidence=evidence)
         denied = _policy_denied(topo, fn)
         if denied:
             return spec.unknown(obs, denied)
@@ -190,7 +199,10 @@ def check_lambda_health(spec: CheckSpec, obs: Observations) -> Finding:
         return spec.finding(obs, Verdict.OK, "no Lambda integrations")
     evidence: list[str] = []
     problems: list[str] = []
+    unseen: list[str] = []
     for fn in fns:
+        if not find_series(obs, "Errors", namespace="AWS/Lambda", dims={"FunctionName": fn.name}):
+            unseen.append(fn.name)  # no metric is not zero errors
         errors, _ = _sum_recent(obs, "Errors", fn.name)
         throttles, _ = _sum_recent(obs, "Throttles", fn.name)
         _, duration_max = _sum_recent(obs, "Duration", fn.name, "Maximum")
@@ -212,6 +224,10 @@ def check_lambda_health(spec: CheckSpec, obs: Observations) -> Finding:
     if problems:
         return spec.finding(
             obs, Verdict.ERROR, "; ".join(problems), evidence=evidence, root_causes=("lambda-function-error",)
+        )
+    if unseen:
+        return spec.unknown(
+            obs, f"no data: no AWS/Lambda Errors metric for {', '.join(unseen)} yet", evidence=evidence
         )
     return spec.finding(obs, Verdict.OK, "no Lambda errors or throttles", evidence=evidence)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from apigw_cockpit.diagnose.checks.base import CheckSpec, fmt_ms, logging_off_reason
+from apigw_cockpit.diagnose.logging_setup import methods_logging_off, role_problem
 from apigw_cockpit.diagnose.observations import (
     Observations,
     errors_5xx,
@@ -26,11 +27,23 @@ def check_logging(spec: CheckSpec, obs: Observations) -> Finding:
         f"stage {stage.name}: loggingLevel={level}",
         f"stage {stage.name}: metricsEnabled={stage.metrics_enabled}",
     ]
+    evidence += [f"methodSettings {m.key}: loggingLevel={m.logging_level}" for m in stage.method_settings][:6]
+    topo = obs.topology
+    if topo.cloudwatch_role_arn is None:
+        evidence.append("account CloudWatch Logs role: unknown (GetAccount not read)")
+    elif topo.cloudwatch_role_arn:
+        evidence.append(f"account CloudWatch Logs role: {topo.cloudwatch_role_arn}")
     problems = []
+    role = role_problem(topo)
+    off = methods_logging_off(topo)
     if level == "OFF":
         problems.append("execution logging is OFF: no 'Execution failed' lines to read")
+    elif role:
+        problems.append(role)
     elif level == "ERROR":
         problems.append("execution logging is ERROR-only: successes and latencies are not logged")
+    if off and level != "OFF":
+        problems.append(f"logging off for {', '.join(off[:3])} (methodSettings override)")
     if not stage.metrics_enabled:
         problems.append("detailed metrics are off: no per-method 5XX/latency")
     denied = obs.source_problem("logs")

@@ -7,7 +7,65 @@ from collections import Counter, defaultdict
 
 from apigw_cockpit.diagnose.checks.base import CheckSpec
 from apigw_cockpit.diagnose.observations import Observations
-from apigw_cockpit.model import Finding, LoadBalancer, SecurityGroup, SgRule, TargetGroup, Verdict
+from apigw_cockpit.diagnose.target_states import health_meaning
+from apigw_cockpit.model import (
+    Finding,
+    LoadBalancer,
+    SecurityGroup,
+    SgRule,
+    Target,
+    TargetGroup,
+    Topology,
+    Verdict,
+)
+
+
+def part_problem(topo: Topology, *parts: str) -> str:
+    """Why a part of the topology is missing ('denied: DescribeTargetGroups (...)'), or ''.
+
+    Discovery records each failed read as a PartError; a check that finds a hole in the
+    topology asks here before reading the hole as "nothing there" (which would be a pass).
+    """
+    for err in topo.errors:
+        if any(err.part == p or err.part.startswith(p) for p in parts):
+            return f"{'denied' if err.denied else 'error'}: {err.operation} ({err.error})"
+    return ""
+
+
+def _link_ids(topo: Topology) -> set[str]:
+    return {i.connection_id for i in topo.integrations() if i.connection_type == "VPC_LINK"}
+
+
+def path_unreadable(topo: Topology) -> str:
+    """Why the NLB / target groups behind the VPC links are unknown, or '' when they were read."""
+    if not _link_ids(topo):
+        return ""
+    problem = part_problem(topo, "vpc-link:", "load-balancers")
+    if problem:
+        return f"cannot read the VPC link / NLB ({problem})"
+    for lb in topo.load_balancers:
+        tg_parts = [f"targets:{tg.arn}" for tg in lb.target_groups]
+        problem = part_problem(topo, f"target-groups:{lb.arn}", *tg_parts)
+        if problem:
+            return f"cannot read the target groups of {lb.name} ({problem})"
+    if topo.vpc_links and not topo.load_balancers and any(v.target_arns for v in topo.vpc_links):
+        return "no data: the VPC link's NLB was not found"
+    return ""
+
+
+def unresolved_why(topo: Topology, tg: TargetGroup, t: Target) -> str:
+    """Why a target's ENI (and so its security groups) is unknown."""
+    problem = part_problem(topo, f"enis:{tg.arn}")
+    if problem:
+        return problem
+    if t.id.startswith("i-"):
+        return f"no ENI found attached to instance {t.id}"
+    if ":loadbalancer/app/" in t.id:
+        alb = part_problem(topo, f"alb-targets:{tg.arn}")
+        return f"security groups of ALB target not read{f' ({alb})' if alb else ''}"
+    if t.az == "all":
+        return f"{t.id} is outside the NLB's VPC (peered VPC or on-premises): its security groups are unseen"
+    return f"no ENI in this account/region holds {t.id} (another VPC or account?)"
 
 
 def check_vpc_link(spec: CheckSpec, obs: Observations) -> Finding:
@@ -31,7 +89,10 @@ def check_vpc_link(spec: CheckSpec, obs: Observations) -> Finding:
         if link.status.upper() != "AVAILABLE":
             problems.append(f"VPC link {link.id} is {link.status}")
         missing = [a for a in link.target_arns if a not in lb_arns]
-        if missing and topo.load_balancers is not None:
+        lb_problem = part_problem(topo, "load-balancers")
+        if missing and lb_problem:
+            return spec.unknown(obs, f"cannot read the NLB of VPC link {link.id} ({lb_problem})")
+        if missing:
             problems.append(f"VPC link {link.id} points at a missing NLB {missing[0].split('/')[-2:]}")
     link_lines = [c.result.evidence[0] for c in obs.classified if c.result.verdict == "vpc-link-internal"]
     evidence += link_lines[:2]
@@ -44,31 +105,35 @@ def check_vpc_link(spec: CheckSpec, obs: Observations) -> Finding:
 
 def check_target_health(spec: CheckSpec, obs: Observations) -> Finding:
     if not obs.target_health:
+        unreadable = path_unreadable(obs.topology)
+        if unreadable:
+            return spec.unknown(obs, unreadable)
         if not obs.topology.target_groups():
             return spec.finding(obs, Verdict.OK, "no NLB target groups on the path")
         return spec.unknown(obs, "no data: no DescribeTargetHealth answer yet")
     per_tg: dict[str, list[str]] = defaultdict(list)
-    reasons: Counter[str] = Counter()
+    faults: Counter[str] = Counter()
+    phases: Counter[str] = Counter()
+    causes: list[str] = []
     healthy = 0
     for th in obs.target_health:
-        ok = th.state == "healthy"
-        healthy += ok
-        if not ok:
-            reasons[th.reason or th.state] += 1
-        per_tg[
-            th.target_group_arn.split("/")[-2] if "/" in th.target_group_arn else th.target_group_arn
-        ].append(f"{th.target_id}:{th.port} {th.az} {th.state}{' ' + th.reason if th.reason else ''}")
+        tg = th.target_group_arn.split("/")[-2] if "/" in th.target_group_arn else th.target_group_arn
+        what = health_meaning(th.state, th.reason)
+        label = f"{th.state}{' ' + th.reason if th.reason else ''}"
+        per_tg[tg].append(f"{th.target_id}:{th.port} {th.az} {label}")
+        if th.state == "healthy":
+            healthy += 1
+        elif what.fault:
+            faults[f"{th.reason or th.state} ({what.meaning})"] += 1
+            causes += [c for c in what.causes if c not in causes]
+        else:
+            phases[f"{th.reason or th.state} ({what.meaning})"] += 1
     total = len(obs.target_health)
     evidence = [f"{tg}: {t}" for tg, targets in per_tg.items() for t in targets][:10]
-    evidence += [f"reason {r}: {n}" for r, n in reasons.most_common()]
-    causes: list[str] = []
-    if reasons.get("Target.NotInUse"):
-        causes.append("nlb-subnet-mismatch")
-    if reasons.get("Target.FailedHealthChecks"):
-        causes += ["sg-blocks-nlb-targets", "backend-crash-under-load"]
+    evidence += [f"{r}: {n}" for r, n in (faults + phases).most_common()]
     summary = f"{healthy}/{total} targets healthy"
-    if healthy == 0:
-        why = ", ".join(r for r in reasons)
+    if healthy == 0 and faults:
+        why = ", ".join(r.split(" (")[0] for r in faults)
         return spec.finding(
             obs,
             Verdict.ERROR,
@@ -76,17 +141,27 @@ def check_target_health(spec: CheckSpec, obs: Observations) -> Finding:
             evidence=evidence,
             root_causes=causes,
         )
-    if healthy < total:
+    if faults:
         return spec.finding(obs, Verdict.WARN, summary, evidence=evidence, root_causes=causes)
+    if phases:
+        # Registering, draining or unchecked targets: not a fault, but not capacity either.
+        phase_text = ", ".join(f"{n} {r}" for r, n in phases.most_common())
+        verdict = Verdict.UNKNOWN if healthy == 0 else Verdict.WARN
+        why = phase_text if healthy == 0 else ""
+        return spec.finding(obs, verdict, f"{summary}; {phase_text}", evidence=evidence, why=why)
     return spec.finding(obs, Verdict.OK, summary, evidence=evidence)
 
 
 def check_nlb_subnets(spec: CheckSpec, obs: Observations) -> Finding:
     lbs = obs.topology.load_balancers
+    unreadable = path_unreadable(obs.topology)
+    if unreadable:
+        return spec.unknown(obs, unreadable)
     if not lbs:
         return spec.finding(obs, Verdict.OK, "no NLB on the path")
     evidence: list[str] = []
     problems: list[str] = []
+    unplaced: list[str] = []
     for lb in lbs:
         enabled = {zone for zone, _ in lb.azs}
         evidence.append(f"{lb.name}: enabled AZs {', '.join(sorted(enabled)) or 'none'}")
@@ -94,6 +169,8 @@ def check_nlb_subnets(spec: CheckSpec, obs: Observations) -> Finding:
             outside = sorted({t.az for t in tg.targets if t.az and t.az not in enabled})
             azs = sorted({t.az for t in tg.targets if t.az})
             evidence.append(f"{tg.name}: targets in {', '.join(azs) or '?'}")
+            # "all" is a target outside the VPC: it has no zone to compare.
+            unplaced += [f"{t.id} ({tg.name})" for t in tg.targets if not t.az]
             if outside:
                 stranded = sum(1 for t in tg.targets if t.az in outside)
                 problems.append(
@@ -104,13 +181,10 @@ def check_nlb_subnets(spec: CheckSpec, obs: Observations) -> Finding:
         return spec.finding(
             obs, Verdict.ERROR, "; ".join(problems), evidence=evidence, root_causes=("nlb-subnet-mismatch",)
         )
-    unplaced = [t.id for lb in lbs for tg in lb.target_groups for t in tg.targets if not t.az]
     if unplaced:
-        # A target whose zone is unknown (no AZ in DescribeTargetHealth, ENI not found) is not covered.
         return spec.unknown(
-            obs, f"availability zone of {len(unplaced)} target(s) unknown: {', '.join(unplaced[:3])}",
-            evidence=evidence,
-        )  # fmt: skip
+            obs, f"availability zone unknown for targets {', '.join(unplaced[:3])}", evidence=evidence
+        )
     return spec.finding(obs, Verdict.OK, "NLB AZs cover every target", evidence=evidence)
 
 
@@ -137,20 +211,25 @@ def _hc_port(tg: TargetGroup, traffic_port: int) -> int:
     return traffic_port if tg.health_check_port in ("", "traffic-port") else int(tg.health_check_port)
 
 
-def _unresolved_targets(lb: LoadBalancer) -> list[str]:
-    """Targets whose security groups are unknown (ENI not found, lookup denied, instance
-    targets in another VPC): nothing about them can be said to pass."""
-    return [f"{t.id}:{t.port}" for tg in lb.target_groups for t in tg.targets if not t.security_groups]
+def _check_targets(
+    obs: Observations, lb: LoadBalancer, evidence: list[str], problems: list[str], unresolved: list[str]
+) -> bool:
+    """Evaluate target SGs of one NLB; False when a group could not be read.
 
-
-def _check_targets(obs: Observations, lb: LoadBalancer, evidence: list[str], problems: list[str]) -> bool:
-    """Evaluate target SGs of one NLB; False when a group could not be read."""
+    A target whose ENI could not be resolved has no security groups in the topology: that is
+    missing evidence, recorded in `unresolved` with why, never read as "admitted".
+    """
     topo = obs.topology
-    hc_sources = list(lb.subnet_cidrs) or ([topo.vpc_cidr] if topo.vpc_cidr else [])
-    traffic_sources = hc_sources + ([topo.vpc_cidr] if topo.vpc_cidr else [])
+    # Every CIDR of the VPC: a secondary CIDR may hold the NLB's subnets (its health-check source).
+    vpc_cidrs = list(topo.vpc_cidrs) or ([topo.vpc_cidr] if topo.vpc_cidr else [])
+    hc_sources = list(lb.subnet_cidrs)
+    traffic_sources = hc_sources + vpc_cidrs
     seen: set[tuple[tuple[str, ...], int]] = set()
     for tg in lb.target_groups:
         for t in tg.targets:
+            if not t.security_groups and ":lambda:" not in t.id:
+                unresolved.append(f"{t.id}: {unresolved_why(topo, tg, t)}")
+                continue
             if not t.security_groups or (t.security_groups, t.port) in seen:
                 continue
             seen.add((t.security_groups, t.port))
@@ -169,6 +248,10 @@ def _check_targets(obs: Observations, lb: LoadBalancer, evidence: list[str], pro
             )
             hc = _hc_port(tg, t.port)
             blocked_hc = [c for c in hc_sources if not _group_admits(groups, hc, c, lb.security_groups)]
+            if not hc_sources and not any(
+                _group_admits(groups, hc, c, lb.security_groups) for c in vpc_cidrs
+            ):
+                blocked_hc = vpc_cidrs  # NLB subnets unknown: no CIDR of the VPC is admitted either
             if blocked_hc:
                 problems.append(
                     f"{','.join(t.security_groups)} does not admit health checks on tcp/{hc}"
@@ -186,26 +269,21 @@ def _check_targets(obs: Observations, lb: LoadBalancer, evidence: list[str], pro
 
 def check_security_groups(spec: CheckSpec, obs: Observations) -> Finding:
     topo = obs.topology
+    unreadable = path_unreadable(topo)
+    if unreadable:
+        return spec.unknown(obs, unreadable)
     if not topo.load_balancers:
         return spec.finding(obs, Verdict.OK, "no NLB targets on the path")
     if not any(lb.subnet_cidrs for lb in topo.load_balancers) and not topo.vpc_cidr:
         return spec.unknown(obs, "no data: NLB subnet CIDRs and VPC CIDR unknown")
     evidence: list[str] = []
     problems: list[str] = []
+    unresolved: list[str] = []
     for lb in topo.load_balancers:
-        if not _check_targets(obs, lb, evidence, problems):
+        if not _check_targets(obs, lb, evidence, problems, unresolved):
             return spec.unknown(obs, "cannot read the targets' security groups (ec2:DescribeSecurityGroups)")
-        unresolved = _unresolved_targets(lb)
-        if unresolved and not problems:
-            # Missing evidence is never a pass (a problem found elsewhere still stands).
-            return spec.unknown(
-                obs,
-                f"security groups of {len(unresolved)} target(s) unknown: their network interfaces"
-                " were not found (ec2:DescribeNetworkInterfaces)",
-                evidence=evidence + [f"target {t}: no network interface found" for t in unresolved[:5]],
-            )
         lb_sgs = [topo.security_group(i) for i in lb.security_groups]
-        sources = [topo.vpc_cidr] if topo.vpc_cidr else []
+        sources = list(topo.vpc_cidrs) or ([topo.vpc_cidr] if topo.vpc_cidr else [])
         for port in lb.listener_ports:
             groups = [g for g in lb_sgs if g is not None]
             if groups and sources and not any(_group_admits(groups, port, c, ()) for c in sources):
@@ -217,6 +295,13 @@ def check_security_groups(spec: CheckSpec, obs: Observations) -> Finding:
             problems[0],
             evidence=evidence + problems[1:],
             root_causes=("sg-blocks-nlb-targets",),
+        )
+    if unresolved:
+        n = len(unresolved)
+        return spec.unknown(
+            obs,
+            f"security groups of {n} target(s) unknown: {unresolved[0]}",
+            evidence=evidence + unresolved[1:],
         )
     return spec.finding(obs, Verdict.OK, "security groups admit health checks and traffic", evidence=evidence)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from apigw_cockpit.diagnose.checks.base import CheckSpec, fmt_ms
 from apigw_cockpit.diagnose.classifier import classify
+from apigw_cockpit.diagnose.deployment import undeployed_changes
 from apigw_cockpit.diagnose.observations import Observations
 from apigw_cockpit.diagnose.vocabulary import VERDICT_CAUSES
 from apigw_cockpit.model import Finding, ProbeResult, Severity, TestInvokeResult, Verdict
@@ -62,6 +63,11 @@ def check_test_invoke(spec: CheckSpec, obs: Observations) -> Finding:
     verdict = classify(r.log.splitlines())
     evidence = [f"TestInvokeMethod status {r.status} in {fmt_ms(r.latency_ms)}", *verdict.evidence[:4]]
     note = " (runs on test-invoke-stage, not through the VPC link)"
+    undeployed = [c for c in undeployed_changes(obs) if c.time <= r.at]
+    if undeployed:
+        # TestInvokeMethod runs the API's current definition, not the stage's deployment.
+        note += f"; ran against an undeployed definition ({len(undeployed)} change(s) since the deployment)"
+        evidence += [f"{c.event_name} by {c.user or '?'} after the deployment" for c in undeployed[-2:]]
     if r.status >= 500 or verdict.failed:
         return spec.finding(
             obs,

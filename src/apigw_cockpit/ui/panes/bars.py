@@ -121,6 +121,8 @@ class StatusBar(Pane):
                 parts.append((f"{label} throttled", "$warning"))
             elif status.state == SourceState.STALE or (age is not None and age > 120):
                 parts.append((f"{label} stale {ago(age or 0)}", "$warning"))
+            elif status.note:  # e.g. Live Tail sampling: the source is fine but not complete
+                parts.append((f"{label} {status.note.split(':')[0]}", "$warning"))
             elif age is None:
                 parts.append((f"{label} …", "$text-muted"))
             else:
