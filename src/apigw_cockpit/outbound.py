@@ -23,6 +23,8 @@ _ESCAPES = re.compile(
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _CONTROLS_KEEP_NL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidi overrides and isolates ("Trojan Source"): they reorder what the reader sees.
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 def strip_controls(text: str | bytes, *, keep_newlines: bool = False) -> str:
@@ -32,7 +34,7 @@ def strip_controls(text: str | bytes, *, keep_newlines: bool = False) -> str:
         text = text.decode("utf-8", errors="replace")
     # Lone surrogates from a bad decode cannot be encoded for the terminal.
     text = text.encode("utf-8", errors="replace").decode("utf-8")
-    text = _ESCAPES.sub("", text)
+    text = _BIDI.sub("", _ESCAPES.sub("", text))
     if keep_newlines:
         return _CONTROLS_KEEP_NL.sub("\N{REPLACEMENT CHARACTER}", text)
     return _CONTROLS.sub("\N{REPLACEMENT CHARACTER}", text).replace("\t", " ")
