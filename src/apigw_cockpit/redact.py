@@ -70,7 +70,7 @@ _FRAGMENTS = "|".join(re.escape(f) for f in _NAMES["query_fragments"])
 _JSON = re.compile(
     rf"""(?ix)
     (?P<k>(?P<q>\\?["'])(?:{_alt((*SECRET_NAMES, *_QUERY_NAMES))})(?P=q)[ \t]*:[ \t]*)
-    (?:(?P=q)(?P<s>(?:\\.|[^\\\n])*?)(?P=q) | (?P<bare>[^\s,}}\]"'\\]+))
+    (?:(?P=q)(?P<s>(?:\\.|[^\\\n])*?)(?P=q) | (?P<bare>{re.escape(MASK)}|[^\s,}}\]"'\\]+))
     """
 )
 # `Name: value` header lines, `{Name=value, …}` execution-log maps, `name=value` query, form and
@@ -90,13 +90,14 @@ _COOKIE_FIELD = re.compile(
     (?P<val>[^\s"'}},][^\n\r"'}},]*?)(?=[ \t]{{2,}}|[\n\r"'}},]|$)
     """
 )
-# Query / form parameters: the generic words only after ? & or at a word start; any parameter
-# whose name contains a secret fragment after ? or &.
+# Query / form parameters: the generic words after ? & { or at a word start (API Gateway logs
+# the query string as a `{name=value, …}` map); any parameter whose name contains a secret
+# fragment after ? or &.
 _QUERY = re.compile(
     rf"""(?ix)
-    (?P<k>(?:(?<=[?&])|(?<![^\s?&]))(?:{_alt(_QUERY_NAMES)})=
+    (?P<k>(?<![^\s?&{{])(?:{_alt(_QUERY_NAMES)})=
        | [?&][^=&\s?#]*(?:{_FRAGMENTS})[^=&\s?#]*=)
-    (?P<val>[^&\s#"'<>]+)
+    (?P<val>[^&\s#"'<>,;}}]+)
     """
 )
 # Every name ends in one of these words: none in the text, no field rule can match.
