@@ -87,7 +87,9 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "aws-secret-access-key",
-        _core(_B64, 40, 40).filter(lambda s: any(c.islower() for c in s) and any(c.isupper() for c in s)),
+        _core(_B64, 40, 40).filter(
+            lambda s: any(c.islower() for c in s[:-2]) and any(c.isupper() for c in s)
+        ),
         lambda v: f"aws_secret_access_key = {v}",
         body=lambda v: f"aws_secret_access_key={v}",
     ),
@@ -175,30 +177,43 @@ class Plant:
     leak: tuple[str, ...]
 
 
+def variant(value: str, carrier: str) -> str:
+    """The secret as planted in one carrier: its last two characters name the carrier, so every
+    (kind, carrier) pair holds a different secret and a leak says where it came from."""
+    i = CARRIERS.index(carrier)
+    return value[:-2] + _UPPER[i // len(_UPPER)] + _UPPER[i % len(_UPPER)]
+
+
 def plants_for(kind: Kind, value: str) -> list[Plant]:
     """Every carrier shape this kind fits, as the world would write it."""
-    leak = kind.leak(value)
     out: list[Plant] = []
 
-    def add(carrier: str, text: str) -> None:
-        out.append(Plant(kind.name, carrier, text, leak))
+    def add(carrier: str, make: Callable[[str], str]) -> None:
+        v = variant(value, carrier)
+        out.append(Plant(kind.name, carrier, make(v), kind.leak(v)))
 
     if kind.path:
-        add("request-path", f"HTTP Method: GET, Resource Path: /orders/{value}")
+        add("request-path", lambda v: f"HTTP Method: GET, Resource Path: /orders/{v}")
     if kind.query:
-        add("query-string", f"Method request query string: {{{kind.query}={value}, page=2}}")
+        add("query-string", lambda v: f"Method request query string: {{{kind.query}={v}, page=2}}")
     if kind.header:
-        name, hv = kind.header(value)
-        add("request-headers", f"Method request headers: {{Accept=application/json, {name}={hv}, Host=h}}")
+        header = kind.header
+
+        def headers(v: str) -> str:
+            name, hv = header(v)
+            return f"Method request headers: {{Accept=application/json, {name}={hv}, Host=h}}"
+
+        add("request-headers", headers)
     if kind.body:
-        add("request-body", f"Method request body before transformations: {kind.body(value)}")
-    free = kind.text(value)
-    add("response-body", f"Endpoint response body before transformations: {free}")
-    add("execution-log-text", f"Execution failed due to an internal error: {free}")
-    add("lambda-log-text", "ERROR\tInvoke Error \t" + json.dumps({"errorMessage": free}))
-    add("note-text", f"saw {free} in the logs")
-    add("change-parameters", json.dumps({"description": free}))
-    add("source-error", f"FilterLogEvents failed: {free}")
+        body = kind.body
+        add("request-body", lambda v: f"Method request body before transformations: {body(v)}")
+    text = kind.text
+    add("response-body", lambda v: f"Endpoint response body before transformations: {text(v)}")
+    add("execution-log-text", lambda v: f"Execution failed due to an internal error: {text(v)}")
+    add("lambda-log-text", lambda v: "ERROR\tInvoke Error \t" + json.dumps({"errorMessage": text(v)}))
+    add("note-text", lambda v: f"saw {text(v)} in the logs")
+    add("change-parameters", lambda v: json.dumps({"description": text(v)}))
+    add("source-error", lambda v: f"FilterLogEvents failed: {text(v)}")
     return out
 
 
