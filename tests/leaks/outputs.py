@@ -23,6 +23,12 @@ def _stdio(stdin: bytes) -> Iterator[io.StringIO]:
         sys.stdin, sys.stdout = saved
 
 
+@contextlib.contextmanager
+def capture() -> Iterator[io.StringIO]:
+    with _stdio(b"") as out:
+        yield out
+
+
 def run_cli(argv: list[str], stdin: bytes = b"") -> tuple[int, str]:
     """`apigw-cockpit ARGV` through cli.main, stdout captured (stdin given)."""
     with _stdio(stdin) as out:

@@ -26,16 +26,25 @@ class PlantedRequest:
     lines: tuple[str, ...]  # without the "(id) " prefix
 
 
+PER_REQUEST = 6  # planted lines per request: a whole trace stays on one screen
+
+
 def requests(plants: list[Plant]) -> list[PlantedRequest]:
-    """One failed request per planted execution-log line, shaped like API Gateway's trace."""
+    """Failed requests shaped like API Gateway's trace, each carrying up to PER_REQUEST planted
+    lines of one carrier (a planted path is the request's own path: one per request)."""
+    groups: list[list[Plant]] = []
+    for carrier in EXEC_CARRIERS:
+        of_carrier = [p for p in plants if p.carrier == carrier]
+        size = 1 if carrier == "request-path" else PER_REQUEST
+        groups += [of_carrier[i : i + size] for i in range(0, len(of_carrier), size)]
     out = []
-    for i, p in enumerate(q for q in plants if q.carrier in EXEC_CARRIERS):
+    for i, group in enumerate(groups):
         rid = f"5ec2e7{i:02x}-0000-4000-8000-{i:012x}"
-        path = [] if p.carrier == "request-path" else ["HTTP Method: GET, Resource Path: /orders"]
+        path = [] if group[0].carrier == "request-path" else ["HTTP Method: GET, Resource Path: /orders"]
         lines = (
             f"Starting execution for request: {rid}",
             *path,
-            p.text,
+            *(p.text for p in group),
             "Sending request to http://orders-nlb.elb.us-east-1.amazonaws.com/orders",
             "Execution failed due to configuration error: Invalid endpoint address",
             "Method completed with status: 500",
