@@ -100,10 +100,29 @@ _QUERY = re.compile(
     (?P<val>[^&\s#"'<>,;}}]+)
     """
 )
-# Every name ends in one of these words: none in the text, no field rule can match.
-_LOW_HINTS = tuple(
-    {_norm(n).split("-")[-1] for n in (*SECRET_NAMES, *_QUERY_NAMES)} | set(_NAMES["query_fragments"])
-)
+
+
+def _hints(names: Iterable[str]) -> tuple[str, ...]:
+    """What `text.lower().replace("_", "-")` must contain for a name rule to have a chance: each
+    name's last word (the whole name for `…-key`), minus those containing a shorter one (`token`
+    covers `sessiontoken`). Substring tests, not a regex alternation: re scans those slowly."""
+    kept: list[str] = []
+    # `key` alone would wake every rule on API Gateway's "API Key:  API Stage" line.
+    words = {w if w != "key" else n for n in map(_norm, names) for w in [n.split("-")[-1]]}
+    for n in sorted(words, key=len):
+        if not any(k in n for k in kept):
+            kept.append(n)
+    return tuple(kept)
+
+
+def _any_in(hints: tuple[str, ...], text: str) -> bool:
+    return any(h in text for h in hints)
+
+
+_ANY_HINTS = _hints(SECRET_NAMES)
+_JSON_HINTS = _hints((*SECRET_NAMES, *_QUERY_NAMES))
+_COOKIE_HINTS = _hints(_NAMES["cookie_like"])
+_QUERY_HINTS = _hints((*_QUERY_NAMES, *_NAMES["query_fragments"]))
 
 
 def _keep_or_mask(m: re.Match[str]) -> str:
@@ -120,11 +139,13 @@ def _json_sub(m: re.Match[str]) -> str:
     return m.group(0) if bare.lower() in ("null", "true", "false", MASK.lower()) else f"{m.group('k')}{MASK}"
 
 
-_FIELD_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (_JSON, _json_sub),
-    (_COOKIE_FIELD, _keep_or_mask),
-    (_FIELD, _keep_or_mask),
-    (_QUERY, _keep_or_mask),
+# (pattern, substitution, hints, also-needed characters (one or two)): a rule runs only when one of its
+# hints and one of its characters occur, so the common log line costs a few substring tests.
+_FIELD_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str], tuple[str, ...], str], ...] = (
+    (_JSON, _json_sub, _JSON_HINTS, "\"'"),
+    (_COOKIE_FIELD, _keep_or_mask, _COOKIE_HINTS, ":="),
+    (_FIELD, _keep_or_mask, _ANY_HINTS, ":="),
+    (_QUERY, _keep_or_mask, _QUERY_HINTS, "="),
 )
 
 
@@ -132,15 +153,18 @@ def redact(text: str) -> str:
     """Return `text` with every secret value replaced by MASK (idempotent)."""
     if not text:
         return text
-    # Cheap substring tests first: the report redacts every string of a long journal.
+    # Cheap substring tests first: the report redacts every string of a long journal, and
+    # headless output every log line.
     low = text.lower()
     out = text
-    if ("=" in text or ":" in text) and any(h in low for h in _LOW_HINTS):
-        for pattern, sub in _FIELD_RULES:
+    names = low.replace("_", "-")
+    for pattern, sub, hints, chars in _FIELD_RULES:
+        if (chars[0] in out or chars[-1] in out) and _any_in(hints, names):
             out = pattern.sub(sub, out)
+    if out is not text:
         low = out.lower()
     for shape in SHAPES:
-        if shape.hints and not any(h in low for h in shape.hints):
+        if shape.hints and not _any_in(shape.hints, low):
             continue
         if not shape.hints and len(out) < 40:  # the only unhinted shape is 40 characters long
             continue
