@@ -206,7 +206,8 @@ def is_secret_header(name: str) -> bool:
 
 
 def header_value(name: str, value: str) -> str:
-    return MASK if is_secret_header(name) else value
+    """A secret-named header's whole value masked; any other value still loses token shapes."""
+    return MASK if is_secret_header(name) else redact(value)
 
 
 def headers(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
