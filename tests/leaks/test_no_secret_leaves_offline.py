@@ -1,7 +1,8 @@
 """Property: a secret planted in any field reaches no output — offline channels.
 
 Every kind of secret (kinds.KINDS) in every carrier it fits (kinds.CARRIERS) goes through the
-real commands: `explain` (text and JSON) reads the planted execution-log lines; the journal is
+real commands: `explain` (text and JSON) reads the planted execution-log lines; `verify`'s
+writers (text and JSON) print steps quoting them; the journal is
 written through its API with the planted notes, changes and findings; `report` renders it as
 Markdown and JSON. The cockpit's screens and the simulated world's headless stream are covered
 by test_no_secret_leaves_screen.py and test_no_secret_leaves_sim.py.
@@ -20,7 +21,7 @@ from apigw_cockpit.model import Finding, FrozenClock, Severity, Verdict
 
 from . import planted
 from .kinds import KINDS, Plant, all_plants, leaks, plant_values
-from .outputs import report_outputs, run_cli
+from .outputs import capture, report_outputs, run_cli
 
 NOW = 1_795_000_000.0
 GROUP = "API-Gateway-Execution-Logs_a1b2c3d4e5/prod"
@@ -64,11 +65,29 @@ def _journal(plants: list[Plant], path: Path) -> Path:
     return path
 
 
+def _verify_outputs(plants: list[Plant]) -> dict[str, str]:
+    """`verify` text and `--json` as its run() writes them (the steps quote probe answers and
+    log lines); the AWS round itself is the sim test's job."""
+    from apigw_cockpit.commands import verify
+    from apigw_cockpit.commands.check import emit, write_json
+    from apigw_cockpit.diagnose import VerifyStep
+    from apigw_cockpit.diagnose.report import step_json
+
+    texts = [p.text for p in plants]
+    # The text view shows four evidence lines a step: four planted lines per step, all shown.
+    steps = [VerifyStep(f"V{i}", "step", "fail", tuple(texts[i : i + 4])) for i in range(0, len(texts), 4)]
+    with capture() as text:
+        emit(lambda out: verify.render_text(steps, False, out))
+    with capture() as js:
+        emit(write_json({"api": "a1b2c3d4e5", "passed": False, "steps": [step_json(s) for s in steps]}))
+    return {"verify text": text.getvalue(), "verify json": js.getvalue()}
+
+
 @settings(max_examples=12, deadline=None)
 @given(plant_values)
-def test_no_planted_secret_reaches_explain_journal_or_report(values: tuple[str, ...]) -> None:
+def test_no_planted_secret_reaches_explain_verify_journal_or_report(values: tuple[str, ...]) -> None:
     plants = all_plants(values)
-    outputs = _explain_outputs(plants)
+    outputs = _explain_outputs(plants) | _verify_outputs(plants)
     with tempfile.TemporaryDirectory() as d:
         outputs |= report_outputs(_journal(plants, Path(d) / "j.jsonl"))
     assert leaks(outputs, plants) == []
