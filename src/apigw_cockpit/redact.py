@@ -179,8 +179,12 @@ def _is_secret_name(key: str) -> bool:
 _SECRET_KEYS = frozenset(_norm(n) for n in (*SECRET_NAMES, *_QUERY_NAMES))
 
 
+_PAIR_NAME = re.compile(r"[\w.-]{1,64}")
+
+
 def redact_value(value: Any) -> Any:
-    """Redact strings inside JSON-like data; a secret-named key has its whole value masked."""
+    """Redact strings inside JSON-like data; a secret-named key, or the name of a (name, value)
+    pair, has its whole value masked."""
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, Mapping):
@@ -191,6 +195,17 @@ def redact_value(value: Any) -> Any:
             for k, v in value.items()
         }
     if isinstance(value, list | tuple):
+        # The model keeps headers and stage variables as (name, value) pairs; a pair is a name
+        # (one word) and a non-empty string, so two log lines are never taken for one.
+        if (
+            len(value) == 2
+            and isinstance(value[0], str)
+            and isinstance(value[1], str)
+            and value[1]
+            and _PAIR_NAME.fullmatch(value[0])
+            and is_secret_header(value[0])
+        ):
+            return [value[0], MASK]
         return [redact_value(v) for v in value]
     return value
 

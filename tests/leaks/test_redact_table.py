@@ -124,6 +124,14 @@ def test_structures_mask_secret_named_keys_whole() -> None:
     }
 
 
+def test_name_value_pairs_mask_the_value_of_a_secret_name() -> None:
+    """Stage variables and probe headers are (name, value) pairs in the model."""
+    variables = (("dbPassword", "hunter2"), ("backendHost", "orders.internal"), ("apiToken", "t0k"))
+    assert redact_value(variables) == [["dbPassword", R], ["backendHost", "orders.internal"], ["apiToken", R]]
+    lines = ("(id) Verifying the token for request", "(id) Method completed with status: 200")
+    assert redact_value(lines) == list(lines)  # two log lines are not a (name, value) pair
+
+
 def test_rules_are_data() -> None:
     names = {s.name for s in SHAPES}
     assert {
