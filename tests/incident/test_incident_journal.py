@@ -140,7 +140,7 @@ def test_secrets_are_redacted_on_write_but_the_note_survives(tmp_path: Path) -> 
     for secret in ("abc.def.ghi", "k3y", "sid=42"):
         assert secret not in raw
     note = next(e for e in _lines(p) if e["kind"] == "note")
-    assert note["text"].startswith("tried curl -H 'Authorization: [REDACTED]")
+    assert note["text"].startswith("tried curl -H 'Authorization: Bearer [REDACTED]' — still")
     assert note["text"].endswith("— still 502, keep going")
 
 

@@ -52,7 +52,7 @@ async def http_probe(
     parts = urllib.parse.urlsplit(url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     sent = {
-        "Host": parts.netloc,
+        "Host": parts.netloc.rpartition("@")[2],  # userinfo is never sent, never shown
         "User-Agent": f"apigw-cockpit/{__version__}",
         "Accept": "*/*",
         **(headers or {}),
@@ -82,7 +82,7 @@ async def http_probe(
             return ProbeResult(kind, redact.url(url), method, resp.status, ms, at, red, text, tuple(lines))
     except (aiohttp.ClientError, TimeoutError, OSError) as exc:
         ms = (time.monotonic() - t) * 1000
-        err = short(exc) if str(exc) else type(exc).__name__
+        err = redact.redact(short(exc)) if str(exc) else type(exc).__name__
         lines += [f"* error after {ms:.0f} ms: {err}", *notes]
         return ProbeResult(kind, redact.url(url), method, None, ms, at, (), "", tuple(lines), error=err)
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from apigw_cockpit import outbound
 from apigw_cockpit.diagnose import CHECKS, Observations
 from apigw_cockpit.diagnose.collect import ObservationBuilder
 from apigw_cockpit.diagnose.report import Diagnosis, diagnose, diagnosis_json
@@ -59,10 +59,14 @@ def all_sources_failed(obs: Observations) -> str:
 
 
 def emit(write: Callable[[TextIO], None]) -> bool:
-    """Write to stdout; a reader that went away (`| head`) is not an error. False if it did."""
+    """Write to stdout; a reader that went away (`| head`) is not an error. False if it did.
+
+    The output boundary of `check` and `verify`, text and JSON: evidence quotes log lines and
+    probe answers, so everything passes the redactor and the control-character sanitiser."""
     try:
-        write(sys.stdout)
-        sys.stdout.flush()
+        out = outbound.SafeWriter(sys.stdout)
+        write(out)  # type: ignore[arg-type]
+        out.flush()
     except BrokenPipeError:
         # Point stdout at /dev/null so the interpreter's final flush does not raise again.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -73,8 +77,7 @@ def emit(write: Callable[[TextIO], None]) -> bool:
 
 def write_json(doc: Any) -> Callable[[TextIO], None]:
     def write(out: TextIO) -> None:
-        json.dump(doc, out, indent=2)
-        out.write("\n")
+        out.write(outbound.dumps(doc, indent=2) + "\n")
 
     return write
 

@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import contextlib
 import gc
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -104,8 +103,9 @@ def _headless(args: argparse.Namespace, scenario: Any) -> int:
         "summary": summary,
         "diagnosis": diagnosis,
     }
-    json.dump(doc, sys.stdout, indent=2, default=str)
-    sys.stdout.write("\n")
+    from apigw_cockpit import outbound
+
+    sys.stdout.write(outbound.dumps(doc, indent=2, default=str) + "\n")
     return 0
 
 

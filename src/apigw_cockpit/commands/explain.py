@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from typing import Any, TextIO
 
+from apigw_cockpit import outbound
 from apigw_cockpit.diagnose import Classification, classify, group_lines
 from apigw_cockpit.diagnose.vocabulary import VERDICT_CAUSES
 
@@ -118,12 +119,14 @@ def run(args: argparse.Namespace) -> int:
         print("apigw-cockpit explain: no execution-log lines found on stdin", file=sys.stderr)
         return EXIT_USAGE
     try:
+        # The output boundary: pasted lines carry tokens and terminal escapes verbatim.
         if getattr(args, "json", False):
-            json.dump(to_json(results), sys.stdout, indent=2)
-            sys.stdout.write("\n")
+            sys.stdout.write(outbound.dumps(to_json(results), indent=2) + "\n")
+            sys.stdout.flush()
         else:
-            render_text(results, sys.stdout)
-        sys.stdout.flush()
+            out = outbound.SafeWriter(sys.stdout)
+            render_text(results, out)  # type: ignore[arg-type]
+            out.flush()
     except BrokenPipeError:  # `explain | head`: the reader left, not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK

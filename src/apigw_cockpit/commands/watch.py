@@ -15,12 +15,12 @@ import asyncio
 import contextlib
 import dataclasses
 import enum
-import json
 import os
 import sys
 import time
 from typing import Any, TextIO
 
+from apigw_cockpit import outbound
 from apigw_cockpit.aws.errors import CockpitAwsError, ConfigError
 from apigw_cockpit.aws.feed import Feed, open_feed
 from apigw_cockpit.aws.settings import AwsSettings, Intervals
@@ -65,7 +65,9 @@ def to_json_line(update: Update | Any) -> str:
     kind = TYPES.get(type(update), type(update).__name__.lower())
     if isinstance(update, MetricsUpdate):
         body["series"] = [{**_plain(s), "label": s.key.label} for s in update.series]
-    return json.dumps({"type": kind, **body}, separators=(",", ":"), sort_keys=False)
+    # The one writer of headless lines, so the one place they are redacted: log lines carry
+    # request headers, paths and bodies verbatim.
+    return outbound.dumps({"type": kind, **body}, separators=(",", ":"), sort_keys=False)
 
 
 def settings_from_args(args: argparse.Namespace) -> AwsSettings:
@@ -111,7 +113,7 @@ async def headless(
 async def _stream(feed: Feed, out: TextIO, duration: float | None) -> None:
     topo = feed.topology
     head = {"type": "topology", "source": "discovery", "at": clock_now(feed), "topology": _plain(topo)}
-    out.write(json.dumps(head, separators=(",", ":")) + "\n")
+    out.write(outbound.dumps(head, separators=(",", ":")) + "\n")
     out.flush()
     deadline = None if duration is None else time.monotonic() + duration
     it = feed.updates().__aiter__()

@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-_CSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
-# C0/C1 controls except tab and newline, DEL, and the bidi overrides ("Trojan Source").
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from apigw_cockpit.outbound import strip_controls
+
 # Inline constructs need one of these; "(" only links after "]", "!" only images before "[".
 _INLINE_META = re.compile(r"([\\`*_\[\]<&|~$])")
 # Block constructs (headings, lists, quotes, setext underlines) only start a line.
@@ -26,11 +25,9 @@ _BACKTICKS = re.compile(r"`+")
 
 
 def clean(text: str) -> str:
-    """Strip terminal escape sequences and control characters; normalise line endings."""
-    # Lone surrogates (possible in JSON text) cannot be written as UTF-8.
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", _CSI.sub("", text))
+    """Strip terminal escape sequences and control characters (the program's one sanitiser);
+    normalise line endings."""
+    return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"), keep_newlines=True)
 
 
 def _escape_line_start(m: re.Match[str]) -> str:

@@ -220,4 +220,7 @@ def _sections(r: Report, link_base: Path | None) -> Iterable[list[str]]:
 
 def render_markdown(report: Report, link_base: Path | None = None) -> str:
     """The report as Markdown; screenshot paths become relative to `link_base` (the output dir)."""
-    return "\n\n".join("\n".join(s) for s in _sections(report, link_base) if s) + "\n"
+    doc = "\n\n".join("\n".join(s) for s in _sections(report, link_base) if s) + "\n"
+    # Fields are redacted before Markdown escaping (an escaped `\_` would hide a token from the
+    # rules); this pass over the whole document catches what reached it unescaped (code spans).
+    return redact(doc)

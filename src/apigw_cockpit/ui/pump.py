@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 from apigw_cockpit.model import LogsUpdate, SourceStatus
 from apigw_cockpit.ui.feed import Poller
 from apigw_cockpit.ui.messages import FeedEnded, FeedUpdate, LogsBatch
+from apigw_cockpit.ui.sanitize import clean
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -103,7 +104,9 @@ class FeedWorkers(_Base):
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        reason = f"{type(error).__name__}: {error}" if error is not None else "failed"
+        # An exception's text can quote a request, a URL with userinfo, a header: sanitised
+        # here, once, for the toast and the status bar alike.
+        reason = clean(f"{type(error).__name__}: {error}") if error is not None else "failed"
         if name.startswith(POLL_GROUP):
             source = name[len(POLL_GROUP) :]
             self.state.source_failed(source, reason, self.clock.now())

@@ -10,13 +10,8 @@ import re
 
 from rich.text import Text
 
+from apigw_cockpit.outbound import strip_controls
 from apigw_cockpit.redact import redact as redact_secrets
-
-# CSI / OSC / other ESC sequences, then any remaining C0/C1 control character except tab.
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]|\x9b[0-?]*[ -/]*[@-~]"
-)
-_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 _ACCOUNT_IN_ARN = re.compile(r"(arn:aws[\w-]*:[\w-]*:[\w-]*:)(\d{12})(:)")
 _ACCOUNT = re.compile(r"(?<!\d)\d{12}(?!\d)")
@@ -24,14 +19,7 @@ _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 
 REDACTED = "***"
 
-
-def strip_controls(text: str | bytes) -> str:
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
-    # Lone surrogates from a bad decode cannot be encoded for the terminal.
-    text = text.encode("utf-8", errors="replace").decode("utf-8")
-    text = _ESCAPES.sub("", text)
-    return _CONTROLS.sub("\N{REPLACEMENT CHARACTER}", text).replace("\t", " ")
+__all__ = ["clean", "redact_identity", "safe_text", "strip_controls"]
 
 
 def redact_identity(text: str) -> str:
