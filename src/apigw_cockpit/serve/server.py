@@ -145,10 +145,10 @@ class CockpitServer:
 
 async def serve_forever(server: CockpitServer, sock: socket.socket) -> int:
     """Serve on an already-bound socket until the cockpit ends or the task is cancelled."""
-    runner = web.AppRunner(server.make_app(), access_log=None, handle_signals=False)
+    runner = web.AppRunner(server.make_app(), access_log=None, handle_signals=False, shutdown_timeout=2)
     await runner.setup()
     try:
-        await web.SockSite(runner, sock, shutdown_timeout=2).start()
+        await web.SockSite(runner, sock).start()
         await server.ended.wait()
         return server.exit_code
     finally:
