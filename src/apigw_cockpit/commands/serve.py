@@ -166,19 +166,27 @@ async def _serve(args: argparse.Namespace, size: tuple[int, int], sock: socket.s
     return await serve_forever(server, sock)
 
 
+def preflight(args: argparse.Namespace) -> tuple[tuple[int, int], socket.socket, list[str]]:
+    """Every check that can fail, then the bound socket: (size, socket, warnings). UsageError else."""
+    size, _ = _validate(args)
+    sock = bind(args.host, args.port)
+    warnings = []
+    if not is_loopback(args.host):
+        warnings.append(
+            f"{args.host} is not loopback: anyone who can reach it and has the URL (with its "
+            "token) sees the cockpit; prefer an SSH tunnel to 127.0.0.1"
+        )
+    return size, sock, warnings
+
+
 def run(args: argparse.Namespace) -> int:
     try:
-        size, _ = _validate(args)
-        sock = bind(args.host, args.port)
+        size, sock, warnings = preflight(args)
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if not is_loopback(args.host):
-        print(
-            f"{PROG}: warning: {args.host} is not loopback: anyone who can reach it and has the "
-            "URL (with its token) sees the cockpit; prefer an SSH tunnel to 127.0.0.1",
-            file=sys.stderr,
-        )
+    for line in warnings:
+        print(f"{PROG}: warning: {line}", file=sys.stderr)
     _logging()
     try:
         return asyncio.run(_serve(args, size, sock))
