@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -34,3 +39,51 @@ async def tiny_server(tmp_path: Path) -> AsyncIterator[CockpitServer]:
     finally:
         await runner.cleanup()
         sock.close()
+
+
+@dataclass
+class DemoServe:
+    """`apigw-cockpit serve --scenario midnight-pager` run as a user runs it."""
+
+    proc: subprocess.Popen[str]
+    url: str
+    state_dir: Path
+
+    @property
+    def host(self) -> str:
+        return self.url.split("/")[2]
+
+    @property
+    def token(self) -> str:
+        return self.url.split("token=", 1)[1]
+
+
+@pytest.fixture(scope="session")
+def demo_serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServe]:
+    home = tmp_path_factory.mktemp("serve-demo")
+    env = dict(
+        os.environ,
+        XDG_STATE_HOME=str(home / "state"),
+        XDG_CONFIG_HOME=str(home / "config"),
+    )
+    cmd = [sys.executable, "-m", "apigw_cockpit", "serve", "--scenario", "midnight-pager", "--port", "0"]
+    err = (home / "serve.err").open("w")
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env)
+    assert proc.stdout is not None
+    url = ""
+    for _ in range(5):  # the URL is printed before the cockpit process starts
+        line = proc.stdout.readline()
+        if m := re.search(r"open: (http://\S+)", line):
+            url = m[1]
+            break
+    assert url, f"no URL printed; stderr: {(home / 'serve.err').read_text()}"
+    try:
+        yield DemoServe(proc, url, home / "state")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        err.close()
