@@ -25,7 +25,7 @@ JS_PATCHES: tuple[tuple[str, str, str], ...] = (
         "the server chooses the terminal size (one shared screen); the page scales it to the window",
         "fit(){this.fitAddon.fit(this.element)}",
         "fit(){this.terminal.resize(+this.element.dataset.cols,+this.element.dataset.rows),"
-        "window.cockpitFit&&window.cockpitFit(this.element)}",
+        "window.cockpitFit&&window.cockpitFit(this.element,this.terminal)}",
     ),
     (
         "viewers only look: keystrokes are not even sent (the server and the app drop them too)",

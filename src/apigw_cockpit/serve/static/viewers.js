@@ -18,7 +18,21 @@
   };
 
   // The server fixes the terminal's size so every viewer sees the same screen; scale it to fit.
-  window.cockpitFit = function (element) {
+  let term = null;
+
+  // The screen as text (what a screen reader or a test reads; the canvas has no DOM text).
+  window.cockpitScreenText = function () {
+    if (!term) return "";
+    const buffer = term.buffer.active, lines = [];
+    for (let i = 0; i < term.rows; i++) {
+      const line = buffer.getLine(i);
+      lines.push(line ? line.translateToString(true) : "");
+    }
+    return lines.join("\n");
+  };
+
+  window.cockpitFit = function (element, terminal) {
+    term = terminal || term;
     window.requestAnimationFrame(function () {
       const screen = element.querySelector(".xterm-screen");
       if (!screen || !screen.offsetWidth) return;
@@ -27,6 +41,9 @@
         window.innerWidth / screen.offsetWidth,
         (window.innerHeight - banner) / screen.offsetHeight
       );
+      // Clip to the screen (xterm's own box is wider) and scale it to the window.
+      element.style.width = screen.offsetWidth + "px";
+      element.style.height = screen.offsetHeight + "px";
       element.style.transform = "scale(" + scale + ")";
     });
   };
