@@ -145,10 +145,13 @@ class SharedApp(AppService):
         if process is None or process.returncode is not None:
             return
         await self.send_meta({"type": "quit"})
-        try:
-            await asyncio.wait_for(process.wait(), STOP_S)
-        except TimeoutError:
-            log.warning("the cockpit did not stop in %.0f s: killed", STOP_S)
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
+        # A read-only cockpit keeps nothing on disk, so a slow stop can be cut short: TERM, then KILL.
+        for escalate in (process.terminate, process.kill):
+            try:
+                await asyncio.wait_for(process.wait(), STOP_S)
+                return
+            except TimeoutError:
+                log.warning("the cockpit did not stop in %.0f s: %s", STOP_S, escalate.__name__)
+                with contextlib.suppress(ProcessLookupError):
+                    escalate()
+        await process.wait()
