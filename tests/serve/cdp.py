@@ -80,6 +80,11 @@ class Browser:
         return result.get("result", {}).get("value")
 
     async def screenshot(self, session: str, path: Path) -> bytes:
+        """The tab as drawn: brought to front (a background tab gets no animation frames, and
+        xterm paints in them), then two frames later, so the canvas shows the current buffer."""
+        await self.send("Page.bringToFront", session)
+        frames = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+        await self.send("Runtime.evaluate", session, expression=frames, awaitPromise=True)
         shot = await self.send("Page.captureScreenshot", session, format="png")
         data = base64.b64decode(shot["data"])
         path.write_bytes(data)
