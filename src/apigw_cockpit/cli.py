@@ -111,9 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("scenarios", help="list the demo scenarios")
     p.add_argument("--json", action="store_true", help="stable JSON output")
 
-    p = sub.add_parser("serve", help="the cockpit as a web page for the war room (textual-serve)")
+    p = sub.add_parser("serve", help="one shared, view-only cockpit as a web page for the war room")
     p.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback only)")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=8000, help="port (0 = any free port)")
+    p.add_argument("--size", default="160x48", help="COLSxROWS of the shared screen (default 160x48)")
+    p.add_argument("--max-viewers", type=int, default=20, help="browsers at once (default 20)")
     p.add_argument("--presenter", action="store_true", help="larger, high-contrast, identifiers redacted")
     p.add_argument("--scenario", help="serve the demo world with this scenario instead of AWS")
     _aws_options(p)

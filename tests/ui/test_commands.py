@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,32 +16,7 @@ def test_loopback_detection() -> None:
     assert not serve.is_loopback("0.0.0.0") and not serve.is_loopback("10.1.2.3")
 
 
-@pytest.mark.parametrize(("host", "warns"), [("127.0.0.1", False), ("0.0.0.0", True)])
-def test_serve_warns_off_loopback_and_passes_read_only(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], host: str, warns: bool
-) -> None:
-    seen: dict[str, Any] = {}
-
-    class FakeServer:
-        def __init__(self, command: str, host: str, port: int, title: str) -> None:
-            seen.update(command=command, host=host, port=port)
-
-        def serve(self) -> None:
-            seen["served"] = True
-
-    import textual_serve.server
-
-    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
-    monkeypatch.delenv("APIGW_COCKPIT_READ_ONLY", raising=False)
-    monkeypatch.delenv("APIGW_COCKPIT_PRESENTER", raising=False)
-    args = build_parser().parse_args(["serve", "--host", host, "--scenario", "midnight-pager", "--presenter"])
-    assert serve.run(args) == 0
-    assert seen["served"] and seen["host"] == host
-    assert seen["command"].endswith("-m apigw_cockpit demo --scenario midnight-pager")
-    import os
-
-    assert os.environ["APIGW_COCKPIT_READ_ONLY"] == "1" and os.environ["APIGW_COCKPIT_PRESENTER"] == "1"
-    assert ("warning" in capsys.readouterr().err) is warns
+# serve's own tests (one shared app, token, Origin, bad arguments) are in tests/serve/.
 
 
 def test_serve_default_host_is_loopback() -> None:

@@ -1,33 +1,63 @@
-"""`apigw-cockpit serve`: the cockpit as a web page (textual-serve), loopback unless told otherwise."""
+"""`apigw-cockpit serve`: ONE shared, look-only cockpit for every browser in the war room.
+
+Everything the user can get wrong is checked before anything starts (scenario, config, port,
+host, size, viewer limit, the port being free): one line on stderr, exit 2. Then the socket
+is bound, the single cockpit process is started and the URL with its token is printed.
+See `apigw_cockpit.serve` for the parts and docs/SERVE.md for the security model.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import errno
 import ipaddress
+import logging
 import os
-import shlex
+import re
+import signal
+import socket
 import sys
+from pathlib import Path
 
-LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
+from apigw_cockpit.serve.guard import Guard, is_loopback, new_token
+
+__all__ = ["is_loopback", "run"]
+
+EXIT_USAGE = 2
+PROG = "apigw-cockpit serve"
+SIZE_RANGE = ((60, 400), (20, 150))  # cols, rows: 80×24 is usable, a wall screen is ~250×70
+VIEWERS_RANGE = (1, 200)
 
 
-def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+class UsageError(ValueError):
+    """One line for stderr; exit 2."""
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d{1,4})\s*[xX×]\s*(\d{1,4})\s*", text or "")
+    (cmin, cmax), (rmin, rmax) = SIZE_RANGE
+    if not m:
+        raise UsageError(f"--size must be COLSxROWS like 160x48, got {text!r}")
+    cols, rows = int(m[1]), int(m[2])
+    if not (cmin <= cols <= cmax and rmin <= rows <= rmax):
+        raise UsageError(f"--size {cols}x{rows} is out of range ({cmin}-{cmax} x {rmin}-{rmax})")
+    return cols, rows
 
 
 def served_command(args: argparse.Namespace) -> list[str]:
-    """The command each browser session runs: the demo world or `watch` against AWS."""
+    """The one cockpit process: the demo world or `watch` against AWS, read-only either way."""
     base = [sys.executable, "-m", "apigw_cockpit"]
     if getattr(args, "config", None):
-        base += ["--config", args.config]
+        base += ["--config", str(Path(args.config).resolve())]
+    flags = ["--read-only", *(["--presenter"] if args.presenter else [])]
     if args.scenario:
-        return [*base, "demo", "--scenario", args.scenario]
-    cmd = [*base, "watch"]
+        scenario = args.scenario
+        if Path(scenario).exists():  # a scenario file: the child may not share our cwd assumptions
+            scenario = str(Path(scenario).resolve())
+        return [*base, "demo", "--scenario", scenario, *flags]
+    cmd = [*base, "watch", *flags]
     for flag in ("api_id", "stage", "region", "profile", "endpoint_url"):
         value = getattr(args, flag, None)
         if value:
@@ -35,29 +65,137 @@ def served_command(args: argparse.Namespace) -> list[str]:
     return cmd
 
 
-def run(args: argparse.Namespace) -> int:
+def _validate(args: argparse.Namespace) -> tuple[tuple[int, int], int]:
     if not args.scenario and not (args.api_id and args.stage):
-        print("apigw-cockpit serve: error: give --scenario, or --api-id and --stage", file=sys.stderr)
-        return 2
+        raise UsageError("give --scenario, or --api-id and --stage")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be 0-65535 (0 = any free port), got {args.port}")
+    lo, hi = VIEWERS_RANGE
+    if not lo <= args.max_viewers <= hi:
+        raise UsageError(f"--max-viewers must be {lo}-{hi}, got {args.max_viewers}")
+    size = parse_size(args.size)
+    check_host(args.host)
     if args.scenario:
-        from apigw_cockpit.commands.demo_extra import require_demo_extra
+        from apigw_cockpit.commands.demo_extra import INSTALL, missing_demo_modules
 
-        refused = require_demo_extra("serve --scenario")
-        if refused is not None:
-            return refused
+        missing = missing_demo_modules()
+        if missing:
+            raise UsageError(
+                f"the simulated AWS world needs the demo extra ({', '.join(missing)} not installed): {INSTALL}"
+            )
+        from apigw_cockpit.commands.scenarios import load_or_exit
+
+        load_or_exit(args.scenario)  # one line and exit 2 for an unknown or broken scenario
+    from apigw_cockpit.config import ConfigError, load_settings
+
+    try:
+        load_settings(args)  # the cockpit would refuse it after start; refuse it before serving
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    return size, args.max_viewers
+
+
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def check_host(host: str) -> None:
+    """An IP literal or a well-formed host name; junk is refused here, without asking DNS."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return
+    except ValueError:
+        pass
+    labels = host.rstrip(".").split(".")
+    if not host or len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        raise UsageError(f"--host {host!r} is not an IP address or a host name")
+    if labels[-1].isdigit():
+        raise UsageError(f"--host {host!r} is not a valid IP address")
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound now so 'port in use' is an error before anything starts."""
+    host = host.strip("[]")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UsageError(f"--host {host!r} is not an address or a name that resolves ({exc})") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(64)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} on {host} is in use (try another --port, or 0)") from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise UsageError(f"--host {host} is not an address of this machine") from None
+        if exc.errno == errno.EACCES:
+            raise UsageError(f"port {port} needs privileges (use a port above 1023)") from None
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.setblocking(False)
+    return sock
+
+
+def _logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s serve: %(message)s", "%H:%M:%S"))
+    log = logging.getLogger("apigw_cockpit.serve")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
+async def _serve(args: argparse.Namespace, size: tuple[int, int], sock: socket.socket) -> int:
+    from apigw_cockpit.serve.server import CockpitServer, ServeConfig, serve_forever
+
+    port = sock.getsockname()[1]
+    guard = Guard(new_token(), args.host, port)
+    what = f"demo {args.scenario}" if args.scenario else f"{args.api_id} stage {args.stage}"
+    config = ServeConfig(
+        argv=served_command(args),
+        env=dict(os.environ),
+        size=size,
+        max_viewers=args.max_viewers,
+        title=f"apigw-cockpit · {what}",
+    )
+    server = CockpitServer(config, guard)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, server.ended.set)
+    print(
+        f"{PROG}: one shared cockpit ({what}) at {size[0]}x{size[1]}, view only, "
+        f"up to {args.max_viewers} viewers\n  open: {guard.page_url()}\n  Ctrl+C to stop",
+        flush=True,
+    )
+    return await serve_forever(server, sock)
+
+
+def preflight(args: argparse.Namespace) -> tuple[tuple[int, int], socket.socket, list[str]]:
+    """Every check that can fail, then the bound socket: (size, socket, warnings). UsageError else."""
+    size, _ = _validate(args)
+    sock = bind(args.host, args.port)
+    warnings = []
     if not is_loopback(args.host):
-        print(
-            f"apigw-cockpit serve: warning: {args.host} is not loopback: "
-            "anyone who can reach it sees the cockpit",
-            file=sys.stderr,
+        warnings.append(
+            f"{args.host} is not loopback: anyone who can reach it and has the URL (with its "
+            "token) sees the cockpit; prefer an SSH tunnel to 127.0.0.1"
         )
-    # The served sessions are read-only war-room views; the flags travel by environment
-    # because the spawned command's parser has no such options.
-    os.environ["APIGW_COCKPIT_READ_ONLY"] = "1"
-    if args.presenter:
-        os.environ["APIGW_COCKPIT_PRESENTER"] = "1"
-    from textual_serve.server import Server
+    return size, sock, warnings
 
-    command = shlex.join(served_command(args))
-    Server(command, host=args.host, port=args.port, title="apigw-cockpit").serve()
-    return 0
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        size, sock, warnings = preflight(args)
+    except UsageError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for line in warnings:
+        print(f"{PROG}: warning: {line}", file=sys.stderr)
+    _logging()
+    try:
+        return asyncio.run(_serve(args, size, sock))
+    finally:
+        sock.close()

@@ -16,7 +16,7 @@ from apigw_cockpit import paths
 from apigw_cockpit.config import ConfigError, Settings, load_settings
 from apigw_cockpit.model import Clock
 from apigw_cockpit.ui.analysis import Diagnoser
-from apigw_cockpit.ui.bindings import KEYS, bindings
+from apigw_cockpit.ui.bindings import KEYS, WRITES, bindings
 from apigw_cockpit.ui.commands import CockpitCommands
 from apigw_cockpit.ui.drill import DrillSpec, DrillTracker
 from apigw_cockpit.ui.feed import Feed, can_apply_fix
@@ -46,6 +46,7 @@ INFO_SCREENS = {
 }
 # Until the feed is attached only quitting makes sense: every other app key reads the feed/state.
 NEEDS_FEED = {k.action for k in KEYS} - {"quit"}
+WRITE_ACTIONS = frozenset(k.action for k in KEYS if k.id in WRITES)
 
 
 class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App[int]):
@@ -181,7 +182,8 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
         # The drill key exists only where a fix can be applied (the demo, not read-only).
         if action == "apply_fix":
             return self.can_apply_fix
-        return True
+        # A read-only view writes nothing: its write keys are gone, not faked.
+        return not (self.settings.read_only and action in WRITE_ACTIONS)
 
     # -- state → screen ---------------------------------------------------------------
     def view(self) -> View:

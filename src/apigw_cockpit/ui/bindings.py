@@ -75,6 +75,14 @@ def bindings(scope: str) -> list[BindingType]:
 
 
 DEMO_ONLY = frozenset({"apply_fix"})  # offered only when the feed can apply a fix (the demo)
+# Keys that write (journal, notes, fix time, screenshots, report) or change the world: a
+# read-only view (serve's war room, --read-only) hides them instead of faking "saved".
+WRITES = frozenset({"mark_fix", "note", "screenshot", "report", "apply_fix"})
+
+
+def offered(k: Key, *, demo: bool, read_only: bool) -> bool:
+    """Whether help and the palette list this key in a session of this kind."""
+    return (demo or k.id not in DEMO_ONLY) and not (read_only and k.id in WRITES)
 
 
 def display_key(k: Key) -> str:

@@ -8,7 +8,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from apigw_cockpit.ui.bindings import DEMO_ONLY, KEYS, display_key
+from apigw_cockpit.ui.bindings import KEYS, display_key, offered
 
 
 def _check_ids() -> list[str]:
@@ -27,8 +27,9 @@ class CockpitCommands(Provider):
         app = self.app
         out: list[tuple[str, Callable[[], object], str]] = []
         demo = bool(getattr(app, "can_apply_fix", False))
+        read_only = bool(getattr(getattr(app, "settings", None), "read_only", False))
         for k in KEYS:
-            if k.id in DEMO_ONLY and not demo:
+            if not offered(k, demo=demo, read_only=read_only):
                 continue
             action = k.action if k.scope == "app" else f"screen.{k.action}"
             out.append((f"{k.label} ({display_key(k)})", partial(app.run_action, action), k.help))

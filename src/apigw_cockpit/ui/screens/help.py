@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from apigw_cockpit.ui.bindings import DEMO_ONLY, KEYS, display_key
+from apigw_cockpit.ui.bindings import KEYS, display_key, offered
 
 PANES = (
     ("header", "API, stage, region, account; LIVE or PAUSED with the clock; number of findings."),
@@ -42,10 +42,11 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         demo = bool(getattr(self.app, "can_apply_fix", False))
+        read_only = bool(getattr(getattr(self.app, "settings", None), "read_only", False))
         keys = [
             Content.assemble((f"{display_key(k):>8}  ", "$accent bold"), f"{k.label} — {k.help}")
             for k in KEYS
-            if demo or k.id not in DEMO_ONLY
+            if offered(k, demo=demo, read_only=read_only)
         ]
         keys.append(
             Content.assemble(
