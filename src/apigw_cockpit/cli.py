@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -14,6 +16,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_AWS = 3
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, reported in one line instead of a traceback
 
 
 class _Parser(argparse.ArgumentParser):
@@ -125,17 +128,63 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _output_failed(exc: OSError) -> int:
+    """stdout could not be written: a reader that left (`| head`) is not an error; a full disk is."""
+    _quiet_stdout()
+    if isinstance(exc, BrokenPipeError):
+        return EXIT_OK
+    print(f"apigw-cockpit: error: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    from apigw_cockpit.cli_values import UsageError, validate
+
+    try:
+        validate(args)
+    except UsageError as exc:
+        print(f"apigw-cockpit {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     module = importlib.import_module(f"apigw_cockpit.commands.{args.command}")
     try:
-        return int(module.run(args))
+        code = int(module.run(args))
+        sys.stdout.flush()  # here, not at interpreter exit, so a full disk is reported
     except KeyboardInterrupt:
         return 130
+    except (BrokenPipeError, ConnectionResetError) as exc:
+        return _output_failed(exc)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EPIPE):
+            return _output_failed(exc)
+        if os.environ.get("APIGW_COCKPIT_DEBUG"):
+            raise
+        print(f"apigw-cockpit {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # the README promises no traceback; a bug still gets one line
+        if os.environ.get("APIGW_COCKPIT_DEBUG"):
+            raise
+        detail = (str(exc).splitlines() or [""])[0]
+        print(
+            f"apigw-cockpit {args.command}: internal error: {type(exc).__name__}: {detail} "
+            "(APIGW_COCKPIT_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    return code
 
 
 if __name__ == "__main__":
