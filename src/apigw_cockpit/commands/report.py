@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         try:  # refuse a bad --out before reading a large journal
             safe_write.writable_target(args.out)
         except safe_write.RefusedPath as e:
-            return _fail(f"--out {e}")
+            return _fail(f"cannot write --out {e}")
     path = _find_journal(args)
     if path is None:
         where = state_dir()
@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except safe_write.RefusedPath as e:
-        return _fail(f"--out {e}")
+        return _fail(f"cannot write --out {e}")
     except OSError as e:
         return _fail(f"cannot write {args.out or 'stdout'}: {e.strerror or e}")
     return EXIT_OK

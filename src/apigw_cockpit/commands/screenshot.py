@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     try:  # before the world starts: a directory, FIFO or unwritable --out is refused now
         safe_write.writable_target(args.out)
     except safe_write.RefusedPath as exc:
-        print(f"apigw-cockpit screenshot: error: --out {exc}", file=sys.stderr)
+        print(f"apigw-cockpit screenshot: error: cannot write --out {exc}", file=sys.stderr)
         return 2
     out = Path(args.out)
     from apigw_cockpit.ui.app import build_app
