@@ -50,7 +50,6 @@ PARAM_RANGES: dict[str, tuple[float, float]] = {
     "ms": (0, 900_000),
     "duration_ms": (0, 900_000),
     "seconds": (1, 900),
-    "status": (100, 599),
 }
 
 
