@@ -16,6 +16,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_AWS = 3
+SETTINGS_COMMANDS = frozenset({"watch", "demo", "screenshot"})  # commands that read config.toml
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, reported in one line instead of a traceback
 
 
@@ -153,10 +154,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     from apigw_cockpit.cli_values import UsageError, validate
+    from apigw_cockpit.config import ConfigError, load_settings
 
     try:
         validate(args)
-    except UsageError as exc:
+        if args.command in SETTINGS_COMMANDS:
+            # The config file and environment too, before a command imports its heavy
+            # dependencies (botocore, Textual) or starts anything.
+            load_settings(args)
+    except (UsageError, ConfigError) as exc:
         print(f"apigw-cockpit {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     module = importlib.import_module(f"apigw_cockpit.commands.{args.command}")
