@@ -71,6 +71,10 @@ _CHAR_NAMES = {
 class ConfigError(ValueError):
     """A malformed config; `str()` is one line naming the file and the key."""
 
+    def __str__(self) -> str:
+        # Keys come from the user's file and may hold newlines: the message stays one line.
+        return super().__str__().replace("\r", "\\r").replace("\n", "\\n")
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -45,8 +45,22 @@ for v in ("0", "0.01", "-1", "nan", "inf", "61"):
 for v in ("-1", "nan", "inf", "3601"):
     CASES.append(_c(f"screenshot-at-{v}", ("screenshot", "--out", "{d}/s.svg", "--at", v), 2, r"--at"))
 for v in ("-1", "10001"):
-    CASES.append(_c(f"verify-load-{v}", ("verify", "--api-id", "a", "--stage", "p", "--load", v), 2, "--load"))
-for v in ("0x0", "9999x9999", "39x24", "80x11", "501x50", "80x201", "big", "80x", "x24", "80*24", "12345678x9"):
+    CASES.append(
+        _c(f"verify-load-{v}", ("verify", "--api-id", "a", "--stage", "p", "--load", v), 2, "--load")
+    )
+for v in (
+    "0x0",
+    "9999x9999",
+    "39x24",
+    "80x11",
+    "501x50",
+    "80x201",
+    "big",
+    "80x",
+    "x24",
+    "80*24",
+    "12345678x9",
+):
     CASES.append(_c(f"screenshot-size-{v}", ("screenshot", "--out", "{d}/s.svg", "--size", v), 2, r"--size"))
 CASES += [
     _c("demo-speed-word", "demo --speed fast", 2, r"invalid float value"),
@@ -57,14 +71,28 @@ CASES += [
 
 # -- CLI values: ports, hosts, URLs, names ---------------------------------------------------
 for v in ("99999", "-1", "0", "65536"):
-    CASES.append(_c(f"serve-port-{v}", ("serve", "--scenario", "healthy", "--port", v), 2, r"--port .*1\.\.65535"))
+    CASES.append(
+        _c(f"serve-port-{v}", ("serve", "--scenario", "healthy", "--port", v), 2, r"--port .*1\.\.65535")
+    )
 CASES += [
     _c("serve-port-word", "serve --scenario healthy --port http", 2, r"invalid int value"),
     _c("serve-port-busy", "serve --scenario healthy --port {busy}", 2, r"--port \d+: already in use"),
-    _c("serve-host-unresolvable", "serve --scenario healthy --host no-such-host.invalid", 2, r"cannot resolve"),
-    _c("serve-host-not-local", "serve --scenario healthy --host 192.0.2.1", 2, r"not an address of this machine"),
+    _c(
+        "serve-host-unresolvable",
+        "serve --scenario healthy --host no-such-host.invalid",
+        2,
+        r"cannot resolve",
+    ),
+    _c(
+        "serve-host-not-local",
+        "serve --scenario healthy --host 192.0.2.1",
+        2,
+        r"not an address of this machine",
+    ),
     _c("serve-host-empty", ("serve", "--scenario", "healthy", "--host", ""), 2, r"--host: must not be empty"),
-    _c("serve-host-spaces", ("serve", "--scenario", "healthy", "--host", "bad host"), 2, r"--host 'bad host'"),
+    _c(
+        "serve-host-spaces", ("serve", "--scenario", "healthy", "--host", "bad host"), 2, r"--host 'bad host'"
+    ),
     _c("serve-scenario-unknown", "serve --scenario nope", 2, r"no such scenario"),
     _c("serve-scenario-nonutf8", "serve --scenario {d}/nonutf8.toml", 2, r"not UTF-8"),
     _c("serve-scenario-rate", "serve --scenario {d}/scn-rate-huge.toml", 2, r"rate_per_min"),
@@ -77,14 +105,35 @@ for name, url in {
     "port-word": "http://127.0.0.1:abc",
     "control": "http://127.0.0.1\x1b[2J",
 }.items():
-    CASES.append(_c(f"watch-endpoint-{name}", (*WATCH, "--endpoint-url", url), 2, r"--endpoint-url .*not a URL"))
+    CASES.append(
+        _c(f"watch-endpoint-{name}", (*WATCH, "--endpoint-url", url), 2, r"--endpoint-url .*not a URL")
+    )
 for name, region in {"upper": "US-EAST-1", "word": "moon", "spaces": "us east 1", "empty": ""}.items():
-    CASES.append(_c(f"watch-region-{name}", (*WATCH[:2], "--api-id", "a", "--stage", "p", "--region", region), 2, "--region"))
+    CASES.append(
+        _c(
+            f"watch-region-{name}",
+            (*WATCH[:2], "--api-id", "a", "--stage", "p", "--region", region),
+            2,
+            "--region",
+        )
+    )
 for name, stage in {"space": "has space", "long": "x" * 200, "slash": "a/b"}.items():
-    CASES.append(_c(f"watch-stage-{name}", ("watch", "--headless", "--api-id", "a", "--stage", stage), 2, "--stage"))
+    CASES.append(
+        _c(f"watch-stage-{name}", ("watch", "--headless", "--api-id", "a", "--stage", stage), 2, "--stage")
+    )
 CASES += [
-    _c("watch-api-id-control", ("watch", "--headless", "--api-id", "a\x1b[2Jb", "--stage", "p"), 2, "control characters"),
-    _c("watch-api-id-blank", ("watch", "--headless", "--api-id", "  ", "--stage", "p"), 2, "must not be empty"),
+    _c(
+        "watch-api-id-control",
+        ("watch", "--headless", "--api-id", "a\x1b[2Jb", "--stage", "p"),
+        2,
+        "control characters",
+    ),
+    _c(
+        "watch-api-id-blank",
+        ("watch", "--headless", "--api-id", "  ", "--stage", "p"),
+        2,
+        "must not be empty",
+    ),
     _c("check-endpoint-word", "check --api-id a --stage p --endpoint-url nope", 2, r"not a URL"),
     _c("verify-endpoint-word", "verify --api-id a --stage p --endpoint-url nope", 2, r"not a URL"),
     _c("watch-theme-blank", (*WATCH, "--theme", " "), 2, "--theme"),
@@ -101,11 +150,18 @@ for name, path in {
     "link-to-dir": "{d}/link-to-dir",
 }.items():
     CASES.append(_c(f"screenshot-out-{name}", ("screenshot", "--out", path), 2, r"--out "))
-    CASES.append(_c(f"report-out-{name}", ("report", "--journal", "{d}/garbage.jsonl", "--out", path), 2, r"--out "))
+    CASES.append(
+        _c(f"report-out-{name}", ("report", "--journal", "{d}/garbage.jsonl", "--out", path), 2, r"--out ")
+    )
 CASES += [
     _c("screenshot-scenario-unknown", "screenshot --out {d}/s.svg --scenario nope", 2, r"no such scenario"),
     _c("screenshot-scenario-dir", "screenshot --out {d}/s.svg --scenario {d}/dir.toml", 2, r"is a directory"),
-    _c("screenshot-scenario-port", "screenshot --out {d}/s.svg --scenario {d}/scn-port-string.toml", 2, "port"),
+    _c(
+        "screenshot-scenario-port",
+        "screenshot --out {d}/s.svg --scenario {d}/scn-port-string.toml",
+        2,
+        "port",
+    ),
     _c("verify-k6-dir", "verify --api-id a --stage p --k6 {d}/dir", 2, r"--k6 .*directory"),
     _c("watch-journal-dir", (*WATCH, "--journal", "{d}/dir"), 2, r"--journal .*directory"),
     _c("watch-journal-fifo", (*WATCH, "--journal", "{d}/fifo"), 2, r"--journal .*FIFO"),
@@ -141,14 +197,26 @@ for name, (path, message) in {
 }.items():
     CASES.append(_c(f"config-file-{name}", ("--config", path, *WATCH), 2, message))
 CASES += [
-    _c("config-screenshot-nan", ("--config", "{d}/cfg-refresh-nan.toml", "screenshot", "--out", "{d}/s.svg"), 2, "refresh"),
+    _c(
+        "config-screenshot-nan",
+        ("--config", "{d}/cfg-refresh-nan.toml", "screenshot", "--out", "{d}/s.svg"),
+        2,
+        "refresh",
+    ),
     _c("env-refresh-nan", WATCH, 2, r"APIGW_COCKPIT_REFRESH|refresh", env={"APIGW_COCKPIT_REFRESH": "nan"}),
     _c("env-refresh-word", WATCH, 2, r"APIGW_COCKPIT_REFRESH", env={"APIGW_COCKPIT_REFRESH": "soon"}),
 ]
 
 # -- scenario files (validated before any world starts) ---------------------------------------
 for name in SCENARIO_MUTATIONS:
-    CASES.append(_c(f"scenario-{name}", ("demo", "--headless", "5", "--scenario", f"{{d}}/scn-{name}.toml"), 2, r"bad scenario: .*scn-" + name))
+    CASES.append(
+        _c(
+            f"scenario-{name}",
+            ("demo", "--headless", "5", "--scenario", f"{{d}}/scn-{name}.toml"),
+            2,
+            r"bad scenario: .*scn-" + name,
+        )
+    )
 for name, (path, message) in {
     "nonutf8": ("{d}/nonutf8.toml", r"not UTF-8"),
     "dir": ("{d}/dir.toml", r"is a directory"),

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from tests.badinput import fixtures
 
 TALLY = {"invocations": 0, "tracebacks": 0}

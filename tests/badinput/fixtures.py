@@ -17,8 +17,8 @@ BASE_SCENARIO = (SCENARIO_DIR / "midnight-pager.toml").read_text(encoding="utf-8
 
 # name -> (text to find in midnight-pager.toml, replacement) or ("", text appended).
 SCENARIO_MUTATIONS: dict[str, tuple[str, str]] = {
-    "traffic-string": ('[traffic]\nrate_per_min = 190', 'traffic = "fast"'),
-    "traffic-list": ('[traffic]\nrate_per_min = 190', "traffic = [1, 2]"),
+    "traffic-string": ("[traffic]\nrate_per_min = 190", 'traffic = "fast"'),
+    "traffic-list": ("[traffic]\nrate_per_min = 190", "traffic = [1, 2]"),
     "rate-huge": ("rate_per_min = 190", "rate_per_min = 1e12"),
     "rate-nan": ("rate_per_min = 190", "rate_per_min = nan"),
     "rate-inf": ("rate_per_min = 190", "rate_per_min = inf"),
@@ -29,8 +29,11 @@ SCENARIO_MUTATIONS: dict[str, tuple[str, str]] = {
     "mix-string": ("rate_per_min = 190", 'rate_per_min = 190\nmix = "GET /orders"'),
     "phases-table": ("rate_per_min = 190", "rate_per_min = 190\nphases = { a = 1 }"),
     "phase-no-rate": ("rate_per_min = 190", 'rate_per_min = 190\nphases = [{ from = "-5m" }]'),
-    "phase-rate-huge": ("rate_per_min = 190", 'rate_per_min = 190\nphases = [{ rate_per_min = 1e15 }]'),
-    "phase-from-bad": ("rate_per_min = 190", 'rate_per_min = 190\nphases = [{ rate_per_min = 5, from = "soon" }]'),
+    "phase-rate-huge": ("rate_per_min = 190", "rate_per_min = 190\nphases = [{ rate_per_min = 1e15 }]"),
+    "phase-from-bad": (
+        "rate_per_min = 190",
+        'rate_per_min = 190\nphases = [{ rate_per_min = 5, from = "soon" }]',
+    ),
     "port-string": ('port = 80, cidr = "10.20', 'port = "eighty", cidr = "10.20'),
     "port-huge": ('port = 80, cidr = "10.20', 'port = 99999, cidr = "10.20'),
     "port-float-nan": ('port = 80, cidr = "10.20', 'port = nan, cidr = "10.20'),
@@ -43,15 +46,20 @@ SCENARIO_MUTATIONS: dict[str, tuple[str, str]] = {
     "at-far": ('at = "-5m"', 'at = "-400d"'),
     "at-table": ('at = "-5m"', "at = { x = 1 }"),
     "actions-table": ("[[actions]]", "[actions.x]"),
-    "params-string": ('params = { sg = "tasks-sg", protocol = "tcp", port = 80, cidr = "10.0.0.0/16" }', 'params = "sg"'),
+    "params-string": (
+        'params = { sg = "tasks-sg", protocol = "tcp", port = 80, cidr = "10.0.0.0/16" }',
+        'params = "sg"',
+    ),
     "do-unknown": ('do = "revoke_ingress"', 'do = "delete_everything"'),
-    "sg-unknown": ('params = { sg = "tasks-sg", protocol = "tcp", port = 80, cidr = "10.0.0.0/16" }',
-                   'params = { sg = "nope-sg", protocol = "tcp", port = 80, cidr = "10.0.0.0/16" }'),
+    "sg-unknown": (
+        'params = { sg = "tasks-sg", protocol = "tcp", port = 80, cidr = "10.0.0.0/16" }',
+        'params = { sg = "nope-sg", protocol = "tcp", port = 80, cidr = "10.0.0.0/16" }',
+    ),
     "topology-unknown": ('topology = "orders-platform"', 'topology = "nowhere"'),
     "topology-number": ('topology = "orders-platform"', "topology = 5"),
     "root-cause-unknown": ('root_cause = "sg-blocks-nlb-targets"', 'root_cause = "gremlins"'),
     "id-number": ('id = "midnight-pager"', "id = 7"),
-    "unknown-key": ("", "\ncolour = \"blue\"\n"),
+    "unknown-key": ("", '\ncolour = "blue"\n'),
     "overrides-string": ("", '\noverrides = "x"\n'),
     "override-subnets-list": ("", "\n[overrides]\nsubnets = [1, 2]\n"),
     "override-subnet-string": ("", '\n[overrides.subnets]\na = "x"\n'),
@@ -59,7 +67,10 @@ SCENARIO_MUTATIONS: dict[str, tuple[str, str]] = {
     "override-latency-inf": ("", "\n[overrides.backends.orders-svc]\nlatency_ms = inf\n"),
     "override-status-string": ("", '\n[overrides.backends.orders-svc]\nstatus = "x"\n'),
     "override-tg-port-word": ("", '\n[overrides.target_groups.orders-tg]\nport = "x"\n'),
-    "override-timeout-huge": ("", "\n[overrides.resources.orders.methods.GET.integration]\ntimeout_ms = 1e9\n"),
+    "override-timeout-huge": (
+        "",
+        "\n[overrides.resources.orders.methods.GET.integration]\ntimeout_ms = 1e9\n",
+    ),
     "invalid-toml": ("", "\n[[[\n"),
     "huge-int": ("", "\n[overrides.api]\naccount = 99999999999999999\n"),
 }

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.badinput.cases import CASES, Case
 from tests.badinput.conftest import TALLY
 
@@ -33,7 +32,9 @@ def run_case(case: Case, bad_dir: Path, busy: int, env: dict[str, str]) -> tuple
     with stdin_file.open("rb") as stdin:
         if case.stdout == "head":
             # A reader that takes the first bytes and leaves, like `| head -c 100`.
-            p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env)
+            p = subprocess.Popen(
+                cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env
+            )
             assert p.stdout is not None and p.stderr is not None
             p.stdout.read(100)
             p.stdout.close()
@@ -42,10 +43,16 @@ def run_case(case: Case, bad_dir: Path, busy: int, env: dict[str, str]) -> tuple
             return p.wait(TIMEOUT_S), err
         if case.stdout == "full":
             with open("/dev/full", "wb") as out:
-                done = subprocess.run(cmd, stdin=stdin, stdout=out, stderr=subprocess.PIPE, env=full_env, timeout=TIMEOUT_S)
+                done = subprocess.run(
+                    cmd, stdin=stdin, stdout=out, stderr=subprocess.PIPE, env=full_env, timeout=TIMEOUT_S
+                )
         else:
             done = subprocess.run(
-                cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env, timeout=TIMEOUT_S
+                cmd,
+                stdin=stdin,
+                capture_output=True,
+                env=full_env,
+                timeout=TIMEOUT_S,
             )
     return done.returncode, done.stderr.decode("utf-8", "replace")
 

@@ -49,6 +49,10 @@ _VARIABLE = re.compile(r"\$[A-Za-z0-9_-]+")
 class ThemeError(ValueError):
     """One line: `<file>: <key>: <problem>`."""
 
+    def __str__(self) -> str:
+        # Keys come from the user's file and may hold newlines: the message stays one line.
+        return super().__str__().replace("\r", "\\r").replace("\n", "\\n")
+
 
 def _color(path: Path, key: str, value: Any) -> str:
     if not isinstance(value, str):
