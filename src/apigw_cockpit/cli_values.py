@@ -72,8 +72,9 @@ def size(flag: str, value: Any) -> None:
 
 
 def port(flag: str, value: Any) -> None:
-    if not isinstance(value, int) or not 1 <= value <= 65535:
-        raise UsageError(f"{flag} {value}: must be a TCP port 1..65535")
+    # 0 is the usual "any free port" (the server prints the one it got).
+    if not isinstance(value, int) or not 0 <= value <= 65535:
+        raise UsageError(f"{flag} {value}: must be a TCP port 0..65535 (0: any free port)")
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

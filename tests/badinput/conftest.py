@@ -47,6 +47,8 @@ def user_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         AWS_EC2_METADATA_DISABLED="true",
         NO_COLOR="1",
+        # A closed loopback port: a row that got past validation could never reach AWS.
+        AWS_ENDPOINT_URL="http://127.0.0.1:9",
     )
     return env
 
