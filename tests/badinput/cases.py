@@ -144,7 +144,7 @@ for name, path in {
     "dir": "{d}/dir",
     "missing-dir": "{d}/no/such/s.svg",
     "fifo": "{d}/fifo",
-    "devnull": "/dev/null",
+    "devnull": "{d}/dev-null",
     "dangling": "{d}/dangling",
     "foreign-link": "{d}/foreign-link",
     "link-to-dir": "{d}/link-to-dir",
@@ -167,7 +167,7 @@ CASES += [
     _c("watch-journal-fifo", (*WATCH, "--journal", "{d}/fifo"), 2, r"--journal .*FIFO"),
     _c("watch-journal-device", (*WATCH, "--journal", "/dev/zero"), 2, r"--journal .*device"),
     _c("demo-journal-fifo", ("demo", "--headless", "5", "--journal", "{d}/fifo"), 2, r"--journal .*FIFO"),
-    _c("report-out-full", "report --journal {d}/garbage.jsonl --out /dev/full", 2, r"device"),
+    _c("report-out-full", "report --journal {d}/garbage.jsonl --out {d}/dev-full", 2, r"device"),
 ]
 
 # -- journals (report --journal) --------------------------------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from tests.badinput import fixtures
 
-TALLY = {"invocations": 0, "tracebacks": 0}
+TALLY = {"invocations": 0, "tracebacks": 0, "hangs": 0}
 
 
 @pytest.fixture(scope="session")
@@ -56,5 +56,6 @@ def user_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if TALLY["invocations"]:
         terminalreporter.write_line(
-            f"bad-input table: {TALLY['invocations']} CLI invocations, {TALLY['tracebacks']} tracebacks"
+            f"bad-input table: {TALLY['invocations']} CLI invocations, {TALLY['tracebacks']} tracebacks, "
+            f"{TALLY['hangs']} timed out"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import stat
 from pathlib import Path
 
 from apigw_cockpit.demo.world.scenario import SCENARIO_DIR
@@ -132,6 +133,16 @@ def build(root: Path) -> Path:
     link_dir = root / "link-to-dir"
     if not link_dir.is_symlink():
         link_dir.symlink_to(root / "dir")
+    # Device nodes for the "refuse to replace a device" rows. As root, a build without the
+    # check would turn /dev/null itself into a regular file, so root gets private copies;
+    # anyone else cannot replace /dev/null anyway.
+    for name, (major, minor) in {"null": (1, 3), "full": (1, 7)}.items():
+        node = root / f"dev-{name}"
+        if os.getuid() == 0:
+            if not node.exists():
+                os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(major, minor))
+        elif not node.is_symlink():
+            node.symlink_to(f"/dev/{name}")
     for name, (old, new) in SCENARIO_MUTATIONS.items():
         if old:
             assert old in BASE_SCENARIO, name
