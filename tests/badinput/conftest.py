@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from tests.badinput import fixtures
-
-TALLY = {"invocations": 0, "tracebacks": 0, "hangs": 0}
+from tests.badinput.tally import TALLY
 
 
 @pytest.fixture(scope="session")

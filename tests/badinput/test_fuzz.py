@@ -27,7 +27,7 @@ from apigw_cockpit.demo.world import ScenarioError, load_scenario
 from apigw_cockpit.demo.world.scenario import MAX_RATE_PER_MIN
 from apigw_cockpit.incident import JournalError, read_journal
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 _TMP = Path(tempfile.mkdtemp(prefix="badinput-fuzz-"))
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)

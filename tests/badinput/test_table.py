@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from tests.badinput.cases import CASES, Case
-from tests.badinput.conftest import TALLY
+from tests.badinput.tally import TALLY
 
 # A row that hangs fails on this timeout. Measuring an older build (where rows do hang),
 # BADINPUT_TIMEOUT_S makes that run finish sooner; it changes no row's expectation.

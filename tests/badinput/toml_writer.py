@@ -20,17 +20,18 @@ def value(v: Any) -> str:
         text = repr(v)
         return text if any(c in text for c in ".en") else text + ".0"
     if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
+        return _string(v)
     if isinstance(v, list):
         return "[" + ", ".join(value(x) for x in v) + "]"
     if isinstance(v, dict):
-        return (
-            "{"
-            + ", ".join(f"{json.dumps(str(k), ensure_ascii=False)} = {value(x)}" for k, x in v.items())
-            + "}"
-        )
+        return "{" + ", ".join(f"{_string(str(k))} = {value(x)}" for k, x in v.items()) + "}"
     raise TypeError(type(v))
 
 
 def dumps(tree: dict[str, Any]) -> str:
-    return "".join(f"{json.dumps(str(k), ensure_ascii=False)} = {value(v)}\n" for k, v in tree.items())
+    return "".join(f"{_string(str(k))} = {value(v)}\n" for k, v in tree.items())
+
+
+def _string(s: str) -> str:
+    # JSON escapes are TOML escapes, except that TOML also forbids a raw DEL.
+    return json.dumps(s, ensure_ascii=False).replace("\x7f", "\\u007f")
