@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -14,6 +16,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_AWS = 3
+SETTINGS_COMMANDS = frozenset({"watch", "demo", "screenshot"})  # commands that read config.toml
 EXIT_BUG = 70  # an unexpected exception: see crash.py and docs/EXIT-CODES.md
 
 
@@ -128,6 +131,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _output_failed(exc: OSError) -> int:
+    """stdout could not be written: a reader that left (`| head`) is not an error; a full disk is."""
+    _quiet_stdout()
+    if isinstance(exc, BrokenPipeError):
+        return EXIT_OK
+    print(f"apigw-cockpit: error: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -137,15 +158,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     from apigw_cockpit.logsetup import quiet_libraries
 
     quiet_libraries()
+    from apigw_cockpit.cli_values import UsageError, validate
+    from apigw_cockpit.config import ConfigError, load_settings
+
     try:
-        module = importlib.import_module(f"apigw_cockpit.commands.{args.command}")
-        return int(module.run(args))
+        validate(args)
+        if args.command in SETTINGS_COMMANDS:
+            # The config file and environment too, before a command imports its heavy
+            # dependencies (botocore, Textual) or starts anything.
+            load_settings(args)
+    except (UsageError, ConfigError) as exc:
+        print(f"apigw-cockpit {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    module = importlib.import_module(f"apigw_cockpit.commands.{args.command}")
+    try:
+        code = int(module.run(args))
+        sys.stdout.flush()  # here, not at interpreter exit, so a full disk is reported
     except KeyboardInterrupt:
         return 130
+    except (BrokenPipeError, ConnectionResetError) as exc:
+        return _output_failed(exc)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EPIPE):
+            return _output_failed(exc)
+        if os.environ.get("APIGW_COCKPIT_DEBUG"):
+            raise
+        print(f"apigw-cockpit {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:  # the last net: a bug is one line + a traceback file, exit 70
+        if os.environ.get("APIGW_COCKPIT_DEBUG"):
+            raise
         from apigw_cockpit.crash import report_bug
 
         return report_bug(exc, args.command)
+    return code
 
 
 if __name__ == "__main__":

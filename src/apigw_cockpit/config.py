@@ -17,14 +17,17 @@ The file lives at `$XDG_CONFIG_HOME/apigw-cockpit/config.toml`:
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from apigw_cockpit import paths
+from apigw_cockpit.safe_write import RefusedPath, read_regular
 
 DEFAULT_INTERVALS: dict[str, float] = {
     "metrics": 60.0,
@@ -36,10 +39,42 @@ DEFAULT_INTERVALS: dict[str, float] = {
 }
 
 _TOP_KEYS = {"theme", "refresh", "ascii", "log_buffer", "presenter", "keys", "intervals"}
+MAX_CONFIG_BYTES = 1024 * 1024  # a config file is a few lines; anything bigger is not one
+
+# Sane ranges (finite): below them the cockpit spins, above them it is not watching any more.
+REFRESH_RANGE = (0.05, 60.0)
+LOG_BUFFER_RANGE = (10, 1_000_000)  # rows kept in memory; 1e300 would be a MemoryError later
+INTERVAL_RANGE = (0.1, 86_400.0)
+
+# Key names a terminal can send (Textual's names), as data: `[keys]` refuses anything else,
+# so no binding (quit included) can be remapped to a key nobody can press.
+_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+_NAMED_KEYS = {
+    "escape", "enter", "return", "tab", "space", "backspace", "delete", "insert",
+    "home", "end", "pageup", "pagedown", "up", "down", "left", "right",
+    *(f"f{i}" for i in range(1, 25)),
+}  # fmt: skip
+# Textual names punctuation by its Unicode name, with these shorter spellings.
+_NAME_REPLACEMENTS = {
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
+}
+_CHAR_NAMES = {
+    _NAME_REPLACEMENTS.get(n, n)
+    for n in (unicodedata.name(chr(c)).lower().replace(" ", "_").replace("-", "_") for c in range(33, 127))
+}
 
 
 class ConfigError(ValueError):
     """A malformed config; `str()` is one line naming the file and the key."""
+
+    def __str__(self) -> str:
+        # Keys come from the user's file and may hold newlines: the message stays one line.
+        return super().__str__().replace("\r", "\\r").replace("\n", "\\n")
 
 
 @dataclass(frozen=True)
@@ -55,12 +90,42 @@ class Settings:
     config_path: Path | None = None
 
 
-def _number(where: str, key: str, value: Any, *, minimum: float) -> float:
+def _number(where: str, key: str, value: Any, *, minimum: float, maximum: float = math.inf) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"{where}: {key} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ConfigError(f"{where}: {key} must be a finite number, got {value!r}")
     if value < minimum:
-        raise ConfigError(f"{where}: {key} must be >= {minimum}, got {value!r}")
+        raise ConfigError(f"{where}: {key} must be >= {minimum:g}, got {value!r}")
+    if value > maximum:
+        raise ConfigError(f"{where}: {key} must be <= {maximum:g}, got {value!r}")
     return float(value)
+
+
+def typable_key(key: str) -> bool:
+    """True if `key` (one Textual key name, e.g. `q`, `ctrl+r`, `question_mark`, `f5`) can be typed."""
+    *mods, base = key.strip().split("+")
+    if any(m not in _MODIFIERS for m in mods) or len(set(mods)) != len(mods):
+        return False
+    if len(base) == 1:
+        return base.isprintable() and not base.isspace()
+    return base in _NAMED_KEYS or base in _CHAR_NAMES
+
+
+def _keys(where: str, keys: Any) -> dict[str, str]:
+    if not isinstance(keys, dict):
+        raise ConfigError(f"{where}: [keys] must be a table mapping binding ids to key names")
+    for binding, value in keys.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f'{where}: keys.{binding} must be a key name like "q" or "ctrl+r"')
+        # Textual takes "a,b" for several keys; every one of them must be typable.
+        bad = [k for k in value.split(",") if not typable_key(k)]
+        if bad:
+            raise ConfigError(
+                f"{where}: keys.{binding}: {bad[0].strip()!r} is not a key that can be typed "
+                "(use a character, a name like space/escape/f5, or ctrl+/shift+/alt+ one)"
+            )
+    return dict(keys)
 
 
 def _from_table(data: Mapping[str, Any], where: str, base: Settings) -> Settings:
@@ -75,26 +140,29 @@ def _from_table(data: Mapping[str, Any], where: str, base: Settings) -> Settings
             raise ConfigError(f"{where}: theme must be a non-empty string")
         out = replace(out, theme=data["theme"])
     if "refresh" in data:
-        out = replace(out, refresh=_number(where, "refresh", data["refresh"], minimum=0.05))
+        lo, hi = REFRESH_RANGE
+        out = replace(out, refresh=_number(where, "refresh", data["refresh"], minimum=lo, maximum=hi))
     for flag in ("ascii", "presenter"):
         if flag in data:
             if not isinstance(data[flag], bool):
                 raise ConfigError(f"{where}: {flag} must be true or false")
             out = replace(out, **{flag: data[flag]})
     if "log_buffer" in data:
-        out = replace(out, log_buffer=int(_number(where, "log_buffer", data["log_buffer"], minimum=10)))
+        lo_n, hi_n = LOG_BUFFER_RANGE
+        rows = _number(where, "log_buffer", data["log_buffer"], minimum=lo_n, maximum=hi_n)
+        if rows != int(rows):
+            raise ConfigError(f"{where}: log_buffer must be a whole number of rows, got {rows!r}")
+        out = replace(out, log_buffer=int(rows))
     if "keys" in data:
-        keys = data["keys"]
-        if not isinstance(keys, dict) or not all(isinstance(v, str) and v for v in keys.values()):
-            raise ConfigError(f"{where}: [keys] must map binding ids to key strings")
-        out = replace(out, keys={**out.keys, **keys})
+        out = replace(out, keys={**out.keys, **_keys(where, data["keys"])})
     if "intervals" in data:
         iv = data["intervals"]
         if not isinstance(iv, dict):
             raise ConfigError(f"{where}: [intervals] must be a table")
         merged = dict(out.intervals)
         for name, value in iv.items():
-            merged[name] = _number(where, f"intervals.{name}", value, minimum=0.1)
+            lo, hi = INTERVAL_RANGE
+            merged[name] = _number(where, f"intervals.{name}", value, minimum=lo, maximum=hi)
         out = replace(out, intervals=merged)
     return out
 
@@ -102,14 +170,20 @@ def _from_table(data: Mapping[str, Any], where: str, base: Settings) -> Settings
 def read_file(path: Path, base: Settings | None = None) -> Settings:
     base = base or Settings()
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        # Regular files only (a FIFO would block start-up), bounded, UTF-8 as TOML requires.
+        data = tomllib.loads(read_regular(path, MAX_CONFIG_BYTES).decode("utf-8"))
     except FileNotFoundError:
         return base
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a config file") from None
+    except RefusedPath as exc:
+        raise ConfigError(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); TOML files are UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return replace(_from_table(data, str(path), base), config_path=path)
 
 
@@ -140,8 +214,10 @@ def load_settings(args: Any = None, env: Mapping[str, str] | None = None) -> Set
     env = os.environ if env is None else env
     explicit = getattr(args, "config", None)
     path = Path(explicit) if explicit else paths.config_file(env)
-    if explicit and not path.is_file():
-        raise ConfigError(f"{path}: config file not found")
+    if explicit and path.is_dir():
+        raise ConfigError(f"--config {path}: is a directory, not a config file")
+    if explicit and not path.exists():
+        raise ConfigError(f"--config {path}: config file not found")
     settings = _from_env(env, read_file(path))
     flags: dict[str, Any] = {}
     if getattr(args, "theme", None):

@@ -80,7 +80,9 @@ async def _find_api(apigw: Any, api_id_or_name: str) -> dict[str, Any]:
     if len(matches) > 1:
         ids = ", ".join(a["id"] for a in matches)
         raise ConfigError(f"REST API name {api_id_or_name!r} is ambiguous ({ids}): pass --api-id")
-    raise ConfigError(f"unknown REST API {api_id_or_name!r} in this account/region")
+    # Name the region searched: a wrong --region/profile default is the usual cause.
+    region = getattr(getattr(apigw, "meta", None), "region_name", None) or "the default region"
+    raise ConfigError(f"unknown REST API {api_id_or_name!r} in region {region} (check --region)")
 
 
 def _fatal(exc: BaseException, operation: str) -> Exception:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from apigw_cockpit import safe_write
 from apigw_cockpit.incident import (
     JournalError,
     build_report,
@@ -45,16 +45,9 @@ def _write(text: str, out: str | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    target = Path(out)
-    # Write beside the target, then rename: a failed run never leaves half a report.
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Regular files only, atomic, 0600 (safe_write): a failed run never leaves half a report,
+    # and a FIFO, device or planted symlink at --out is refused, never replaced.
+    safe_write.write_text(out, text)
 
 
 def _render(entries: list[dict[str, Any]], warnings: list[str], path: Path, args: argparse.Namespace) -> str:
@@ -66,6 +59,11 @@ def _render(entries: list[dict[str, Any]], warnings: list[str], path: Path, args
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.out:
+        try:  # refuse a bad --out before reading a large journal
+            safe_write.writable_target(args.out)
+        except safe_write.RefusedPath as e:
+            return _fail(f"cannot write --out {e}")
     path = _find_journal(args)
     if path is None:
         where = state_dir()
@@ -95,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
         # `report | head`: the reader left; not an error worth a traceback at exit either.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except safe_write.RefusedPath as e:
+        return _fail(f"cannot write --out {e}")
     except OSError as e:
-        return _fail(f"cannot write {args.out}: {e.strerror or e}")
+        return _fail(f"cannot write {args.out or 'stdout'}: {e.strerror or e}")
     return EXIT_OK

@@ -9,22 +9,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from apigw_cockpit import safe_write
+from apigw_cockpit.cli_values import parse_size
 from apigw_cockpit.config import ConfigError, load_settings
 
 POPULATE_TIMEOUT_S = 15.0
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    m = re.fullmatch(r"(\d{2,4})x(\d{2,4})", text.strip())
-    if not m:
-        raise ValueError(f"--size must look like 120x36, got {text!r}")
-    return int(m.group(1)), int(m.group(2))
 
 
 @contextlib.contextmanager
@@ -65,9 +59,15 @@ def run(args: argparse.Namespace) -> int:
     refused = require_demo_extra("screenshot")
     if refused is not None:
         return refused
+    try:  # before the world starts: a directory, FIFO or unwritable --out is refused now
+        safe_write.writable_target(args.out)
+    except safe_write.RefusedPath as exc:
+        print(f"apigw-cockpit screenshot: error: cannot write --out {exc}", file=sys.stderr)
+        return 2
     out = Path(args.out)
     from apigw_cockpit.ui.app import build_app
 
+    failed: list[str] = []
     with _demo_feed(args.scenario, speed=1.0) as (feed, clock):
         app = build_app(settings, feed, clock)
         app.start_theme_watcher = lambda: None  # type: ignore[method-assign]
@@ -82,10 +82,17 @@ def run(args: argparse.Namespace) -> int:
             app.state.maybe_diagnose(clock.now(), mono=float("inf"))
             app.tick()
             await pilot.pause()
-            out.parent.mkdir(parents=True, exist_ok=True)
-            app.save_screenshot(filename=out.name, path=str(out.parent))
+            try:  # regular files only, atomic, 0600 (safe_write)
+                safe_write.write_text(out, app.export_screenshot())
+            except OSError as exc:
+                failed.append(str(exc))
+                app.exit(2)
+                return
             app.exit(0)
 
         app.run(headless=True, size=size, auto_pilot=pilot_fn)
+    if failed:
+        print(f"apigw-cockpit screenshot: error: cannot write --out: {failed[0]}", file=sys.stderr)
+        return 2
     print(str(out))
     return 0

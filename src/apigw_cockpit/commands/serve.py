@@ -80,8 +80,9 @@ def _validate(args: argparse.Namespace) -> tuple[tuple[int, int], int]:
 
         missing = missing_demo_modules()
         if missing:
+            needed = ", ".join(missing)
             raise UsageError(
-                f"the simulated AWS world needs the demo extra ({', '.join(missing)} not installed): {INSTALL}"
+                f"the simulated AWS world needs the demo extra ({needed} not installed): {INSTALL}"
             )
         from apigw_cockpit.commands.scenarios import load_or_exit
 

@@ -13,9 +13,9 @@ import asyncio
 import re
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TextIO
 
+from apigw_cockpit import safe_write
 from apigw_cockpit.commands.check import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -63,7 +63,7 @@ async def _probes(
             )
         )
     if k6:
-        Path(k6).write_text(feed.probes.k6_script(path, method), encoding="utf-8")
+        safe_write.write_text(k6, feed.probes.k6_script(path, method))  # regular files only
     return tuple(out)
 
 

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import dataclasses
 import enum
+import errno
 import os
 import sys
 import time
@@ -141,6 +142,9 @@ async def _open_for_tui(settings: AwsSettings, clock: Clock) -> Feed:
     return feed
 
 
+_OUTPUT_ERRNOS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT)
+
+
 def _error(exc: object) -> None:
     print(f"apigw-cockpit: error: {exc}", file=sys.stderr)
 
@@ -171,6 +175,11 @@ def run(args: argparse.Namespace) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        if exc.errno in _OUTPUT_ERRNOS:
+            raise  # stdout is full or gone: cli.main ends it in one line, exit 2
+        _error(f"{type(exc).__name__}: {exc}")
+        return 1
     except Exception as exc:  # a bug: one line + traceback file, exit 70
         from apigw_cockpit.crash import report_bug
 

@@ -32,6 +32,7 @@ from apigw_cockpit.incident.paths import journal_path, utc_date
 from apigw_cockpit.incident.reader import JournalError, read_journal
 from apigw_cockpit.model import Alarm, Change, Clock, Finding, Hypothesis, SystemClock
 from apigw_cockpit.redact import redact_value
+from apigw_cockpit.safe_write import RefusedPath, open_append
 
 JournalKey = tuple[str, str, "Path | str | None", "dt.date | None"]
 
@@ -140,7 +141,9 @@ class Journal:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             created = not path.exists()
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+            fd = open_append(path)  # regular files only: never a FIFO, device or planted symlink
+        except RefusedPath as e:
+            raise JournalError(str(e)) from None
         except OSError as e:
             raise JournalError(f"{path}: cannot open journal for writing: {e.strerror or e}") from None
         if created:

@@ -16,6 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from apigw_cockpit.incident.entries import validate
+from apigw_cockpit.safe_write import RefusedPath, read_regular
+
+# A journal is one line per entry; a day-long incident is a few MB. Anything past this is
+# not a journal (`--journal /dev/zero`-like input must not read until MemoryError).
+MAX_JOURNAL_BYTES = 256 * 1024 * 1024
 
 
 class JournalError(Exception):
@@ -43,7 +48,9 @@ class JournalRead:
 def read_journal(path: str | os.PathLike[str]) -> JournalRead:
     p = Path(path)
     try:
-        data = p.read_bytes()
+        data = read_regular(p, MAX_JOURNAL_BYTES)
+    except RefusedPath as e:
+        raise JournalError(str(e)) from None
     except FileNotFoundError:
         raise JournalError(f"{p}: no such journal file") from None
     except IsADirectoryError:

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual._files import generate_datetime_filename
+
+from apigw_cockpit import safe_write
 from apigw_cockpit.ui.screens.note import NoteScreen
 from apigw_cockpit.ui.view import hms
 
@@ -72,8 +75,13 @@ class IncidentActions(_Base):
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         target = Path(path) if path else self.screenshot_dir
-        target.mkdir(parents=True, exist_ok=True)
-        path = self.save_screenshot(filename=filename, path=str(target))
+        target.mkdir(parents=True, exist_ok=True, mode=0o700)
+        name = filename or generate_datetime_filename(self.title, ".svg")
+        try:  # regular files only, 0600, atomic (safe_write): the screen holds incident data
+            path = str(safe_write.write_text(target / name, self.export_screenshot()))
+        except OSError as exc:
+            self.notify(f"screenshot not saved: {exc}", title="screenshot", severity="error")
+            return
         self._record(f"screenshot {path}")
         journal = getattr(self, "journal", None)
         if journal is not None:

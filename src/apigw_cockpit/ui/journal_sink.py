@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import queue
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from apigw_cockpit import safe_write
 from apigw_cockpit.incident import (
     Journal,
     build_report,
@@ -48,15 +48,8 @@ def default_path(api: str, stage: str, clock: Clock, directory: Path | None = No
 
 
 def write_atomic(target: Path, data: str) -> None:
-    # Beside the target, then rename: a crash never leaves half a report or screenshot.
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Regular files only, atomic, 0600: the one policy in `safe_write` (screenshots, reports).
+    safe_write.write_text(target, data)
 
 
 class JournalSink:

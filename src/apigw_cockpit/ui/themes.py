@@ -7,13 +7,17 @@ so a typo does not silently fall back to a default colour.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from textual.color import Color, ColorParseError
+from textual.css.constants import VALID_STYLE_FLAGS
 from textual.theme import Theme
+
+from apigw_cockpit.safe_write import RefusedPath, read_regular
 
 COLOR_KEYS = (
     "primary",
@@ -31,10 +35,23 @@ COLOR_KEYS = (
 FLOAT_KEYS = ("luminosity_spread", "text_alpha")
 KNOWN_KEYS = {"name", "dark", "variables", *COLOR_KEYS, *FLOAT_KEYS}
 DEFAULT_THEME = "cockpit-dark"
+MAX_THEME_BYTES = 256 * 1024  # a theme is a dozen lines
+
+# Textual's own variables, with their defaults: a value must be of the kind its default is
+# (a colour where a colour belongs), else the stylesheet fails to parse at start-up and the
+# app ends in Textual's CSS error screen. Variables of our own are checked by the app
+# against its stylesheet (`ThemeWatcher.css_problem`).
+TEXTUAL_VARIABLES = Theme(name="defaults", primary="#000000").to_color_system().generate()
+_AUTO = re.compile(r"auto(\s+\d{1,3}(\.\d+)?%)?")
+_VARIABLE = re.compile(r"\$[A-Za-z0-9_-]+")
 
 
 class ThemeError(ValueError):
     """One line: `<file>: <key>: <problem>`."""
+
+    def __str__(self) -> str:
+        # Keys come from the user's file and may hold newlines: the message stays one line.
+        return super().__str__().replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _color(path: Path, key: str, value: Any) -> str:
@@ -72,6 +89,7 @@ def theme_from_dict(path: Path, data: dict[str, Any]) -> Theme:
     for var, value in variables.items():
         if not isinstance(value, str):
             raise ThemeError(f"{path}: variables.{var}: must be a string")
+        _check_variable(path, str(var), value)
     return Theme(
         name=name,
         dark=dark,
@@ -82,14 +100,47 @@ def theme_from_dict(path: Path, data: dict[str, Any]) -> Theme:
     )
 
 
+def _is_colour(value: str) -> bool:
+    try:
+        Color.parse(value)
+    except ColorParseError:
+        return False
+    return True
+
+
+def _check_variable(path: Path, var: str, value: str) -> None:
+    """A Textual variable gets a value of the kind of its default (colour, auto colour, text style)."""
+    if var not in TEXTUAL_VARIABLES or _VARIABLE.fullmatch(value.strip()):
+        return
+    default, v = TEXTUAL_VARIABLES[var], value.strip()
+    if var.endswith("text-style"):
+        words = v.split()
+        if not words or any(w not in VALID_STYLE_FLAGS for w in words):
+            raise ThemeError(f"{path}: variables.{var}: not a text style: {value!r} (e.g. 'bold underline')")
+    elif (_is_colour(default) or _AUTO.fullmatch(default)) and not (
+        _is_colour(v) or _AUTO.fullmatch(v) or _colour_with_alpha(v)
+    ):
+        raise ThemeError(f"{path}: variables.{var}: not a colour: {value!r}")
+
+
+def _colour_with_alpha(value: str) -> bool:
+    """`#112233 50%` / `red 20%`: a colour followed by an alpha percentage."""
+    head, _, alpha = value.rpartition(" ")
+    return bool(head) and re.fullmatch(r"\d{1,3}(\.\d+)?%", alpha) is not None and _is_colour(head)
+
+
 def load_theme_file(path: Path) -> Theme:
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        # Regular files only (a FIFO must not block start-up), bounded, UTF-8 as TOML requires.
+        data = tomllib.loads(read_regular(path, MAX_THEME_BYTES).decode("utf-8"))
+    except RefusedPath as exc:
+        raise ThemeError(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise ThemeError(f"{path}: not UTF-8 text (byte {exc.start}); TOML files are UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ThemeError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
-        raise ThemeError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ThemeError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return theme_from_dict(path, data)
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from apigw_cockpit.ui.themes import DEFAULT_THEME, ThemeError, load_all, load_theme_file
+from textual.theme import Theme
+
+from apigw_cockpit.ui.themes import DEFAULT_THEME, TEXTUAL_VARIABLES, ThemeError, load_all, load_theme_file
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -25,10 +27,35 @@ class ThemeWatcher(_Base):
     theme_dirs: list[Path]
     theme_errors: list[str]
 
+    def css_problem(self, theme: Theme) -> str | None:
+        """Why the app's stylesheet would not parse with this theme's variables, or None.
+
+        Applying a theme whose `[variables]` break the CSS ends the app in Textual's error
+        screen, so every theme is tried on a copy of the stylesheet before it is registered."""
+        if not set(theme.variables) - set(TEXTUAL_VARIABLES):
+            return None  # Textual's own variables were checked by kind when the file was read
+        sheet = self.stylesheet.copy()  # ~130 ms: only for themes with variables of their own
+        variables = {**self.get_theme_variable_defaults(), **theme.to_color_system().generate()}
+        sheet.set_variables({**variables, **theme.variables})
+        try:
+            sheet.reparse()
+        except Exception as exc:  # StylesheetError, TokenError…: any parse failure is the theme's
+            detail = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
+            return f"theme {theme.name!r}: its [variables] break the stylesheet: {detail}"
+        return None
+
+    def _register_checked(self, theme: Theme, origin: str) -> bool:
+        problem = self.css_problem(theme)
+        if problem:
+            self._theme_error(f"{origin}: {problem}")
+            return False
+        self.register_theme(theme)
+        return True
+
     def load_themes(self, wanted: str) -> None:
         themes, errors = load_all(self.theme_dirs)
         for theme in themes.values():
-            self.register_theme(theme)
+            self._register_checked(theme, "themes")
         for err in errors:
             self._theme_error(str(err))
         for name in (wanted, DEFAULT_THEME, "textual-dark"):
@@ -49,7 +76,8 @@ class ThemeWatcher(_Base):
         except ThemeError as exc:
             self._theme_error(str(exc))
             return False
-        self.register_theme(theme)
+        if not self._register_checked(theme, str(path)):
+            return False
         if theme.name == self.theme:
             # Same name: the reactive will not fire, so re-apply the colours explicitly.
             self._watch_theme(theme.name)

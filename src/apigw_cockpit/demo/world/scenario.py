@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from apigw_cockpit.demo.world.build import build_state
 from apigw_cockpit.demo.world.durations import parse_duration
 from apigw_cockpit.demo.world.errors import ScenarioError
 from apigw_cockpit.model.vocabulary import ROOT_CAUSES
+from apigw_cockpit.safe_write import RefusedPath, read_regular
 
 _DEMO = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = _DEMO / "scenarios"
@@ -32,6 +34,87 @@ _TOP_KEYS = {
     "start_time",
     "start",
 }
+
+
+MAX_FILE_BYTES = 4 * 1024 * 1024  # a scenario is a page of TOML
+# The world simulates every request in Python: 6000/min (100 req/s) is 30x the built-in
+# scenarios and still runs in real time; 1e12 hung the demo.
+MAX_RATE_PER_MIN = 6000.0
+MAX_NUMBER = 1e12  # any number in a scenario (an account id is ~1e11); beyond: a typo
+MAX_OFFSET_S = 30 * 86_400.0  # an action's `at`, a phase's from/to: within a month of t=0
+# Action parameters the world does arithmetic with: (lowest, highest).
+PARAM_RANGES: dict[str, tuple[float, float]] = {
+    "port": (0, 65535),
+    "from_port": (-1, 65535),
+    "to_port": (-1, 65535),
+    "ms": (0, 900_000),
+    "duration_ms": (0, 900_000),
+    "seconds": (1, 900),
+}
+
+
+def _numbers(value: Any, file: str, key: str) -> None:
+    """Every number in the file is finite and not absurd; names the first bad one."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _numbers(v, file, f"{key}.{k}" if key else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _numbers(v, file, f"{key}[{i}]")
+    elif isinstance(value, float | int) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise ScenarioError(file, key, f"must be a finite number, got {value!r}")
+        if abs(value) > MAX_NUMBER:
+            raise ScenarioError(file, key, f"{value!r} is out of range (at most {MAX_NUMBER:g})")
+
+
+def _offset(value: Any, file: str, key: str) -> float:
+    try:
+        seconds = parse_duration(value)
+    except (ValueError, AttributeError) as exc:  # AttributeError: not a string or number
+        msg = str(exc) if isinstance(exc, ValueError) else f"expected a duration like '-5m', got {value!r}"
+        raise ScenarioError(file, key, msg) from None
+    if not math.isfinite(seconds) or abs(seconds) > MAX_OFFSET_S:
+        raise ScenarioError(file, key, f"{value!r} is more than 30 days from t=0")
+    return seconds
+
+
+def _param_ranges(params: dict[str, Any], file: str, key: str) -> None:
+    for name, (lo, hi) in PARAM_RANGES.items():
+        if name not in params:
+            continue
+        v = params[name]
+        if isinstance(v, str) and v.strip().lstrip("-").isdigit():
+            v = int(v)
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise ScenarioError(file, f"{key}.{name}", f"must be a number, got {v!r}")
+        if not lo <= v <= hi:
+            raise ScenarioError(file, f"{key}.{name}", f"must be {lo:g}..{hi:g}, got {v!r}")
+
+
+# Topology tables of named entries: `[subnets.a]` etc. Each entry must itself be a table.
+COLLECTIONS = (
+    "subnets", "security_groups", "backends", "target_groups", "nlbs", "targets",
+    "vpc_links", "roles", "lambdas", "resources", "vpc_endpoints", "alarms",
+)  # fmt: skip
+
+
+def _shape(topo: dict[str, Any], file: str) -> None:
+    for kind in ("api", "stage", "vpc", *COLLECTIONS):
+        value = topo.get(kind)
+        if value is not None and not isinstance(value, dict):
+            raise ScenarioError(file, f"topology.{kind}", f"must be a table, got {value!r}")
+    for kind in COLLECTIONS:
+        for name, entry in (topo.get(kind) or {}).items():
+            if not isinstance(entry, dict):
+                raise ScenarioError(file, f"topology.{kind}.{name}", f"must be a table, got {entry!r}")
+
+
+def _table(raw: dict[str, Any], key: str, file: str) -> dict[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise ScenarioError(file, key, f"must be a table ([{key}]), got {type(value).__name__} {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -99,6 +182,7 @@ def _actions(raw: Any, key: str, file: str, timed: bool, topo: dict[str, Any]) -
         params = a.get("params", {})
         if not isinstance(params, dict):
             raise ScenarioError(file, f"{k}.params", "must be a table")
+        _param_ranges(params, file, f"{k}.params")
         spec = SPECS[do]
         for p in spec.required:
             if p not in params:
@@ -137,19 +221,28 @@ def _actions(raw: Any, key: str, file: str, timed: bool, topo: dict[str, Any]) -
         if timed:
             if "at" not in a:
                 raise ScenarioError(file, f"{k}.at", 'missing (e.g. at = "-5m")')
-            try:
-                act["at"] = parse_duration(a["at"])
-            except ValueError as exc:
-                raise ScenarioError(file, f"{k}.at", str(exc)) from None
+            act["at"] = _offset(a["at"], file, f"{k}.at")
         out.append(act)
     return sorted(out, key=lambda x: x.get("at", 0.0)) if timed else out
 
 
+def _rate(rate: Any, file: str, key: str) -> None:
+    if not isinstance(rate, int | float) or isinstance(rate, bool) or not 0 <= rate <= MAX_RATE_PER_MIN:
+        raise ScenarioError(file, key, f"must be a number 0..{MAX_RATE_PER_MIN:g}, got {rate!r}")
+
+
 def _traffic(raw: Any, file: str, topo: dict[str, Any]) -> dict[str, Any]:
-    t = dict(raw or {})
-    rate = t.get("rate_per_min", 190)
-    if not isinstance(rate, int | float) or isinstance(rate, bool) or rate < 0:
-        raise ScenarioError(file, "traffic.rate_per_min", f"must be a number >= 0, got {rate!r}")
+    if not isinstance(raw, dict):
+        raise ScenarioError(file, "traffic", f"must be a table ([traffic]), got {raw!r}")
+    t = dict(raw)
+    _rate(t.get("rate_per_min", 190), file, "traffic.rate_per_min")
+    jitter = t.get("jitter", 0.15)
+    if not isinstance(jitter, int | float) or isinstance(jitter, bool) or not 0 <= jitter <= 1:
+        raise ScenarioError(file, "traffic.jitter", f"must be a number 0..1, got {jitter!r}")
+    if not isinstance(t.get("mix", {}), dict):
+        raise ScenarioError(file, "traffic.mix", 'must be a table of "VERB /path" = weight')
+    if not isinstance(t.get("phases", []), list):
+        raise ScenarioError(file, "traffic.phases", "must be an array of tables ([[traffic.phases]])")
     paths = {
         (verb.upper(), r["path"]) for r in topo.get("resources", {}).values() for verb in r.get("methods", {})
     }
@@ -160,12 +253,14 @@ def _traffic(raw: Any, file: str, topo: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(w, int | float) or w < 0:
             raise ScenarioError(file, f"traffic.mix.{route!r}", "weight must be a number >= 0")
     for i, ph in enumerate(t.get("phases", [])):
+        if not isinstance(ph, dict):
+            raise ScenarioError(file, f"traffic.phases[{i}]", "must be a table")
+        if "rate_per_min" not in ph:
+            raise ScenarioError(file, f"traffic.phases[{i}].rate_per_min", "missing")
+        _rate(ph["rate_per_min"], file, f"traffic.phases[{i}].rate_per_min")
         for k in ("from", "to"):
             if k in ph:
-                try:
-                    parse_duration(ph[k])
-                except ValueError as exc:
-                    raise ScenarioError(file, f"traffic.phases[{i}].{k}", str(exc)) from None
+                _offset(ph[k], file, f"traffic.phases[{i}].{k}")
     return t
 
 
@@ -174,6 +269,7 @@ def parse_scenario(raw: dict[str, Any], file: str, now: float | None = None) -> 
     for k in raw:
         if k not in _TOP_KEYS:
             raise ScenarioError(file, k, f"unknown key (allowed: {', '.join(sorted(_TOP_KEYS))})")
+    _numbers(raw, file, "")
     for k in ("id", "title", "story"):
         if not isinstance(raw.get(k), str) or not raw[k].strip():
             raise ScenarioError(file, k, "missing (a non-empty string)")
@@ -196,9 +292,23 @@ def parse_scenario(raw: dict[str, Any], file: str, now: float | None = None) -> 
         topo = topo_raw
     else:
         raise ScenarioError(file, "topology", "missing (a template name or an inline table)")
-    topo = _merge(topo, raw.get("overrides", {}))
-    traffic = _merge(topo.pop("traffic", {}), raw.get("traffic", {}))
-    build_state(topo, file)  # validates references; the World builds its own copy
+    topo = _merge(topo, _table(raw, "overrides", file))
+    traffic = _merge(_table(topo, "traffic", file), _table(raw, "traffic", file))
+    topo.pop("traffic", None)
+    _shape(topo, file)
+    try:
+        build_state(topo, file)  # validates references; the World builds its own copy
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError) as exc:
+        if isinstance(exc, ScenarioError):
+            raise
+        # A value of the wrong shape deep in the topology (a string where a table belongs).
+        detail = (str(exc).splitlines() or [""])[0]
+        raise ScenarioError(file, "topology", f"malformed: {type(exc).__name__}: {detail}") from None
+    start = _start(raw, file, now)
+    if "start" in raw:
+        if isinstance(raw["start"], bool) or not isinstance(raw["start"], int | float):
+            raise ScenarioError(file, "start", f"must be an epoch number, got {raw['start']!r}")
+        start = float(raw["start"])
     actions = _actions(raw.get("actions"), "actions", file, True, topo)
     fix = _actions(raw.get("fix"), "fix", file, False, topo)
     return Scenario(
@@ -208,7 +318,7 @@ def parse_scenario(raw: dict[str, Any], file: str, now: float | None = None) -> 
         root_cause=rc,
         fix=fix,
         actions=actions,
-        start=_start(raw, file, now) if "start" not in raw else float(raw["start"]),
+        start=start,
         raw=raw,
         topology=topo,
         traffic=_traffic(traffic, file, topo),
@@ -223,9 +333,11 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def load_scenario(name_or_path: str, now: float | None = None) -> Scenario:
-    """A built-in scenario by id, or a .toml file by path."""
+def load_scenario(name_or_path: str, now: float | None = None, *, rehearse: bool = True) -> Scenario:
+    """A built-in scenario by id, or a .toml file by path; `rehearse` also runs it briefly."""
     p = Path(name_or_path)
+    if p.is_dir():
+        raise ScenarioError(name_or_path, "", "is a directory, not a scenario file")
     if not (p.suffix == ".toml" or p.is_file()):
         p = SCENARIO_DIR / f"{name_or_path}.toml"
         if not p.is_file():
@@ -233,14 +345,28 @@ def load_scenario(name_or_path: str, now: float | None = None) -> Scenario:
             raise ScenarioError(name_or_path, "", f"no such scenario (known: {known})")
     file = _display(p)
     try:
-        with p.open("rb") as fh:
-            raw = tomllib.load(fh)
+        raw = tomllib.loads(read_regular(p, MAX_FILE_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise ScenarioError(file, "", "file not found") from None
+    except IsADirectoryError:
+        raise ScenarioError(file, "", "is a directory, not a scenario file") from None
+    except RefusedPath as exc:
+        raise ScenarioError(file, "", exc.why) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(file, "", f"not UTF-8 text (byte {exc.start}); TOML files are UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(file, "", f"invalid TOML: {exc}") from None
-    return parse_scenario(raw, file, now)
+    except OSError as exc:
+        raise ScenarioError(file, "", f"cannot read: {exc.strerror or exc}") from None
+    scenario = parse_scenario(raw, file, now)
+    if rehearse:
+        from apigw_cockpit.demo.world.rehearse import rehearse as run_briefly  # imports the engine
+
+        run_briefly(scenario)
+    return scenario
 
 
 def list_scenarios(now: float | None = None) -> list[Scenario]:
-    return sorted((load_scenario(str(p), now) for p in SCENARIO_DIR.glob("*.toml")), key=lambda s: s.id)
+    return sorted(
+        (load_scenario(str(p), now, rehearse=False) for p in SCENARIO_DIR.glob("*.toml")), key=lambda s: s.id
+    )
