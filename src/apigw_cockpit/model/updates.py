@@ -10,6 +10,7 @@ from apigw_cockpit.model.signals import Alarm, Change, LogEvent, MetricSeries, R
 
 class SourceState(StrEnum):
     STARTING = "starting"
+    CONNECTING = "connecting"  # a stream (Live Tail) is being opened or retried: no data yet
     OK = "ok"
     STALE = "stale"
     THROTTLED = "throttled"

@@ -1,9 +1,17 @@
-"""The shared poller loop: interval, jitter, exponential backoff, status, never raising.
+"""The shared poller loop: interval, jitter, backoff, a per-poll deadline, status, never raising.
 
 A poller is an async iterator of `model` updates. Subclasses implement `poll()` (one
 round of AWS calls → updates) and may override `first_due()`/`next_due()` (metrics align
-to the minute). Failures become `SourceStatus` updates and a backoff, never exceptions:
-one broken source must not stop another.
+to the minute). Failures become `SourceStatus` updates, never exceptions: one broken
+source must not stop another.
+
+The status tells the truth within one poll:
+- every poll has a deadline sized to the interval (`poll_deadline`), so a hung endpoint
+  shows `stale` after one poll instead of after botocore's attempts × read timeout;
+- only throttling backs off (AWS asks clients to slow down); denied, 5xx, resets and
+  timeouts are retried at the normal interval, so the first poll after a fault is lifted
+  succeeds and the source is `ok` again one interval later at most;
+- an `ok` status carries no error text from an earlier failure.
 
 Time: timestamps from the injected clock; sleeps in real seconds = simulated ÷ clock.speed.
 """
@@ -19,6 +27,24 @@ from typing import Any
 from apigw_cockpit.aws.errors import ReadOnlyViolation, as_access_error, is_denied, is_throttle, short
 from apigw_cockpit.model import Clock, SourceState, SourceStatus, Update
 
+# A poll may take at most its interval, within these bounds (simulated seconds): a 2 s log
+# poll still gets 5 s for a slow page, a 60 s metrics poll shows stale after 30 s, not 60.
+MIN_DEADLINE_S = 5.0
+MAX_DEADLINE_S = 30.0
+# A round trip takes real time whatever the simulated clock does: never cut one shorter.
+MIN_REAL_DEADLINE_S = 1.0
+# Throttling backs off up to this many intervals (then stays there until a poll succeeds).
+THROTTLE_BACKOFF_INTERVALS = 2.0
+
+
+def poll_deadline(interval: float) -> float:
+    """Simulated seconds one poll may take before it counts as failed (timed out)."""
+    return min(MAX_DEADLINE_S, max(MIN_DEADLINE_S, interval))
+
+
+class PollTimeout(Exception):
+    """One poll ran past its deadline (the endpoint is slow or hung)."""
+
 
 class Poller:
     """Base class. `name` is the source name shown in the status bar ("metrics", "logs", …)."""
@@ -33,14 +59,18 @@ class Poller:
         *,
         jitter: float = 0.1,
         max_backoff: float | None = None,
+        deadline: float | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.factory = factory
         self.clock = clock
         self.interval = interval
         self.jitter = jitter
-        # Backoff is capped so a source recovers soon after a fault clears.
-        self.max_backoff = max_backoff if max_backoff is not None else max(interval * 4, 1.0)
+        # Throttle backoff only, capped so a source recovers soon after throttling stops.
+        self.max_backoff = (
+            max_backoff if max_backoff is not None else max(interval * THROTTLE_BACKOFF_INTERVALS, 1.0)
+        )
+        self.deadline = deadline if deadline is not None else poll_deadline(interval)
         self._rng = rng or random.Random()
         self._pending: deque[Update] = deque()
         self._due: float | None = None
@@ -63,6 +93,10 @@ class Poller:
 
     def next_due(self, now: float) -> float:
         return now + self.interval * (1 + self._rng.uniform(-self.jitter, self.jitter))
+
+    def healthy_state(self) -> SourceState:
+        """The state after a poll that raised nothing (Live Tail says CONNECTING while it dials)."""
+        return SourceState.OK
 
     # -- iteration -------------------------------------------------------------------------
     def __aiter__(self) -> Poller:
@@ -108,36 +142,47 @@ class Poller:
         self._asked = False
         started = self.clock.now()
         try:
-            updates = await self.poll()
+            updates = await asyncio.wait_for(self.poll(), timeout=self._real_deadline())
         except asyncio.CancelledError:
             raise
+        except TimeoutError:
+            self._failed(PollTimeout(f"no answer within {self.deadline:.0f} s (endpoint slow or hung)"))
+            return
         except Exception as exc:  # never out of iteration: a status instead
             self._failed(exc)
             return
         now = self.clock.now()
-        self.failures = 0
-        self.last_ok = now
+        self.failures = 0  # backoff resets on the first success
         # Period measured from the start of the poll, so slow calls do not stretch the interval.
         self._due = now if self._asked else self.next_due(started)
         self._pending.extend(updates)
-        self._set_state(SourceState.OK, "")
+        state = self.healthy_state()
+        if state == SourceState.OK:
+            self.last_ok = now
+        self._set_state(state, "")
+
+    def _real_deadline(self) -> float:
+        return max(self.deadline / self.clock.speed, MIN_REAL_DEADLINE_S)
 
     def _failed(self, exc: BaseException) -> None:
         now = self.clock.now()
         self.failures += 1
+        # Retry at the normal period unless AWS asked us to slow down: a denied source is
+        # re-tried one interval later (a policy fix must show at once), not after a backoff.
+        due = self.next_due(now)
         if isinstance(exc, ReadOnlyViolation):
-            state, delay = SourceState.DENIED, self.max_backoff
+            # Our own guard refused: nothing outside can change that, so no hurry.
+            state, due = SourceState.DENIED, now + self.max_backoff
         elif is_throttle(exc):
             self.throttles += 1
-            state, delay = SourceState.THROTTLED, self._backoff()
+            state, due = SourceState.THROTTLED, now + self._backoff()
         elif is_denied(exc):
-            state, delay = SourceState.DENIED, self.max_backoff
+            state = SourceState.DENIED
         elif as_access_error(exc) is not None and not _transient(exc):
-            state, delay = SourceState.ERROR, self._backoff()
+            state = SourceState.ERROR
         else:
             state = SourceState.STALE if self.last_ok is not None else SourceState.ERROR
-            delay = self._backoff()
-        self._due = now + delay
+        self._due = due
         self._set_state(state, short(exc), force=True)
 
     def _backoff(self) -> float:
@@ -148,7 +193,8 @@ class Poller:
     def _set_state(self, state: SourceState, error: str, *, force: bool = False) -> None:
         changed = state != self.state or (force and error != self.last_error)
         self.state = state
-        if error:
+        if error or state == SourceState.OK:
+            # An ok source has no current error: never show the last failure's text beside "ok".
             self.last_error = error
         if changed:
             self._pending.append(self.status())
