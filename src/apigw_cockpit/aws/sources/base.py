@@ -6,8 +6,10 @@ to the minute). Failures become `SourceStatus` updates, never exceptions: one br
 source must not stop another.
 
 The status tells the truth within one poll:
-- every poll has a deadline sized to the interval (`poll_deadline`), so a hung endpoint
-  shows `stale` after one poll instead of after botocore's attempts × read timeout;
+- every poll has a deadline sized to the interval (`poll_deadline`): a poll that has had
+  no successful answer for that long is cut and shows `stale` (or `throttled`, when botocore
+  was retrying throttles) — a hung endpoint is stale after one poll, not after botocore's
+  4 attempts × 15 s read timeout; a long poll that keeps receiving pages is not cut;
 - only throttling backs off (AWS asks clients to slow down); denied, 5xx, resets and
   timeouts are retried at the normal interval, so the first poll after a fault is lifted
   succeeds and the source is `ok` again one interval later at most;
@@ -21,18 +23,32 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 from collections import deque
 from typing import Any
 
-from apigw_cockpit.aws.errors import ReadOnlyViolation, as_access_error, is_denied, is_throttle, short
+from apigw_cockpit.aws import attempts
+from apigw_cockpit.aws.errors import (
+    DENIED_CODES,
+    THROTTLE_CODES,
+    ReadOnlyViolation,
+    as_access_error,
+    is_denied,
+    is_throttle,
+    short,
+)
 from apigw_cockpit.model import Clock, SourceState, SourceStatus, Update
 
-# A poll may take at most its interval, within these bounds (simulated seconds): a 2 s log
-# poll still gets 5 s for a slow page, a 60 s metrics poll shows stale after 30 s, not 60.
-MIN_DEADLINE_S = 5.0
+# A poll may go without an answer for its interval, within these bounds (simulated seconds): a
+# 2 s log poll still gets 10 s for a slow page, a 60 s metrics poll shows stale after 30 s.
+MIN_DEADLINE_S = 10.0
 MAX_DEADLINE_S = 30.0
-# A round trip takes real time whatever the simulated clock does: never cut one shorter.
-MIN_REAL_DEADLINE_S = 1.0
+# A round trip (and botocore's client-side rate limiter) takes real time whatever the simulated
+# clock does: never cut a poll shorter than this many real seconds (matters only when sped up).
+MIN_REAL_DEADLINE_S = 3.0
+# After a timed-out poll the next one may wait twice as long (up to 4×): a hung endpoint is
+# stale after the first deadline, while a slow but working one still gets its answer through.
+MAX_DEADLINE_GROWTH = 4.0
 # Throttling backs off up to this many intervals (then stays there until a poll succeeds).
 THROTTLE_BACKOFF_INTERVALS = 2.0
 
@@ -43,7 +59,15 @@ def poll_deadline(interval: float) -> float:
 
 
 class PollTimeout(Exception):
-    """One poll ran past its deadline (the endpoint is slow or hung)."""
+    """One poll ran past its deadline (the endpoint is slow or hung, or retries took too long).
+
+    `code` is the error code of the last attempt botocore saw before the deadline, if any: a
+    poll cut while botocore was retrying throttles is throttled, not merely stale.
+    """
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Poller:
@@ -83,6 +107,7 @@ class Poller:
         self.failures = 0
         self.polls = 0
         self._asked = False  # poll_now() while a poll runs: poll again right after it
+        self._timeouts = 0  # consecutive polls cut by the deadline
 
     # -- subclass hooks --------------------------------------------------------------------
     async def poll(self) -> list[Update]:
@@ -93,6 +118,10 @@ class Poller:
 
     def next_due(self, now: float) -> float:
         return now + self.interval * (1 + self._rng.uniform(-self.jitter, self.jitter))
+
+    def retry_due(self, now: float) -> float:
+        """When to try again after a failed poll (not throttled): one normal period away at most."""
+        return self.next_due(now)
 
     def healthy_state(self) -> SourceState:
         """The state after a poll that raised nothing (Live Tail says CONNECTING while it dials)."""
@@ -141,18 +170,24 @@ class Poller:
         self.polls += 1
         self._asked = False
         started = self.clock.now()
+        seen = attempts.Attempts()
+        token = attempts.CURRENT.set(seen)  # the poll's task copies this context: hooks fill `seen`
         try:
-            updates = await asyncio.wait_for(self.poll(), timeout=self._real_deadline())
+            updates = await self._watched_poll(seen)
         except asyncio.CancelledError:
             raise
         except TimeoutError:
-            self._failed(PollTimeout(f"no answer within {self.deadline:.0f} s (endpoint slow or hung)"))
+            self._failed(_timeout(self.current_deadline, seen))
+            self._timeouts += 1
             return
         except Exception as exc:  # never out of iteration: a status instead
             self._failed(exc)
             return
+        finally:
+            attempts.CURRENT.reset(token)
         now = self.clock.now()
         self.failures = 0  # backoff resets on the first success
+        self._timeouts = 0
         # Period measured from the start of the poll, so slow calls do not stretch the interval.
         self._due = now if self._asked else self.next_due(started)
         self._pending.extend(updates)
@@ -161,29 +196,59 @@ class Poller:
             self.last_ok = now
         self._set_state(state, "")
 
+    async def _watched_poll(self, seen: attempts.Attempts) -> list[Update]:
+        """`poll()`, cut (TimeoutError) once AWS has answered nothing for the deadline."""
+        task = asyncio.ensure_future(self.poll())
+        limit = self._real_deadline()
+        try:
+            while True:
+                remaining = limit - (time.monotonic() - seen.answered_at)
+                if remaining <= 0:
+                    raise TimeoutError
+                done, _ = await asyncio.wait({task}, timeout=remaining)
+                if done:
+                    return task.result()
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+
     def _real_deadline(self) -> float:
-        return max(self.deadline / self.clock.speed, MIN_REAL_DEADLINE_S)
+        growth = min(2.0**self._timeouts, MAX_DEADLINE_GROWTH)
+        return max(self.deadline / self.clock.speed, MIN_REAL_DEADLINE_S) * growth
+
+    @property
+    def effective_deadline(self) -> float:
+        """The first poll's deadline in simulated seconds, after the real-time floor (= `deadline`
+        at speed 1)."""
+        return max(self.deadline, MIN_REAL_DEADLINE_S * self.clock.speed)
+
+    @property
+    def current_deadline(self) -> float:
+        """The deadline of the next (or running) poll, in simulated seconds."""
+        return self._real_deadline() * self.clock.speed
 
     def _failed(self, exc: BaseException) -> None:
         now = self.clock.now()
         self.failures += 1
         # Retry at the normal period unless AWS asked us to slow down: a denied source is
         # re-tried one interval later (a policy fix must show at once), not after a backoff.
-        due = self.next_due(now)
+        due = self.retry_due(now)
         if isinstance(exc, ReadOnlyViolation):
             # Our own guard refused: nothing outside can change that, so no hurry.
             state, due = SourceState.DENIED, now + self.max_backoff
-        elif is_throttle(exc):
+        elif is_throttle(exc) or (isinstance(exc, PollTimeout) and exc.code in THROTTLE_CODES):
             self.throttles += 1
             state, due = SourceState.THROTTLED, now + self._backoff()
-        elif is_denied(exc):
+        elif is_denied(exc) or (isinstance(exc, PollTimeout) and exc.code in DENIED_CODES):
             state = SourceState.DENIED
         elif as_access_error(exc) is not None and not _transient(exc):
             state = SourceState.ERROR
         else:
             state = SourceState.STALE if self.last_ok is not None else SourceState.ERROR
         self._due = due
-        self._set_state(state, short(exc), force=True)
+        self._set_state(state, str(exc) if isinstance(exc, PollTimeout) else short(exc), force=True)
 
     def _backoff(self) -> float:
         # Full jitter between half and all of the exponential step, capped.
@@ -209,6 +274,12 @@ class Poller:
             throttles=self.throttles,
             next_poll=self._due,
         )
+
+
+def _timeout(deadline: float, seen: attempts.Attempts) -> PollTimeout:
+    if seen.last_error:
+        return PollTimeout(f"timed out at {deadline:.0f} s while retrying: {seen.last_error}", seen.last_code)
+    return PollTimeout(f"timed out: no answer within {deadline:.0f} s (endpoint slow or hung)")
 
 
 def _transient(exc: BaseException) -> bool:
