@@ -83,7 +83,7 @@ async def test_fault_matrix_at_default_settings(sim_factory) -> None:  # type: i
         try:
             async with Collector(pollers, sim.clock) as col:
                 for name in by_name:
-                    await col.wait(is_status(name, SourceState.OK), timeout=30)
+                    await col.wait(is_status(name, SourceState.OK), timeout=60)
                 for rnd in rounds():
                     await _round(sim, col, by_name, rnd)
         finally:
