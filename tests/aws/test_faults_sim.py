@@ -82,8 +82,7 @@ async def test_fault_matrix_at_default_settings(sim_factory) -> None:  # type: i
         assert set(SOURCE_OP.values()) == set(OPS) and {"metrics", "logs", "alarms"} <= set(by_name)
         try:
             async with Collector(pollers, sim.clock) as col:
-                for name in by_name:
-                    await col.wait(is_status(name, SourceState.OK), timeout=60)
+                await _all(col, {n: is_status(n, SourceState.OK) for n in by_name}, 0, {})
                 for rnd in rounds():
                     await _round(sim, col, by_name, rnd)
         finally:

@@ -45,7 +45,7 @@ MIN_DEADLINE_S = 10.0
 MAX_DEADLINE_S = 30.0
 # A round trip (and botocore's client-side rate limiter) takes real time whatever the simulated
 # clock does: never cut a poll shorter than this many real seconds (matters only when sped up).
-MIN_REAL_DEADLINE_S = 3.0
+MIN_REAL_DEADLINE_S = 5.0
 # After a timed-out poll the next one may wait twice as long (up to 4×): a hung endpoint is
 # stale after the first deadline, while a slow but working one still gets its answer through.
 MAX_DEADLINE_GROWTH = 4.0
