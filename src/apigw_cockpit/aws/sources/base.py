@@ -46,6 +46,9 @@ MAX_DEADLINE_S = 30.0
 # A round trip (and botocore's client-side rate limiter) takes real time whatever the simulated
 # clock does: never cut a poll shorter than this many real seconds (matters only when sped up).
 MIN_REAL_DEADLINE_S = 5.0
+# Until a source has answered once, its polls read the backfill/lookback (the heaviest reads)
+# and nothing stale can be shown anyway: they get at least this long (simulated seconds).
+FIRST_DEADLINE_S = 30.0
 # After a timed-out poll the next one may wait twice as long (up to 4×): a hung endpoint is
 # stale after the first deadline, while a slow but working one still gets its answer through.
 MAX_DEADLINE_GROWTH = 4.0
@@ -216,12 +219,13 @@ class Poller:
 
     def _real_deadline(self) -> float:
         growth = min(2.0**self._timeouts, MAX_DEADLINE_GROWTH)
-        return max(self.deadline / self.clock.speed, MIN_REAL_DEADLINE_S) * growth
+        deadline = self.deadline if self.last_ok is not None else max(self.deadline, FIRST_DEADLINE_S)
+        return max(deadline / self.clock.speed, MIN_REAL_DEADLINE_S) * growth
 
     @property
     def effective_deadline(self) -> float:
-        """The first poll's deadline in simulated seconds, after the real-time floor (= `deadline`
-        at speed 1)."""
+        """A poll's deadline once the source has answered, in simulated seconds, after the
+        real-time floor (= `deadline` at speed 1)."""
         return max(self.deadline, MIN_REAL_DEADLINE_S * self.clock.speed)
 
     @property
