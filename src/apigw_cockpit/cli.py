@@ -36,6 +36,15 @@ def _aws_options(p: argparse.ArgumentParser, *, required: bool = False) -> None:
     g.add_argument("--endpoint-url", help="AWS endpoint URL (default: $AWS_ENDPOINT_URL)")
 
 
+def _invoke_url_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--invoke-url",
+        metavar="URL",
+        help="where probes go: a custom domain, a private API's vpce-… URL, the sim's loopback URL"
+        " (default: [verify] invoke_url, else https://<api-id>.execute-api.<region>.amazonaws.com/<stage>)",
+    )
+
+
 def _journal_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--journal", help="incident journal path (default: XDG state dir)")
 
@@ -73,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--headless", action="store_true", help="no screen: print each update as a JSON line")
     p.add_argument("--json", action="store_true", help="with --headless: JSON lines (the default)")
     p.add_argument("--duration", type=float, default=None, help="with --headless: stop after SECONDS")
+    _invoke_url_option(p)
 
     p = sub.add_parser("demo", help="the cockpit on the embedded simulated AWS world")
     p.add_argument("--scenario", default="midnight-pager", help="scenario id (see `scenarios`)")
@@ -91,12 +101,23 @@ def build_parser() -> argparse.ArgumentParser:
     _journal_option(p)
 
     p = sub.add_parser("verify", help="run the verification checklist (exit 0 only if all pass)")
-    p.add_argument("--since", help="fix time (ISO 8601 or -15m)")
+    p.add_argument("--since", help="fix time (ISO 8601, or relative: --since -10m)")
     p.add_argument("--load", type=int, default=0, metavar="N", help="bounded load test of N requests")
     p.add_argument(
         "--allow-remote-load", action="store_true", help="allow a load test to a non-loopback host"
     )
     p.add_argument("--confirm-test-invoke", action="store_true", help="allow TestInvokeMethod (V5)")
+    p.add_argument(
+        "--route",
+        metavar='"METHOD /path"',
+        help='probe this route (default: the one failing most; safe methods only), e.g. "POST /orders"',
+    )
+    p.add_argument(
+        "--confirm-unsafe",
+        action="store_true",
+        help="allow probing a non-idempotent method (POST/PUT/PATCH/DELETE) named with --route",
+    )
+    _invoke_url_option(p)
     p.add_argument("--k6", metavar="FILE", help="also write an equivalent k6 script")
     p.add_argument("--json", action="store_true", help="stable JSON output")
     _aws_options(p)
@@ -149,9 +170,31 @@ def _output_failed(exc: OSError) -> int:
     return EXIT_USAGE
 
 
+# Options whose value may start with "-" (a relative time): argparse would read "-10m" as an
+# unknown option, so `--since -10m` becomes `--since=-10m` before parsing.
+_DASH_VALUE_OPTIONS = ("--since",)
+
+
+def attach_dash_values(argv: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    it = iter(argv)
+    for arg in it:
+        if arg in _DASH_VALUE_OPTIONS:
+            value = next(it, None)
+            if value is None:
+                out.append(arg)
+            elif value.startswith("-") and value[1:2].isdigit():
+                out.append(f"{arg}={value}")
+            else:
+                out += [arg, value]
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(attach_dash_values(sys.argv[1:] if argv is None else argv))
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE

@@ -13,6 +13,15 @@ The file lives at `$XDG_CONFIG_HOME/apigw-cockpit/config.toml`:
 
     [intervals]              # poll interval per source, seconds
     logs = 2
+
+    [verify]                 # verification probes (V1, V5, V6)
+    invoke_url = "https://api.example.com/orders-v1"   # custom domain, vpce-… URL, loopback sim
+
+    [verify.requests."POST /orders"]   # what a real client sends on this route
+    path = "/orders"                   # a concrete path for templated routes ("/orders/o-1")
+    query = "source=cockpit"
+    headers = { "Content-Type" = "application/json" }
+    body = '{"sku": "A-1", "qty": 1}'
 """
 
 from __future__ import annotations
@@ -38,7 +47,9 @@ DEFAULT_INTERVALS: dict[str, float] = {
     "topology": 300.0,
 }
 
-_TOP_KEYS = {"theme", "refresh", "ascii", "log_buffer", "presenter", "keys", "intervals"}
+_TOP_KEYS = {"theme", "refresh", "ascii", "log_buffer", "presenter", "keys", "intervals", "verify"}
+_VERIFY_KEYS = {"invoke_url", "requests"}
+_REQUEST_KEYS = {"path", "query", "headers", "body"}
 MAX_CONFIG_BYTES = 1024 * 1024  # a config file is a few lines; anything bigger is not one
 
 # Sane ranges (finite): below them the cockpit spins, above them it is not watching any more.
@@ -88,6 +99,9 @@ class Settings:
     keys: Mapping[str, str] = field(default_factory=dict)
     intervals: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_INTERVALS))
     config_path: Path | None = None
+    invoke_url: str = ""  # [verify] invoke_url: where probes go instead of the execute-api URL
+    # [verify.requests."METHOD /path"]: {"path", "query", "headers": {...}, "body"} per route
+    sample_requests: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def _number(where: str, key: str, value: Any, *, minimum: float, maximum: float = math.inf) -> float:
@@ -164,7 +178,41 @@ def _from_table(data: Mapping[str, Any], where: str, base: Settings) -> Settings
             lo, hi = INTERVAL_RANGE
             merged[name] = _number(where, f"intervals.{name}", value, minimum=lo, maximum=hi)
         out = replace(out, intervals=merged)
+    if "verify" in data:
+        out = _verify_table(data["verify"], where, out)
     return out
+
+
+def _verify_table(table: Any, where: str, out: Settings) -> Settings:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [verify] must be a table")
+    unknown = set(table) - _VERIFY_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown key verify.{sorted(unknown)[0]} (known: invoke_url, requests)")
+    if "invoke_url" in table:
+        url = table["invoke_url"]
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise ConfigError(f"{where}: verify.invoke_url must be an http(s):// URL, got {url!r}")
+        out = replace(out, invoke_url=url)
+    requests = table.get("requests", {})
+    if not isinstance(requests, dict):
+        raise ConfigError(f"{where}: [verify.requests] must be a table of routes")
+    samples: dict[str, Mapping[str, Any]] = dict(out.sample_requests)
+    for route, req in requests.items():
+        parts = str(route).split()
+        if len(parts) != 2 or not parts[0].isalpha() or not parts[1].startswith("/"):
+            raise ConfigError(f'{where}: verify.requests key {route!r} must be "METHOD /path"')
+        key = f"verify.requests.{route!r}"
+        if not isinstance(req, dict) or set(req) - _REQUEST_KEYS:
+            raise ConfigError(f"{where}: {key} must be a table of {', '.join(sorted(_REQUEST_KEYS))}")
+        for name in ("path", "query", "body"):
+            if name in req and not isinstance(req[name], str):
+                raise ConfigError(f"{where}: {key}.{name} must be a string")
+        headers = req.get("headers", {})
+        if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+            raise ConfigError(f"{where}: {key}.headers must map header names to strings")
+        samples[f"{parts[0].upper()} {parts[1]}"] = {**req, "headers": dict(headers)}
+    return replace(out, sample_requests=samples)
 
 
 def read_file(path: Path, base: Settings | None = None) -> Settings:

@@ -48,6 +48,7 @@ class FakeWorld:
     target_health: list[dict[str, Any]] = field(default_factory=list)
     trail: list[dict[str, Any]] = field(default_factory=list)
     alarms: list[dict[str, Any]] = field(default_factory=list)
+    live_tail: str = "unavailable"  # or "hang": StartLiveTail never answers (botocore retrying)
     _page_cache: tuple[Any, list[LogRecord]] = (None, [])
 
     # -- faults ----------------------------------------------------------------------------
@@ -66,6 +67,8 @@ class FakeWorld:
             raise ReadTimeoutError(endpoint_url="http://127.0.0.1/fake")
         if kind == "reset":
             raise ConnectionClosedError(endpoint_url="http://127.0.0.1/fake")
+        if kind == "hang":  # an endpoint that never answers: only the poll deadline ends it
+            await asyncio.sleep(3600)
         raise AssertionError(kind)
 
     # -- operations ------------------------------------------------------------------------
@@ -127,6 +130,8 @@ class FakeWorld:
         return {"MetricDataResults": results}
 
     async def StartLiveTail(self, **kw: Any) -> dict[str, Any]:
+        if self.live_tail == "hang":
+            await asyncio.sleep(3600)
         raise ClientError(
             {"Error": {"Code": "InvalidOperationException", "Message": "Live Tail is not available"}},
             "StartLiveTail",

@@ -150,3 +150,32 @@ async def test_live_tail_falls_back_to_polling() -> None:
     logs = [u for u in got if isinstance(u, LogsUpdate)]
     assert logs and len(logs[0].events) == 200
     await p.aclose()
+
+
+async def test_live_tail_says_connecting_while_dialling_then_polls() -> None:
+    """A StartLiveTail that hangs (botocore retrying): `connecting`, never `ok` over an empty pane;
+    after the poll deadline it falls back to polling and the events arrive."""
+    from apigw_cockpit.aws.sources.live_tail import LiveTailPoller
+    from apigw_cockpit.model import ScaledClock, SourceState, SourceStatus
+
+    clock = ScaledClock(T0 + 100, speed=10.0)
+    world, _, _ = _world(clock, n=50)  # type: ignore[arg-type]
+    world.live_tail = "hang"
+    p = LiveTailPoller(FakeFactory(world), clock, [GROUP], 2.0, account="123456789012", region="us-east-1")
+    got = []
+
+    async def until_logs() -> None:
+        async for u in p:
+            got.append(u)
+            if isinstance(u, LogsUpdate) and u.events:
+                return
+
+    await asyncio.wait_for(until_logs(), 10)
+    states = [u.state for u in got if isinstance(u, SourceStatus)]
+    first_logs = next(i for i, u in enumerate(got) if isinstance(u, LogsUpdate))
+    before = [u for u in got[:first_logs] if isinstance(u, SourceStatus)]
+    assert SourceState.CONNECTING in states
+    assert all(u.state != SourceState.OK or "polling instead" in u.last_error for u in before)
+    assert not p.live and "did not connect within" in p.fallback_reason
+    assert p.status().state == SourceState.OK
+    await p.aclose()

@@ -118,12 +118,11 @@ async def test_each_poller_delivers_within_one_interval() -> None:
 @pytest.mark.parametrize("kind", list(EXPECTED))
 @pytest.mark.parametrize("operation", list(SOURCES))
 async def test_fault_matrix(operation: str, kind: str) -> None:
+    """Default backoff (no max_backoff override): right state, others live, ok one poll after."""
     source, interval = SOURCES[operation]
     clock = ScaledClock(T0, SPEED)
     world = _world(clock)
     pollers = _pollers(world, clock)
-    for p in pollers:
-        p.max_backoff = p.interval  # so "recovers within one interval" is a fair promise
     async with Collector(pollers, clock) as col:
         for s, _ in SOURCES.values():
             await col.wait(is_status(s, SourceState.OK), timeout=3)
@@ -140,11 +139,80 @@ async def test_fault_matrix(operation: str, kind: str) -> None:
         polls_at_clear, due_at_clear = poller.polls, poller.status().next_poll
         mark = len(col.seen)
         world.faults.clear()
-        await col.wait(is_status(source, SourceState.OK), after=mark, timeout=3)
-        # Recovery within one interval: the retry was already booked ≤ one interval out (backoff
-        # capped at the interval here), and that retry (or the one in flight) is the one that succeeds.
-        assert due_at_clear is not None and due_at_clear - cleared_at <= interval + 1e-6
+        ok = await col.wait(is_status(source, SourceState.OK), after=mark, timeout=3)
+        # The retry was booked at most one (jittered) interval out — throttling alone backs off, to
+        # at most two intervals — and it is the one that succeeds.
+        # (+ 5 s: metrics retry at the next minute boundary plus CloudWatch's settle delay)
+        bound = 2 * interval if kind == "throttle" else interval * (1 + poller.jitter) + 5.0
+        assert due_at_clear is not None and due_at_clear - cleared_at <= bound + 1e-6
         assert poller.polls - polls_at_clear <= 2
+        assert isinstance(ok.update, SourceStatus) and ok.update.last_error == ""  # no stale error text
+
+
+async def test_denied_is_retried_every_interval_and_recovers_in_one_poll() -> None:
+    """Denied for several polls: each retry one interval apart (not 4), ok on the first poll after."""
+    clock = FrozenClock(T0)
+    world = _world(clock)
+    [p] = [p for p in _pollers(world, clock) if p.name == "alarms"]
+    world.faults["DescribeAlarms"] = "denied"
+    for _ in range(4):
+        clock.set(p._due if p._due is not None else clock.now())
+        await p._run_once()
+        assert p.state == SourceState.DENIED
+        assert p._due is not None and p._due - clock.now() <= p.interval * (1 + p.jitter) + 1e-6
+    world.faults.clear()
+    clock.set(p._due)
+    await p._run_once()
+    assert p.state == SourceState.OK and p.last_error == "" and p.failures == 0
+
+
+async def test_throttle_backs_off_capped_and_resets_on_first_success() -> None:
+    clock = FrozenClock(T0)
+    world = _world(clock)
+    [p] = [p for p in _pollers(world, clock) if p.name == "changes"]
+    world.faults["LookupEvents"] = "throttle"
+    delays = []
+    for _ in range(6):
+        await p._run_once()
+        assert p._due is not None
+        delays.append(p._due - clock.now())
+        clock.set(p._due)
+    assert p.state == SourceState.THROTTLED and p.throttles == 6
+    assert max(delays) <= 2 * p.interval + 1e-6  # capped: recovers soon after throttling stops
+    assert max(delays[3:]) > p.interval  # but it does back off while AWS says slow down
+    world.faults.clear()
+    await p._run_once()
+    assert p.state == SourceState.OK and p.failures == 0 and p.last_error == ""
+    assert p._due - clock.now() <= p.interval * (1 + p.jitter)  # back to the normal period at once
+
+
+async def test_a_hung_call_shows_stale_within_one_interval() -> None:
+    """An endpoint that never answers: stale after one poll deadline (≤ the interval), not 4 × 15 s."""
+    speed = 10.0
+    clock = ScaledClock(T0, speed)
+    world = _world(clock)
+    defaults = AwsSettings("a1b2c3d4e5", "prod")  # default intervals: target health every 10 s
+    pollers = build_pollers(FakeFactory(world), clock, topology(), defaults)  # type: ignore[arg-type]
+    [p] = [p for p in pollers if p.name == "target_health"]
+    async with Collector([p], clock) as col:
+        await col.wait(is_status("target_health", SourceState.OK), timeout=3)
+        mark = len(col.seen)
+        world.faults["DescribeTargetHealth"] = "hang"
+        hung_at = clock.now()
+        stale = await col.wait(is_status("target_health", SourceState.STALE), after=mark, timeout=10)
+    assert isinstance(stale.update, SourceStatus) and "no answer within" in stale.update.last_error
+    # At most one interval until the poll starts, then the deadline (≤ interval for a 10 s source).
+    assert p.deadline <= p.interval
+    assert stale.sim - hung_at <= p.interval * (1 + p.jitter) + p.effective_deadline + 1.0
+
+
+def test_poll_deadline_is_sized_to_the_interval() -> None:
+    from apigw_cockpit.aws.sources.base import poll_deadline
+
+    for interval in (10.0, 60.0, 300.0):
+        assert poll_deadline(interval) <= interval
+    assert poll_deadline(60.0) <= 30.0  # a 20 s latency fault cannot hide for 82-105 s
+    assert poll_deadline(2.0) >= 2.0  # a fast source still gets time for a slow page
 
 
 def test_metrics_series_cover_topology() -> None:

@@ -11,7 +11,7 @@ import ipaddress
 import json
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import aiohttp
 
@@ -51,8 +51,12 @@ async def load_test(
     allow_remote: bool = False,
     timeout_s: float = 30.0,
     on_progress: Callable[[int, int], None] | None = None,
+    headers: Mapping[str, str] | None = None,
+    body: bytes | None = None,
+    note: str = "",
 ) -> LoadTestResult:
-    """`on_progress(done, total)` after every request (a progress bar in the cockpit)."""
+    """`on_progress(done, total)` after every request (a progress bar in the cockpit). `headers`
+    and `body` are what a real client of the route sends (its sample request)."""
     started = clock.now()
     concurrency = max(1, min(concurrency, MAX_CONCURRENCY))
     duration_s = max(0.0, min(duration_s, MAX_DURATION_S))
@@ -60,7 +64,7 @@ async def load_test(
     if not allow_remote and not is_loopback(url):
         return LoadTestResult(
             url, concurrency, rate_per_s, duration_s, 0, 0, (), 0, 0, 0, started,
-            aborted="refused: non-loopback target (pass allow_remote / --allow-remote-load)",
+            aborted="refused: non-loopback target (pass allow_remote / --allow-remote-load)", note=note,
         )  # fmt: skip
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -76,7 +80,9 @@ async def load_test(
         async with sem:
             t = time.monotonic()
             try:
-                async with session.request(method, url, allow_redirects=False) as resp:
+                async with session.request(
+                    method, url, headers=headers, data=body, allow_redirects=False
+                ) as resp:
                     await resp.read()
                     statuses[resp.status] = statuses.get(resp.status, 0) + 1
                     if resp.status >= 500:
@@ -111,6 +117,7 @@ async def load_test(
         p99_ms=percentile(lat, 99),
         started=started,
         aborted=aborted,
+        note=note,
     )
 
 

@@ -10,6 +10,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from apigw_cockpit.aws import attempts
 from apigw_cockpit.aws.errors import THROTTLE_CODES
 from apigw_cockpit.model import Clock
 
@@ -84,6 +85,8 @@ class CallMeter:
         client.meta.events.register(
             "after-call-error.*.*", _after_error, unique_id="apigw-cockpit-meter-error"
         )
+        # Each attempt's answer, for a poll that runs out of time mid-retry (sources/base.py).
+        attempts.install(client)
         # GetMetricData bills per query: count them as the request is built.
         client.meta.events.register(
             "before-parameter-build.*.GetMetricData", _count_queries, unique_id="apigw-cockpit-meter-gmd"

@@ -47,6 +47,7 @@ async def http_probe(
     body: bytes | None = None,
     timeout_s: float = 35.0,
     notes: tuple[str, ...] = (),
+    note: str = "",
 ) -> ProbeResult:
     """One HTTP request with a curl -v like transcript; never raises for network errors."""
     parts = urllib.parse.urlsplit(url)
@@ -57,7 +58,8 @@ async def http_probe(
         "Accept": "*/*",
         **(headers or {}),
     }
-    lines = [f"* Trying {parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}..."]
+    lines = [f"* {note}"] if note else []
+    lines += [f"* Trying {parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}..."]
     lines += [f"> {method} {redact.url(path)} HTTP/1.1"]
     lines += [f"> {k}: {redact.header_value(k, v)}" for k, v in sent.items()]
     lines += [">"]
@@ -79,12 +81,16 @@ async def http_probe(
             text = redact.redact(raw.decode("utf-8", "replace"))[:BODY_EXCERPT]
             lines += text.splitlines() or [""]
             lines += [f"* completed in {ms:.0f} ms", *notes]
-            return ProbeResult(kind, redact.url(url), method, resp.status, ms, at, red, text, tuple(lines))
+            return ProbeResult(
+                kind, redact.url(url), method, resp.status, ms, at, red, text, tuple(lines), note=note
+            )
     except (aiohttp.ClientError, TimeoutError, OSError) as exc:
         ms = (time.monotonic() - t) * 1000
         err = redact.redact(short(exc)) if str(exc) else type(exc).__name__
         lines += [f"* error after {ms:.0f} ms: {err}", *notes]
-        return ProbeResult(kind, redact.url(url), method, None, ms, at, (), "", tuple(lines), error=err)
+        return ProbeResult(
+            kind, redact.url(url), method, None, ms, at, (), "", tuple(lines), error=err, note=note
+        )
 
 
 async def tcp_connect(host: str, port: int, timeout_s: float = 5.0) -> tuple[bool, float, str]:
@@ -97,15 +103,32 @@ async def tcp_connect(host: str, port: int, timeout_s: float = 5.0) -> tuple[boo
         return False, (time.monotonic() - t) * 1000, type(exc).__name__ + (f": {exc}" if str(exc) else "")
 
 
+def is_private_endpoint(url: str) -> bool:
+    """A VPC endpoint DNS name (`vpce-….execute-api.<region>.vpce.amazonaws.com`): a private API
+    reached this way needs the `x-apigw-api-id` header to say which API is meant."""
+    host = (urllib.parse.urlsplit(url).hostname or "").lower()
+    return host.startswith("vpce-") and host.endswith(".vpce.amazonaws.com")
+
+
 class Probes:
+    """`invoke_url`: where requests go (default: the API's execute-api URL with the stage).
+    A custom domain (base path mapping included), a private endpoint's `vpce-…` URL (the
+    `x-apigw-api-id` header is added), or the simulated world's loopback URL."""
+
     def __init__(self, factory: Any, clock: Clock, topology: Topology, invoke_url: str | None = None) -> None:
         self.factory = factory
         self.clock = clock
         self.topology = topology
         self.base_url = (invoke_url or topology.invoke_url).rstrip("/")
+        self.extra_headers: dict[str, str] = (
+            {"x-apigw-api-id": topology.api_id} if is_private_endpoint(self.base_url) else {}
+        )
 
     def url_for(self, path: str) -> str:
         return self.base_url + ("/" + path.lstrip("/") if path and path != "/" else "/")
+
+    def _headers(self, headers: Mapping[str, str] | None) -> dict[str, str]:
+        return {**self.extra_headers, **(headers or {})}
 
     async def invoke_url(
         self,
@@ -114,10 +137,12 @@ class Probes:
         *,
         headers: Mapping[str, str] | None = None,
         body: bytes | None = None,
+        note: str = "",
     ) -> ProbeResult:
         return await http_probe(
-            "invoke-url", self.url_for(path), self.clock, method=method, headers=headers, body=body
-        )
+            "invoke-url", self.url_for(path), self.clock, method=method, headers=self._headers(headers),
+            body=body, note=note,
+        )  # fmt: skip
 
     def default_backend(self) -> tuple[str, int, str]:
         """(host, port, url): the first target behind the NLB, else the integration URI."""
@@ -166,11 +191,12 @@ class Probes:
         path_with_query: str | None = None,
         body: str = "",
         headers: Mapping[str, str] | None = None,
+        note: str = "",
     ) -> TestInvokeResult:
         at = self.clock.now()
         if not confirmed:
             return TestInvokeResult(
-                0, 0.0, at, error="not confirmed: TestInvokeMethod calls the real backend"
+                0, 0.0, at, error="not confirmed: TestInvokeMethod calls the real backend", note=note
             )
         if path_with_query is None:
             path_with_query = next((r.path for r in self.topology.resources if r.id == resource_id), "/")
@@ -191,7 +217,7 @@ class Probes:
             with guard.confirmed("TestInvokeMethod"):
                 r = await apigw.test_invoke_method(**kwargs)
         except Exception as exc:
-            return TestInvokeResult(0, 0.0, at, error=short(exc))
+            return TestInvokeResult(0, 0.0, at, error=short(exc), note=note)
         return TestInvokeResult(
             status=int(r.get("status", 0)),
             latency_ms=float(r.get("latency", 0)),
@@ -200,6 +226,7 @@ class Probes:
             # A map value may be null in a JSON answer: a header without a value is "" here.
             headers=redact.headers(sorted((k, v or "") for k, v in (r.get("headers") or {}).items())),
             log=redact.redact(r.get("log", "") or ""),
+            note=note,
         )
 
     async def simulate(self, role_arn: str, action: str, resource: str) -> PolicyDecision:
@@ -226,11 +253,14 @@ class Probes:
         max_requests: int = 1000,
         allow_remote: bool = False,
         on_progress: Callable[[int, int], None] | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        note: str = "",
     ) -> LoadTestResult:
         return await load_test(
             self.url_for(path), self.clock, method=method, concurrency=concurrency, rate_per_s=rate_per_s,
             duration_s=duration_s, max_requests=max_requests, allow_remote=allow_remote,
-            on_progress=on_progress,
+            on_progress=on_progress, headers=self._headers(headers), body=body, note=note,
         )  # fmt: skip
 
     def k6_script(self, path: str = "/", method: str = "GET", **kw: Any) -> str:

@@ -3,7 +3,13 @@
 Exit 0 only when every step passes; 1 when any fails or is pending; 2 usage; 3 AWS.
 V1 always sends one request through the invoke URL; V5 (TestInvokeMethod) runs only with
 `--confirm-test-invoke`; V6 only with `--load N` (loopback unless --allow-remote-load).
-`--json` shape: `{"api", "stage", "since", "passed", "steps": [{"id", "title", "status", "evidence"}]}`.
+The probed route is the one failing most (diagnose.probe_choice), never a MOCK, never a write
+unless named with `--route "POST /orders"` and confirmed with `--confirm-unsafe`; the request
+carries the route's sample from the config file (`[verify.requests."POST /orders"]`).
+`--invoke-url` (or `[verify] invoke_url`) sends probes to a custom domain, a private API's
+`vpce-…` endpoint (with `x-apigw-api-id`) or the simulated world's loopback URL.
+`--json` shape: `{"api", "stage", "since", "passed", "probe": {"route", "path", "why", "refused"},
+"steps": [{"id", "title", "status", "evidence"}]}`.
 """
 
 from __future__ import annotations
@@ -25,9 +31,10 @@ from apigw_cockpit.commands.check import (
     write_json,
 )
 from apigw_cockpit.diagnose import VerifyStep, verify
-from apigw_cockpit.diagnose.observations import Probe
+from apigw_cockpit.diagnose.observations import Observations, Probe
+from apigw_cockpit.diagnose.probe_choice import ProbeChoice, SampleRequest, choose_probe, parse_route
 from apigw_cockpit.diagnose.report import step_json
-from apigw_cockpit.diagnose.verification import all_passed, probe_target
+from apigw_cockpit.diagnose.verification import all_passed, probe_target  # noqa: F401 (re-export)
 from apigw_cockpit.model import Clock, SystemClock, Topology
 
 DEFAULT_SINCE_S = 15 * 60
@@ -48,26 +55,58 @@ def parse_since(text: str | None, now: float) -> float:
     return stamp.timestamp()
 
 
+def samples_from(settings: Any) -> dict[str, SampleRequest]:
+    """config.Settings.sample_requests → diagnose SampleRequests (validated by config already)."""
+    out: dict[str, SampleRequest] = {}
+    for route, req in dict(getattr(settings, "sample_requests", {}) or {}).items():
+        headers = tuple((str(k), str(v)) for k, v in dict(req.get("headers", {})).items())
+        out[route] = SampleRequest(
+            str(req.get("path", "")), str(req.get("query", "")), headers, str(req.get("body", ""))
+        )
+    return out
+
+
 async def _probes(
-    feed: Any, *, test_invoke: bool, load: int, allow_remote: bool, k6: str | None
+    feed: Any,
+    choice: ProbeChoice,
+    *,
+    test_invoke: bool,
+    load: int,
+    allow_remote: bool,
+    k6: str | None,
 ) -> tuple[Probe, ...]:
-    resource_id, method, path = probe_target(feed.topology)
-    out: list[Probe] = [await feed.probes.invoke_url(path, method)]
-    if test_invoke and resource_id:
-        out.append(await feed.probes.test_invoke(resource_id, method, confirmed=True))
+    if choice.refused:
+        return ()
+    path, method, note = choice.path_with_query, choice.method, choice.note
+    headers, body = dict(choice.headers), choice.body.encode() if choice.body else None
+    out: list[Probe] = [await feed.probes.invoke_url(path, method, headers=headers, body=body, note=note)]
+    if test_invoke and choice.resource_id:
+        out.append(
+            await feed.probes.test_invoke(
+                choice.resource_id, method, confirmed=True, path_with_query=path, body=choice.body,
+                headers=headers, note=note,
+            )
+        )  # fmt: skip
     if load:
         n = max(1, int(load))
         out.append(
             await feed.probes.load_test(
-                path, method, max_requests=n, duration_s=max(5.0, n / 20), allow_remote=allow_remote
+                path, method, max_requests=n, duration_s=max(5.0, n / 20), allow_remote=allow_remote,
+                headers=headers, body=body, note=note,
             )
-        )
+        )  # fmt: skip
     if k6:
         safe_write.write_text(k6, feed.probes.k6_script(path, method))  # regular files only
     return tuple(out)
 
 
-async def verify_once(
+async def verify_once(*args: Any, **kw: Any) -> tuple[list[VerifyStep], Topology]:
+    """`verify_run` without the probe choice (steps, topology)."""
+    steps, topo, _ = await verify_run(*args, **kw)
+    return steps, topo
+
+
+async def verify_run(
     settings: Any,
     clock: Clock,
     since: float,
@@ -76,37 +115,73 @@ async def verify_once(
     load: int = 0,
     allow_remote: bool = False,
     k6: str | None = None,
-) -> tuple[list[VerifyStep], Topology]:
-    """What `verify` does, callable from tests (settings: aws.AwsSettings)."""
+    route: str = "",
+    allow_unsafe: bool = False,
+    samples: dict[str, SampleRequest] | None = None,
+) -> tuple[list[VerifyStep], Topology, ProbeChoice]:
+    """What `verify` does, callable from tests (settings: aws.AwsSettings): the steps, the
+    topology, and which route was probed and why."""
     from apigw_cockpit.aws.feed import open_feed
 
     feed = await open_feed(settings, clock)
     try:
         builder = await collect_round(feed)
-        probes = await _probes(feed, test_invoke=test_invoke, load=load, allow_remote=allow_remote, k6=k6)
+        # Choose from what the logs say is failing now, before sending anything.
+        seen = builder.build(clock.now(), fix_time=since)
+        choice = choose_probe(seen, route=route, allow_unsafe=allow_unsafe, samples=samples)
+        probes = await _probes(
+            feed, choice, test_invoke=test_invoke, load=load, allow_remote=allow_remote, k6=k6
+        )
     finally:
         await feed.aclose()
     obs = builder.build(clock.now(), probes=probes, fix_time=since)
-    return verify(obs), feed.topology
+    return _with_choice(verify(obs), choice, obs), feed.topology, choice
 
 
-async def _run(args: argparse.Namespace, clock: Clock) -> tuple[list[VerifyStep], float, Topology]:
+def _with_choice(steps: list[VerifyStep], choice: ProbeChoice, obs: Observations) -> list[VerifyStep]:
+    """A refused probe leaves V1/V5/V6 pending with the reason, not with "not run"."""
+    if not choice.refused:
+        return steps
+    probed = {"V1", "V5", "V6"}
+    return [
+        VerifyStep(s.id, s.title, s.status, (choice.note, *s.evidence)) if s.id in probed else s
+        for s in steps
+    ]
+
+
+async def _run(
+    args: argparse.Namespace, clock: Clock
+) -> tuple[list[VerifyStep], float, Topology, ProbeChoice]:
+    import dataclasses
+
     from apigw_cockpit.commands.watch import settings_from_args
+    from apigw_cockpit.config import load_settings
 
     since = parse_since(args.since, clock.now())
-    steps, topo = await verify_once(
-        settings_from_args(args),
+    config = load_settings(args)
+    settings = settings_from_args(args)
+    if not settings.invoke_url and config.invoke_url:
+        settings = dataclasses.replace(settings, invoke_url=config.invoke_url)
+    steps, topo, choice = await verify_run(
+        settings,
         clock,
         since,
         test_invoke=args.confirm_test_invoke,
         load=args.load,
         allow_remote=args.allow_remote_load,
         k6=args.k6,
+        route=args.route or "",
+        allow_unsafe=args.confirm_unsafe,
+        samples=samples_from(config),
     )
-    return steps, since, topo
+    return steps, since, topo, choice
 
 
-def render_text(steps: list[VerifyStep], passed: bool, out: TextIO) -> None:
+def render_text(
+    steps: list[VerifyStep], passed: bool, out: TextIO, choice: ProbeChoice | None = None
+) -> None:
+    if choice is not None:
+        out.write(f"{choice.note}\n\n")
     for s in steps:
         out.write(f"{s.id} {s.status.upper():<8} {s.title}\n")
         for line in s.evidence[:4]:
@@ -121,10 +196,20 @@ def run(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"apigw-cockpit verify: --since {args.since!r}: use ISO 8601 or -15m / -2h", file=sys.stderr)
         return EXIT_USAGE
+    if args.route:
+        try:
+            parse_route(args.route)
+        except ValueError as exc:
+            print(f"apigw-cockpit verify: --route: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     from apigw_cockpit.aws.errors import CockpitAwsError
+    from apigw_cockpit.config import ConfigError as SettingsError
 
     try:
-        steps, since, topo = asyncio.run(_run(args, clock))
+        steps, since, topo, choice = asyncio.run(_run(args, clock))
+    except SettingsError as exc:
+        print(f"apigw-cockpit verify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except CockpitAwsError as exc:
         print(f"apigw-cockpit verify: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -142,9 +227,15 @@ def run(args: argparse.Namespace) -> int:
             "stage": topo.stage.name,
             "since": since,
             "passed": passed,
+            "probe": {
+                "route": choice.route,
+                "path": choice.path_with_query,
+                "why": choice.why,
+                "refused": choice.refused,
+            },
             "steps": [step_json(s) for s in steps],
         }
         emit(write_json(doc))
     else:
-        emit(lambda out: render_text(steps, passed, out))
+        emit(lambda out: render_text(steps, passed, out, choice))
     return EXIT_OK if passed else EXIT_FINDINGS

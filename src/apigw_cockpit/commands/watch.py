@@ -81,6 +81,7 @@ def settings_from_args(args: argparse.Namespace) -> AwsSettings:
         profile=getattr(args, "profile", None),
         endpoint_url=getattr(args, "endpoint_url", None),
         live_tail=bool(getattr(args, "live_tail", False)),
+        invoke_url=getattr(args, "invoke_url", None) or None,
         # The standard AWS variable; our Config would otherwise override it.
         max_attempts=_int_env("AWS_MAX_ATTEMPTS", 4),
     )
@@ -161,12 +162,15 @@ def _tui_hook() -> Any:
 def run(args: argparse.Namespace) -> int:
     clock: Clock = SystemClock()
     try:
-        intervals = aws_intervals(load_settings(args))
+        config = load_settings(args)
+        intervals = aws_intervals(config)
     except SettingsError as exc:
         _error(exc)
         return 2
     try:
         settings = dataclasses.replace(settings_from_args(args), intervals=intervals)
+        if not settings.invoke_url and config.invoke_url:  # [verify] invoke_url: the probes' target
+            settings = dataclasses.replace(settings, invoke_url=config.invoke_url)
         if args.headless:
             return asyncio.run(headless(settings, clock, sys.stdout, args.duration))
         feed = asyncio.run(_open_for_tui(settings, clock))

@@ -22,6 +22,7 @@ class ProbeResult:
     body_excerpt: str = ""
     transcript: tuple[str, ...] = ()
     error: str = ""
+    note: str = ""  # which route was probed and why (verification evidence)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class TestInvokeResult:
     headers: tuple[tuple[str, str], ...] = ()
     log: str = ""
     error: str = ""
+    note: str = ""  # which route was tested and why
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class LoadTestResult:
     p99_ms: float
     started: float
     aborted: str = ""
+    note: str = ""  # which route was loaded and why
 
     @property
     def error_rate(self) -> float:

@@ -19,6 +19,7 @@ from apigw_cockpit.model.topology import Topology
 
 class SourceState(StrEnum):
     STARTING = "starting"
+    CONNECTING = "connecting"  # a stream (Live Tail) is being opened or retried: no data yet
     OK = "ok"
     STALE = "stale"
     THROTTLED = "throttled"

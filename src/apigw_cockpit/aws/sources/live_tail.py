@@ -14,6 +14,10 @@ Semantics (CloudWatch Logs StartLiveTail, botocore logs model):
 - At handover the FilterLogEvents poll starts just before the newest line Live Tail
   delivered, and lines Live Tail already delivered (same group, stream, ms, text; counted)
   are not repeated.
+
+Until StartLiveTail has answered the source is `connecting`, not `ok`: an empty pane while
+botocore retries the call is "no data yet", never "no failures". A session that has not
+connected within the poll deadline is given up for polling too.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from typing import Any
 from apigw_cockpit.aws.errors import short
 from apigw_cockpit.aws.sources.logs import LogsPoller
 from apigw_cockpit.aws.sources.traces import request_id
-from apigw_cockpit.model import LogEvent, SourceStatus, Update
+from apigw_cockpit.model import LogEvent, SourceState, SourceStatus, Update
 
 
 class LiveTailPoller(LogsPoller):
@@ -37,6 +41,8 @@ class LiveTailPoller(LogsPoller):
         self._buffer: list[LogEvent] = []
         self._task: asyncio.Task[None] | None = None
         self.live = True
+        self.connected = False
+        self._dial_started: float | None = None
         self.fallback_reason = ""
         self.sampled = False
         # (group, stream, ms, message) -> times delivered by Live Tail (for ids and handover).
@@ -48,6 +54,7 @@ class LiveTailPoller(LogsPoller):
     async def _stream(self) -> None:
         logs = await self.factory.client("logs")
         resp = await logs.start_live_tail(logGroupIdentifiers=[self._arn(g) for g in self.log_groups])
+        self.connected = True
         if self.meter is not None:
             self.meter.live_tail_sessions += 1
         try:
@@ -77,25 +84,37 @@ class LiveTailPoller(LogsPoller):
             if self.meter is not None:
                 self.meter.live_tail_sessions -= 1
 
+    def healthy_state(self) -> SourceState:
+        return SourceState.CONNECTING if self.live and not self.connected else SourceState.OK
+
     async def poll(self) -> list[Update]:
         if not self.live:
             return await super().poll()
+        now = self.clock.now()
         if self._task is None:
+            self._dial_started = now
             self._task = asyncio.create_task(self._stream())
         if self._task.done():
             exc = self._task.exception() if not self._task.cancelled() else None
-            self.live = False
-            self.fallback_reason = (
-                f"live tail ended ({short(exc) if exc else 'session closed'}); polling instead"
-            )
-            self.last_error = self.fallback_reason
-            self._pending.append(self.status())  # say so once, even though the source stays ok
-            # Lines the session delivered before it ended come first, then the polled ones.
-            fresh, self._buffer = self._buffer, []
-            live = self.emit(fresh, self.clock.now()) if fresh else []
-            return live + await super().poll()
+            return await self._fall_back(f"live tail ended ({short(exc) if exc else 'session closed'})")
+        if not self.connected:
+            if self._dial_started is not None and now - self._dial_started > self.deadline:
+                self._task.cancel()
+                return await self._fall_back(f"live tail did not connect within {self.deadline:.0f} s")
+            return []  # still dialling (botocore may be retrying): CONNECTING, not ok
         fresh, self._buffer = self._buffer, []
-        return self.emit(fresh, self.clock.now())
+        return self.emit(fresh, now)
+
+    async def _fall_back(self, why: str) -> list[Update]:
+        self.live = False
+        self.fallback_reason = f"{why}; polling instead"
+        # Say so once, as an ok status (polling works): the next ok status carries no text.
+        self.state, self.last_error = SourceState.OK, self.fallback_reason
+        self._pending.append(self.status())
+        # Lines the session delivered before it ended come first, then the polled ones.
+        fresh, self._buffer = self._buffer, []
+        live = self.emit(fresh, self.clock.now()) if fresh else []
+        return live + await super().poll()
 
     async def _poll_group(self, logs: Any, group: str, now: float) -> list[LogEvent]:
         """FilterLogEvents after the handover, minus the lines Live Tail already delivered."""

@@ -151,6 +151,11 @@ class MetricsPoller(Poller):
         nxt = math.floor(now / step) * step + step + min(SETTLE_S, step / 10)
         return nxt if nxt - now >= step / 2 else nxt + step
 
+    def retry_due(self, now: float) -> float:
+        # After a failure, the very next minute boundary (+ settle): recovery within one interval.
+        step = max(self.interval, 1.0)
+        return math.floor(now / step) * step + step + min(SETTLE_S, step / 10)
+
     async def poll(self) -> list[Update]:
         if not self.keys:
             return []

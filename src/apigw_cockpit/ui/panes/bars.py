@@ -119,6 +119,8 @@ class StatusBar(Pane):
                 parts.append((f"{label} {status.state.value}", "$error bold"))
             elif status.state == SourceState.THROTTLED:
                 parts.append((f"{label} throttled", "$warning"))
+            elif status.state == SourceState.CONNECTING:  # no data yet: not a tick, not "no failures"
+                parts.append((f"{label} connecting", "$warning"))
             elif status.state == SourceState.STALE or (age is not None and age > 120):
                 parts.append((f"{label} stale {ago(age or 0)}", "$warning"))
             elif status.note:  # e.g. Live Tail sampling: the source is fine but not complete

@@ -3,6 +3,8 @@
 V2–V4 are judged from the signals the cockpit already has. V1 (one request through the invoke
 URL) and V6 (a bounded load test, loopback unless `verify --allow-remote-load`) send traffic, and
 V5 (TestInvokeMethod) really calls the backend: they run on a key, V5 only after a yes.
+The route is the one failing most (diagnose.probe_choice: never a MOCK, safe methods only);
+`R` picks another, and a non-idempotent one is sent only after a yes.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
-from apigw_cockpit.diagnose.verification import probe_target
+from apigw_cockpit.diagnose import Observations
+from apigw_cockpit.diagnose.probe_choice import SAFE_METHODS, ProbeChoice, SampleRequest, choose_probe
 from apigw_cockpit.ui.feed import probes_of
 from apigw_cockpit.ui.screens.info import InfoScreen
 
@@ -51,10 +54,13 @@ class VerificationScreen(InfoScreen):
     BINDINGS = [
         Binding("P", "run_probes", "Run V1+V6", id="verify_probes"),
         Binding("T", "test_invoke", "V5 TestInvoke", id="verify_test_invoke"),
+        Binding("R", "next_route", "Route", id="verify_route"),
     ]
 
     def __init__(self) -> None:
         super().__init__("verify", "verification")
+        self.route = ""  # "" = the route failing most; else "METHOD /path" picked with R
+        self.unsafe_ok = False  # the user said yes to a non-idempotent route
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -68,19 +74,60 @@ class VerificationScreen(InfoScreen):
             return not self.app.settings.read_only and probes_of(self.app.feed) is not None  # type: ignore[attr-defined]
         return True
 
-    def _target(self) -> tuple[Any, str, str, str]:
+    def _target(self) -> tuple[Any, ProbeChoice]:
         state = self.app.state  # type: ignore[attr-defined]
-        rid, method, path = probe_target(state.topology)
-        return state, rid, method, path
+        obs = Observations(**state.observations(self.app.clock.now()))  # type: ignore[attr-defined]
+        samples = {
+            route: SampleRequest(
+                str(r.get("path", "")), str(r.get("query", "")),
+                tuple(dict(r.get("headers", {})).items()), str(r.get("body", "")),
+            )
+            for route, r in dict(getattr(self.app.settings, "sample_requests", {}) or {}).items()  # type: ignore[attr-defined]
+        }  # fmt: skip
+        choice = choose_probe(obs, route=self.route, allow_unsafe=self.unsafe_ok, samples=samples)
+        return state, choice
+
+    def action_next_route(self) -> None:
+        """Cycle: the route failing most (auto), then every route with a backend integration."""
+        state = self.app.state  # type: ignore[attr-defined]
+        routes = [
+            f"{m.http_method} {r.path}"
+            for r, m in state.topology.methods()
+            if m.integration is not None and m.integration.type != "MOCK" and m.http_method != "OPTIONS"
+        ]
+        cycle = ["", *routes]
+        self.route = cycle[(cycle.index(self.route) + 1) % len(cycle)] if self.route in cycle else ""
+        self.unsafe_ok = False
+        _, choice = self._target()
+        self.notify(choice.note if not choice.refused else f"{self.route}: {choice.refused}", title="route")
+
+    def action_run_probes(self) -> None:
+        _, choice = self._target()
+        method = self.route.split()[0] if self.route else ""
+        if choice.refused and method and method not in SAFE_METHODS and not self.unsafe_ok:
+            question = f"{self.route} is not idempotent: it may write to production.\nSend it anyway?"
+            self.app.push_screen(ConfirmScreen(question), self._unsafe_confirmed)
+            return
+        self._run_probes()
+
+    def _unsafe_confirmed(self, yes: bool | None) -> None:
+        if yes:
+            self.unsafe_ok = True
+            self._run_probes()
 
     @work(exclusive=True, group="verify-probes", exit_on_error=False)
-    async def action_run_probes(self) -> None:
+    async def _run_probes(self) -> None:
         probes = probes_of(self.app.feed)  # type: ignore[attr-defined]
         if probes is None:
             return
-        state, _, method, path = self._target()
-        self.notify(f"V1: {method} {path} through the invoke URL…", title="verify")
-        state.add_probe(await probes.invoke_url(path, method))
+        state, choice = self._target()
+        if choice.refused:
+            self.notify(choice.refused, title="verify", severity="warning")
+            return
+        method, path, note = choice.method, choice.path_with_query, choice.note
+        headers, body = dict(choice.headers), choice.body.encode() if choice.body else None
+        self.notify(f"V1: {note}", title="verify")
+        state.add_probe(await probes.invoke_url(path, method, headers=headers, body=body, note=note))
         self.sync()
         bar = self.query_one("#load-progress", ProgressBar)
         bar.update(total=LOAD_REQUESTS, progress=0)
@@ -93,6 +140,9 @@ class VerificationScreen(InfoScreen):
             duration_s=LOAD_REQUESTS / LOAD_RATE_PER_S,
             max_requests=LOAD_REQUESTS,
             on_progress=lambda done, total: bar.update(total=total, progress=done),
+            headers=headers,
+            body=body,
+            note=note,
         )
         state.add_probe(result)
         bar.display = False
@@ -104,12 +154,13 @@ class VerificationScreen(InfoScreen):
         )
 
     def action_test_invoke(self) -> None:
-        _, rid, method, path = self._target()
-        if not rid:
-            self.notify("no method to test", severity="warning")
+        _, choice = self._target()
+        if choice.refused or not choice.resource_id:
+            self.notify(choice.refused or "no method to test", severity="warning")
             return
         question = (
-            f"TestInvokeMethod {method} {path} calls your backend for real (it skips the VPC link).\nRun it?"
+            f"TestInvokeMethod {choice.method} {choice.path_with_query} calls your backend for real"
+            f" (it skips the VPC link).\n{choice.why}\nRun it?"
         )
         self.app.push_screen(ConfirmScreen(question), self._confirmed)
 
@@ -122,8 +173,11 @@ class VerificationScreen(InfoScreen):
         probes = probes_of(self.app.feed)  # type: ignore[attr-defined]
         if probes is None:
             return
-        state, rid, method, _ = self._target()
-        result = await probes.test_invoke(rid, method, confirmed=True)
+        state, c = self._target()
+        result = await probes.test_invoke(
+            c.resource_id, c.method, confirmed=True, path_with_query=c.path_with_query, body=c.body,
+            headers=dict(c.headers), note=c.note,
+        )  # fmt: skip
         state.add_probe(result)
         self.sync()
         self.notify(f"V5: TestInvokeMethod returned {result.status}", title="verify")
