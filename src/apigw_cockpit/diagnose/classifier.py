@@ -115,8 +115,11 @@ def _classify(parsed: list[ParsedLine]) -> Classification:
             or (failure.verdict == "unknown" and pattern.verdict != "unknown")
             or pattern.priority > failure.priority
         ):
+            if failure is not None and pattern.priority > failure.priority:
+                evidence.insert(0, text)  # the line that decides goes first
+            else:
+                evidence.append(text)
             failure = pattern
-            evidence.append(text)
             if pattern.use_next:
                 pending_next = pattern
         elif len(evidence) < _MAX_EVIDENCE:

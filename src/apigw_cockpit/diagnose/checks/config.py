@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 
 from apigw_cockpit.diagnose.checks.base import CheckSpec
-from apigw_cockpit.diagnose.correlate import correlate
 from apigw_cockpit.diagnose.observations import Observations
-from apigw_cockpit.diagnose.onset import find_onset
 from apigw_cockpit.model import Finding, Integration, Verdict
 
 _STAGE_VAR = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
@@ -173,34 +171,3 @@ def check_cors_preflight(spec: CheckSpec, obs: Observations) -> Finding:
             obs, Verdict.WARN, f"{len(failed_options)} preflight requests failed", evidence=evidence
         )
     return spec.finding(obs, Verdict.OK, "CORS preflights have integrations", evidence=evidence)
-
-
-def check_recent_changes(spec: CheckSpec, obs: Observations) -> Finding:
-    if not obs.changes:
-        return spec.unknown(obs, "no data: no CloudTrail changes in the window")
-    onset = find_onset(obs)
-    ranked = correlate(obs, onset)
-    evidence = [
-        f"{c.change.event_name} by {c.change.user or '?'} on {', '.join(c.change.resources)[:80]}"
-        f" — {c.reason} "
-        f"(score {c.score:.2f})"
-        for c in ranked[:5]
-    ]
-    if onset is not None:
-        evidence.insert(0, f"onset {onset.source}: {onset.evidence}")
-    top = ranked[0] if ranked else None
-    if top is not None and top.on_path and top.score >= 0.4:
-        return spec.finding(
-            obs,
-            Verdict.ERROR,
-            f"{top.change.event_name} on the failing path {top.delta_s / 60:.0f} min before onset",
-            evidence=evidence,
-            root_causes=(),
-        )
-    if top is not None and top.on_path:
-        return spec.finding(
-            obs, Verdict.WARN, f"{top.change.event_name} on the path ({top.reason})", evidence=evidence
-        )
-    return spec.finding(
-        obs, Verdict.OK, f"{len(ranked)} changes, none on the path shortly before onset", evidence=evidence
-    )

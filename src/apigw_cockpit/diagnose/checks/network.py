@@ -65,7 +65,7 @@ def check_target_health(spec: CheckSpec, obs: Observations) -> Finding:
     if reasons.get("Target.NotInUse"):
         causes.append("nlb-subnet-mismatch")
     if reasons.get("Target.FailedHealthChecks"):
-        causes += ["sg-blocks-nlb-targets", "backend-crash-under-load"]
+        causes += ["sg-blocks-nlb-targets", "backend-unreachable", "backend-crash-under-load"]
     summary = f"{healthy}/{total} targets healthy"
     if healthy == 0:
         why = ", ".join(r for r in reasons)

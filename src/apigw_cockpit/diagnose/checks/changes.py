@@ -1,0 +1,94 @@
+"""The recent-changes check: which change could have started the incident — and which could not.
+
+A change is blamed (error) only when it is on the failing route's hop, came shortly before
+onset, and its effect can produce what the failing requests show (changes.toml). A harmless
+change right before onset (an API deploy, an ingress authorize) is shown as such, a warning at
+most; when nothing recent explains the failure, the last change to the failing hop is shown
+however old it is. Once the incident is over, nothing here is an error any more.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from apigw_cockpit.diagnose.checks.base import CheckSpec
+from apigw_cockpit.diagnose.correlate import WINDOW_S, Correlated, correlate
+from apigw_cockpit.diagnose.facts import incident_traces
+from apigw_cockpit.diagnose.observations import Observations
+from apigw_cockpit.diagnose.onset import find_onset, find_recovery
+from apigw_cockpit.diagnose.vocabulary import causes_of_verdict
+from apigw_cockpit.model import Finding, Verdict
+
+BLAME_SCORE = 0.4  # proximity × on-path at or above which a producing change is blamed
+MAJOR_SHARE = 0.1  # verdicts on fewer failing traces than this do not decide what is "seen"
+
+
+def _seen_causes(obs: Observations) -> tuple[set[str], list[str]]:
+    """Causes the failing traces are consistent with (empty: no traces, anything goes)."""
+    bad = incident_traces(obs, find_onset(obs))
+    counts = Counter(c.result.verdict for c in bad)
+    major = [v for v, n in counts.most_common() if n >= MAJOR_SHARE * len(bad)]
+    return {c for v in major for c in causes_of_verdict(v)}, major
+
+
+def _line(c: Correlated, seen: set[str]) -> str:
+    can = (set(c.produces) & seen) if seen else set(c.produces)
+    what = f"can produce {', '.join(sorted(can)[:3])}" if can else "cannot produce what fails"
+    res = ", ".join(c.change.resources)[:80]
+    return f"{c.change.event_name} by {c.change.user or '?'} on {res} — {c.reason} ({c.effect}: {what})"
+
+
+def _ago(delta: float) -> str:
+    return f"{delta / 3600:.1f} h" if delta >= 5400 else f"{delta / 60:.0f} min"
+
+
+def check_recent_changes(spec: CheckSpec, obs: Observations) -> Finding:
+    if not obs.changes:
+        return spec.unknown(obs, "no data: no CloudTrail changes in the window")
+    onset = find_onset(obs)
+    recovery = find_recovery(obs, onset) if onset is not None else None
+    ranked = correlate(obs, onset)
+    seen, verdicts = _seen_causes(obs)
+    evidence = [_line(c, seen) for c in ranked[:5]]
+    if onset is not None:
+        evidence.insert(0, f"onset {onset.source}: {onset.evidence}")
+    if verdicts:
+        evidence.insert(1 if onset else 0, f"failing requests show: {', '.join(verdicts)}")
+
+    def explains(c: Correlated) -> bool:
+        return c.on_path and (not seen or bool(set(c.produces) & seen))
+
+    blamed = [c for c in ranked if explains(c) and c.score >= BLAME_SCORE]
+    if blamed:
+        top = blamed[0]
+        summary = f"{top.change.event_name} on the failing path {top.delta_s / 60:.0f} min before onset"
+        if recovery is not None:
+            over = time.strftime("%H:%M UTC", time.gmtime(recovery.at))
+            return spec.finding(
+                obs, Verdict.WARN, f"{summary} (incident over since {over})", evidence=evidence
+            )
+        return spec.finding(obs, Verdict.ERROR, summary, evidence=evidence)
+    near = [c for c in ranked if c.on_path and c.score >= BLAME_SCORE]
+    if near:
+        top = near[0]
+        return spec.finding(
+            obs,
+            Verdict.WARN,
+            f"{top.change.event_name} on the path {top.delta_s / 60:.0f} min before onset, but a "
+            f"{top.kind} change ({top.effect}) cannot produce {', '.join(verdicts) or 'this'}",
+            evidence=evidence,
+        )
+    older = [c for c in ranked if explains(c) and c.score > 0 and c.delta_s > WINDOW_S]
+    if onset is not None and older:
+        top = older[0]
+        return spec.finding(
+            obs,
+            Verdict.WARN,
+            f"nothing on the failing path in the 30 min before onset; its last change: "
+            f"{top.change.event_name} by {top.change.user or '?'} {_ago(top.delta_s)} before onset",
+            evidence=evidence,
+        )
+    return spec.finding(
+        obs, Verdict.OK, f"{len(ranked)} changes, none on the path shortly before onset", evidence=evidence
+    )
