@@ -89,23 +89,32 @@ def elevated_windows(
     """Indexes i whose window (points i-WINDOW_MIN+1 … i) is an incident, not noise.
 
     The baseline is the median per-minute 5XX of the BASELINE_POINTS minutes before the window,
-    so a steady background of errors does not read as an incident either.
+    so a steady background of errors does not read as an incident either. Inside an incident the
+    baseline from before it is kept: a long incident must not become its own baseline.
     """
     reqs = _requests_at(requests)
     out = []
+    frozen: float | None = None  # the pre-incident baseline while an incident runs
     for i in range(len(errors)):
         lo = max(0, i - WINDOW_MIN + 1)
         window = errors[lo : i + 1]
         total = sum(v for _, v in window)
-        if total < NOISE_COUNT:
-            continue
-        base = median([v for _, v in errors[max(0, lo - BASELINE_POINTS) : lo]])
-        if total < max(3 * base * len(window), base * len(window) + NOISE_COUNT):
-            continue
+        base = (
+            frozen
+            if frozen is not None
+            else median([v for _, v in errors[max(0, lo - BASELINE_POINTS) : lo]])
+        )
         served = sum(reqs.get(t, 0.0) for t, _ in window)
-        if served > 0 and total / served < NOISE_RATE:
-            continue
-        out.append(i)
+        elevated = (
+            total >= NOISE_COUNT
+            and total >= max(3 * base * len(window), base * len(window) + NOISE_COUNT)
+            and not (served > 0 and total / served < NOISE_RATE)
+        )
+        if elevated:
+            out.append(i)
+            frozen = base if frozen is None else frozen
+        else:
+            frozen = None
     return out
 
 

@@ -25,6 +25,7 @@ from apigw_cockpit.model import Finding, Hypothesis, Verdict
 
 SCALE = 3.0  # score at which raw confidence reaches 1 - 1/e
 TIE = 0.75  # a runner-up at this share of the top score explains the evidence about as well
+CO_FAULT = 0.3  # a runner-up this strong on *different* failures is a second real fault
 THIN = 2.0  # a top score below this rests on too little to be confident
 _META = ("requires", "vetoed_by", "decide")
 
@@ -153,13 +154,15 @@ def _hypotheses(scored: list[_Scored]) -> list[Hypothesis]:
     return out
 
 
-def _with(h: Hypothesis, *, confidence: float | None = None, add: Sequence[str] = ()) -> Hypothesis:
-    return Hypothesis(
-        h.root_cause,
-        h.confidence if confidence is None else round(min(h.confidence, confidence), 3),
-        (*h.because, *add),
-        h.check_ids,
-    )
+def _with(
+    h: Hypothesis, *, cap: float | None = None, floor: float | None = None, add: Sequence[str] = ()
+) -> Hypothesis:
+    confidence = h.confidence
+    if cap is not None:
+        confidence = min(confidence, cap)
+    if floor is not None:
+        confidence = max(confidence, floor)
+    return Hypothesis(h.root_cause, round(confidence, 3), (*h.because, *add), h.check_ids)
 
 
 def _honest(scored: list[_Scored], hyps: list[Hypothesis]) -> list[Hypothesis]:
@@ -168,33 +171,26 @@ def _honest(scored: list[_Scored], hyps: list[Hypothesis]) -> list[Hypothesis]:
         return hyps
     table = rule_table()
     top, out = scored[0], list(hyps)
-    if len(scored) > 1 and scored[1].score >= TIE * top.score:
-        second = scored[1]
-        if top.logs and second.logs and not (top.logs & second.logs):
-            # Different failures (different verdicts, routes): two real faults, both on top.
+    second = scored[1] if len(scored) > 1 else None
+    if second is not None and top.logs and second.logs and not (top.logs & second.logs):
+        if second.score >= CO_FAULT * top.score:
+            # Different failures (other verdicts, other routes): a second real fault, also on top.
             out[0] = _with(out[0], add=(f"a second, independent fault at the same time: {second.cause}",))
             out[1] = _with(
                 out[1],
-                confidence=max(out[1].confidence, out[0].confidence * 0.9),
+                floor=out[0].confidence * 0.9,
                 add=(f"independent of {top.cause}: different failures ({', '.join(sorted(second.logs))})",),
             )
-        else:
-            need = table[top.cause].decide or "more evidence"
-            out[0] = _with(
-                out[0],
-                confidence=0.5,
-                add=(f"as likely as {second.cause} on this evidence — to decide: {need}",),
-            )
-            out[1] = _with(
-                out[1],
-                confidence=0.5,
-                add=(
-                    f"as likely as {top.cause} — to decide: {table[second.cause].decide or 'more evidence'}",
-                ),
+    elif second is not None and second.score >= TIE * top.score:
+        # The same failures, two explanations: not one confident answer.
+        for i, (me, other) in enumerate(((top, second), (second, top))):
+            need = table[me.cause].decide or "more evidence"
+            out[i] = _with(
+                out[i], cap=0.5, add=(f"as likely as {other.cause} on this evidence — to decide: {need}",)
             )
     if top.score < THIN:
         need = table[top.cause].decide or "more evidence"
-        out[0] = _with(out[0], confidence=0.35, add=(f"thin evidence — to confirm: {need}",))
+        out[0] = _with(out[0], cap=0.35, add=(f"thin evidence — to confirm: {need}",))
     return out
 
 
@@ -218,7 +214,7 @@ def _recovered(sit: Situation) -> list[Hypothesis]:
     else:
         because.append("what it was cannot be told from what is left (the incident's traces are gone)")
     head = Hypothesis("recovered", 0.9, tuple(because), ())
-    return [head, *(_with(h, confidence=h.confidence * 0.5) for h in was)]
+    return [head, *(_with(h, cap=h.confidence * 0.5) for h in was)]
 
 
 def rank_situation(findings: Sequence[Finding], sit: Situation) -> list[Hypothesis]:

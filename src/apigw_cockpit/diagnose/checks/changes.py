@@ -57,7 +57,8 @@ def check_recent_changes(spec: CheckSpec, obs: Observations) -> Finding:
         evidence.insert(1 if onset else 0, f"failing requests show: {', '.join(verdicts)}")
 
     def explains(c: Correlated) -> bool:
-        return c.on_path and (not seen or bool(set(c.produces) & seen))
+        # Without traces anything the change can produce is possible; an add produces nothing.
+        return c.on_path and bool(set(c.produces) & seen if seen else c.produces)
 
     blamed = [c for c in ranked if explains(c) and c.score >= BLAME_SCORE]
     if blamed:
