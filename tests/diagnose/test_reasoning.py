@@ -264,3 +264,26 @@ def test_shipped_tables_cover_the_vocabulary() -> None:
     check_registry("lessons.toml", set(lessons()), engine_too=True)
     assert event_effect("AuthorizeSecurityGroupIngress") == ("sg", "adds")
     assert event_effect("RemovePermission20150331v2") == ("lambda-permission", "removes")
+
+
+def test_recovered_lambda_incident_is_named_from_the_window_metrics() -> None:
+    # The traces of a bad build rolled back long ago are gone; Lambda's Errors metric is not.
+    dims = (("FunctionName", "orders-fn"),)
+    five = [40.0 if 15 <= i < 28 else 0.0 for i in range(MINUTES)]
+    errors = [40.0 if 15 <= i < 28 else 0.0 for i in range(MINUTES)]
+    o = obs(
+        lambda_topology(),
+        metrics=(
+            series("5XXError", five),
+            series("Count", [200] * MINUTES),
+            series("Errors", errors, namespace="AWS/Lambda", dims=dims),
+        ),
+        traces=ok_traces(6, start=T0 + 55 * 60),
+        changes=(
+            change("UpdateFunctionCode20150331v2", 30, ["orders-fn"], source="lambda.amazonaws.com"),
+            change("UpdateFunctionCode20150331v2", 17, ["orders-fn"], source="lambda.amazonaws.com"),
+        ),
+    )
+    hyps = rank(run_checks(o), o)
+    assert hyps[0].root_cause == "recovered"
+    assert hyps[1].root_cause == "lambda-function-error", hyps

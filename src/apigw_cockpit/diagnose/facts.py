@@ -170,6 +170,40 @@ def _lambda_facts(obs: Observations, fns: Sequence[LambdaFunction], facts: dict[
             )
 
 
+def _window_sum(obs: Observations, metric: str, fn: str, start: float, end: float) -> float:
+    found = find_series(obs, metric, namespace="AWS/Lambda", stat="Sum", dims={"FunctionName": fn})
+    return sum(v for s in found for t, v in s.points if start <= t < end)
+
+
+def _window_facts(
+    obs: Observations, onset: Onset | None, end: float, fns: Sequence[LambdaFunction], facts: dict[str, Fact]
+) -> None:
+    """What the metrics say about the incident window itself (they outlive the log window)."""
+    if onset is None:
+        return
+    for fn in fns or obs.topology.lambdas:
+        errors = _window_sum(obs, "Errors", fn.name, onset.at, end)
+        if errors > 0:
+            facts["lambda:errors"] = Fact(1.0, f"{fn.name}: {errors:.0f} Lambda Errors during the incident")
+        throttles = _window_sum(obs, "Throttles", fn.name, onset.at, end)
+        if throttles > 0:
+            facts.setdefault(
+                "lambda:throttles", Fact(1.0, f"{fn.name}: {throttles:.0f} Throttles during the incident")
+            )
+    p99 = stage_series(obs, "IntegrationLatency", ("p99", "Maximum"))
+    timeouts = [i.timeout_ms for i in obs.topology.integrations() if i.type != "MOCK"]
+    if p99 is not None and timeouts:
+        during = [v for t, v in p99.points if onset.at <= t < end]
+        if during and median(during) >= 0.85 * max(timeouts):
+            facts.setdefault(
+                "latency:pinned",
+                Fact(
+                    1.0,
+                    f"IntegrationLatency p99 at the {max(timeouts) / 1000:.0f} s timeout during the incident",
+                ),
+            )
+
+
 def situation(findings: Sequence[Finding], obs: Observations) -> Situation:
     facts: dict[str, Fact] = {}
     _finding_facts(findings, facts)
@@ -202,6 +236,8 @@ def situation(findings: Sequence[Finding], obs: Observations) -> Situation:
         )
     fns = [fn for i in lambdas if (fn := obs.topology.lambda_by_arn(i.lambda_arn)) is not None]
     _lambda_facts(obs, fns, facts)
+    if recovery is not None:
+        _window_facts(obs, onset, end, fns, facts)
     return Situation(
         facts,
         onset,
