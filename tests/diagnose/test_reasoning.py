@@ -287,3 +287,18 @@ def test_recovered_lambda_incident_is_named_from_the_window_metrics() -> None:
     hyps = rank(run_checks(o), o)
     assert hyps[0].root_cause == "recovered"
     assert hyps[1].root_cause == "lambda-function-error", hyps
+
+
+def test_without_logs_a_deploy_is_not_blamed_for_a_surge() -> None:
+    # No execution logs: the surge and a backend that is slow but not at the timeout narrow the
+    # causes to the backend under load, which a deployment cannot produce.
+    deploy = change("CreateDeployment", 1, [API], source="apigateway.amazonaws.com")
+    base = crash_under_load()
+    o = replace(
+        base,
+        traces=(),
+        metrics=api_metrics(five_xx_after=60, count_after=900, p99_after=1600),
+        changes=(deploy,),
+    )
+    f = run_check("recent-changes", o)
+    assert f.verdict == Verdict.WARN and "cannot produce" in f.summary, f.summary

@@ -15,18 +15,57 @@ from collections import Counter
 from apigw_cockpit.diagnose.checks.base import CheckSpec
 from apigw_cockpit.diagnose.correlate import WINDOW_S, Correlated, correlate
 from apigw_cockpit.diagnose.facts import incident_traces
-from apigw_cockpit.diagnose.observations import Observations
+from apigw_cockpit.diagnose.observations import Observations, latency_p99, median, stage_series
 from apigw_cockpit.diagnose.onset import find_onset, find_recovery
-from apigw_cockpit.diagnose.vocabulary import causes_of_verdict
+from apigw_cockpit.diagnose.vocabulary import ROOT_CAUSES, causes_of_verdict
 from apigw_cockpit.model import Finding, Verdict
 
 BLAME_SCORE = 0.4  # proximity × on-path at or above which a producing change is blamed
 MAJOR_SHARE = 0.1  # verdicts on fewer failing traces than this do not decide what is "seen"
 
 
+# Without traces (logging off, logs unreadable) the metrics and target health still narrow it.
+_PINNED = {"integration-timeout", "sg-blocks-nlb-targets", "nlb-subnet-mismatch"}
+_UNHEALTHY = {"sg-blocks-nlb-targets", "backend-unreachable", "backend-crash-under-load"}
+_FAST = set(ROOT_CAUSES) - _PINNED - {"backend-crash-under-load", "none", "recovered"}
+
+
+def _signal_causes(obs: Observations) -> tuple[set[str], list[str]]:
+    seen: set[str] = set()
+    signals: list[str] = []
+    series = latency_p99(obs)
+    timeouts = [i.timeout_ms for i in obs.topology.integrations() if i.type != "MOCK"]
+    if series is not None and series.points and timeouts:
+        p99 = max(v for _, v in series.points[-5:])
+        if p99 >= 0.85 * max(timeouts):
+            seen |= _PINNED
+            signals.append("latency pinned at the timeout")
+        elif p99 < 1000:
+            seen |= _FAST
+            signals.append("fast 5XX")
+    states = {t.state for t in obs.target_health}
+    if states and "healthy" not in states:
+        seen |= _UNHEALTHY
+        signals.append("all targets unhealthy")
+    if any(t.reason == "Target.NotInUse" for t in obs.target_health):
+        seen.add("nlb-subnet-mismatch")
+        signals.append("targets not in use")
+    onset = find_onset(obs)
+    count = stage_series(obs, "Count", ("Sum", "SampleCount"))
+    if onset is not None and count is not None:
+        before = [v for t, v in count.points if t < onset.at][-30:]
+        during = [v for t, v in count.points if t >= onset.at]
+        if before and during and median(before) > 0 and max(during) >= 2 * median(before):
+            seen.add("backend-crash-under-load")
+            signals.append("request rate doubled")
+    return seen, signals
+
+
 def _seen_causes(obs: Observations) -> tuple[set[str], list[str]]:
-    """Causes the failing traces are consistent with (empty: no traces, anything goes)."""
+    """Causes the failing requests are consistent with (empty: nothing known, anything goes)."""
     bad = incident_traces(obs, find_onset(obs))
+    if not bad:
+        return _signal_causes(obs)
     counts = Counter(c.result.verdict for c in bad)
     major = [v for v, n in counts.most_common() if n >= MAJOR_SHARE * len(bad)]
     return {c for v in major for c in causes_of_verdict(v)}, major
