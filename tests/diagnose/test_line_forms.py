@@ -185,3 +185,27 @@ def test_random_prefixes_never_split_a_trace(rid: str, wrap: str, case: tuple[li
     c = classify(groups[0])
     assert c.verdict == verdict
     assert c.request_id == rid
+
+
+def test_explain_keeps_one_trace_per_request_id_whatever_the_prefix() -> None:
+    from apigw_cockpit.commands.explain import explain, read_lines
+
+    pasted = "\n".join(
+        [
+            "(a1) Starting execution for request: a1",
+            "2024-05-30T01:22:45.123Z (b-22) Starting authorizer: z4nj0a for request: b-22",
+            "(a1) Successfully completed execution",
+            "(b-22) Execution failed due to configuration error: Invalid permissions on Lambda function",
+            "(a1) Method completed with status: 200",
+            "2024-05-30T01:22:45.200Z (b-22) Execution failed due to configuration error: Authorizer error",
+            f"({RID}) Execution failed due to a network error communicating with endpoint: "
+            "Connection is closed",
+            f"({RID}) Method completed with status: 504",
+        ]
+    )
+    results = explain(read_lines(pasted))
+    assert [(r.request_id, r.verdict) for r in results] == [
+        ("a1", "success"),
+        ("b-22", "authorizer-failure"),
+        (RID, "network-error"),
+    ]
