@@ -50,12 +50,11 @@ def cases() -> list[Case]:
 
 
 def run(case: Case, python: str = sys.executable) -> dict[str, Any]:
-    """`demo --headless 600 --scenario FILE --json`, as a user runs it."""
+    """`demo --headless 600 --scenario FILE --json`, as a user runs it (patient first round)."""
     proc = subprocess.run(
         [
             python,
-            "-m",
-            "apigw_cockpit",
+            str(HERE / "patient_demo.py"),
             "demo",
             "--headless",
             str(HEADLESS_S),
@@ -65,7 +64,7 @@ def run(case: Case, python: str = sys.executable) -> dict[str, Any]:
         ],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
         env={**os.environ, "NO_COLOR": "1"},
         check=False,
     )
