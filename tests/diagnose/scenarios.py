@@ -10,6 +10,7 @@ from diagnose_world import (
     NLB_ARN,
     ROLE_ARN,
     SG_TARGETS,
+    T0,
     api_metrics,
     change,
     healthy_metrics,
@@ -97,16 +98,124 @@ def integration_timeout() -> Observations:
 def lambda_function_error() -> Observations:
     err = (
         "Lambda execution failed with status 200 due to customer function error: "
-        "Task timed out after 10.00 seconds"
+        "Cannot read properties of undefined (reading 'id'). Lambda request id: 5b5c-12"
     )
     return obs(
         lambda_topology(fn_timeout_s=10),
         metrics=(
-            *api_metrics(p99_after=10020),
+            *api_metrics(p99_after=45),
             series("Errors", step(0, 40), namespace="AWS/Lambda", dims=(("FunctionName", "orders-fn"),)),
+        ),
+        traces=ok_traces() + traces(err, 502, latency_ms=45),
+        changes=(change("UpdateFunctionCode", 3, ["orders-fn"], source="lambda.amazonaws.com"),),
+    )
+
+
+def lambda_timeout() -> Observations:
+    """The function's own 10 s timeout (502), well under the 29 s integration timeout."""
+    err = (
+        "Lambda execution failed with status 200 due to customer function error: "
+        "2024-05-30T01:22:45.123Z 5b5c0d6e-1111-2222-3333-444455556666 Task timed out after 10.00 seconds"
+    )
+    fn_dims = (("FunctionName", "orders-fn"),)
+    return obs(
+        lambda_topology(fn_timeout_s=10),
+        metrics=(
+            *api_metrics(p99_after=10020),
+            series("Errors", step(0, 40), namespace="AWS/Lambda", dims=fn_dims),
+            series("Duration", step(85, 10000), namespace="AWS/Lambda", stat="Maximum", dims=fn_dims),
         ),
         traces=ok_traces() + traces(err, 502, latency_ms=10020),
         changes=(change("UpdateFunctionConfiguration", 3, ["orders-fn"], source="lambda.amazonaws.com"),),
+    )
+
+
+def lambda_throttled() -> Observations:
+    line = "Lambda invocation failed with status: 429. Lambda request id: 9f1e-7a"
+    return obs(
+        lambda_topology(),
+        metrics=(
+            *api_metrics(**FAST),
+            series("Throttles", step(0, 90), namespace="AWS/Lambda", dims=(("FunctionName", "orders-fn"),)),
+        ),
+        traces=ok_traces() + traces(line, 500, latency_ms=None),
+        changes=(change("PutFunctionConcurrency", 4, ["orders-fn"], source="lambda.amazonaws.com"),),
+    )
+
+
+def authorizer_failure() -> Observations:
+    lines = PERMISSION + "\nExecution failed due to configuration error: Authorizer error"
+    return obs(
+        lambda_topology(),
+        metrics=api_metrics(**FAST),
+        traces=ok_traces() + traces(lines, 500, latency_ms=None),
+    )
+
+
+def usage_plan_throttled() -> Observations:
+    line = (
+        "API Key **********F0yrv6 exceeded throttle limit for API Stage a1b2c3/prod: Key throttle limit "
+        "exceeded for Usage Plan ID nnpegc, RestApi a1b2c3, Stage prod, Resource r1, HttpMethod GET. "
+        "Limit: 5.00 Burst: 10"
+    )
+    return obs(
+        vpc_topology(),
+        metrics=(*healthy_metrics(), series("4XXError", step(2, 120))),
+        traces=ok_traces() + traces(line, 429, latency_ms=None),
+        target_health=targets_health("healthy"),
+    )
+
+
+def backend_5xx() -> Observations:
+    """HTTP proxy: API Gateway completes fine and passes the backend's 503 through."""
+    return obs(
+        vpc_topology(),
+        metrics=api_metrics(five_xx_after=60, p99_after=140),
+        traces=ok_traces() + traces(None, 503, latency_ms=42),
+        target_health=targets_health("healthy"),
+    )
+
+
+def backend_unreachable() -> Observations:
+    """Nothing listens on the targets' port: fast network errors, all unhealthy, SGs fine."""
+    return obs(
+        vpc_topology(),
+        metrics=api_metrics(**FAST),
+        traces=ok_traces() + traces(NETWORK, 502, latency_ms=None),
+        target_health=targets_health("unhealthy", "Target.FailedHealthChecks"),
+    )
+
+
+def tls_certificate_invalid() -> Observations:
+    line = (
+        "Execution failed due to configuration error: PKIX path validation failed: "
+        "java.security.cert.CertPathValidatorException: validity check failed"
+    )
+    return obs(
+        vpc_topology(),
+        metrics=api_metrics(**FAST),
+        traces=ok_traces() + traces(line, 500, latency_ms=None),
+        target_health=targets_health("healthy"),
+    )
+
+
+def recovered() -> Observations:
+    """The SG broke at minute 20 and was put back at minute 35; quiet since, all healthy."""
+    five = [150.0 if 20 <= i < 35 else 0.0 for i in range(60)]
+    p99 = [28100.0 if 20 <= i < 35 else 120.0 for i in range(60)]
+    return obs(
+        vpc_topology(),
+        metrics=(
+            series("5XXError", five),
+            series("Count", [200] * 60),
+            series("IntegrationLatency", p99, stat="p99"),
+        ),
+        traces=ok_traces(8, start=T0 + 50 * 60),
+        target_health=targets_health("healthy"),
+        changes=(
+            change("RevokeSecurityGroupIngress", 25, [SG_TARGETS]),
+            change("AuthorizeSecurityGroupIngress", 10, [SG_TARGETS]),
+        ),
     )
 
 
@@ -236,5 +345,13 @@ SCENARIOS: dict[str, Callable[[], Observations]] = {
     "invalid-backend-response": invalid_backend_response,
     "backend-crash-under-load": crash_under_load,
     "tls-name-mismatch": tls_mismatch,
+    "tls-certificate-invalid": tls_certificate_invalid,
+    "backend-5xx-passthrough": backend_5xx,
+    "backend-unreachable": backend_unreachable,
+    "lambda-throttled": lambda_throttled,
+    "lambda-timeout": lambda_timeout,
+    "authorizer-failure": authorizer_failure,
+    "usage-plan-throttled": usage_plan_throttled,
+    "recovered": recovered,
     "none": healthy,
 }

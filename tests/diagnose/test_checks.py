@@ -131,9 +131,9 @@ def test_proxy_response_explains_body_shape() -> None:
 
 
 def test_exec_log_errors_counts_verdicts() -> None:
-    o = obs(vpc_topology(), traces=traces(TIMEOUT, 504, n=3))
+    o = obs(vpc_topology(), traces=traces(TIMEOUT, 504, n=6))
     f = run_check("exec-log-errors", o)
-    assert f.verdict == Verdict.ERROR and "3 integration-timeout (504)" in f.summary
+    assert f.verdict == Verdict.ERROR and "6 integration-timeout (504)" in f.summary
     assert "integration-timeout" in f.root_causes
 
 

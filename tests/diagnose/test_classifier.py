@@ -159,8 +159,9 @@ def test_aws_logs_tail_format() -> None:
 
 
 def test_completed_5xx_without_failure_line_is_not_success() -> None:
+    # API Gateway completed fine and still answered 5XX: the backend said so (proxy passthrough).
     c = classify(["Successfully completed execution", "Method completed with status: 502"])
-    assert c.verdict == "unknown" and c.status == 502 and c.failed
+    assert c.verdict == "backend-5xx" and c.status == 502 and c.failed
 
 
 def test_group_lines_by_request_id_and_test_invoke() -> None:

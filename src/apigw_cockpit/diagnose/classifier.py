@@ -19,10 +19,15 @@ VERDICTS = (
     "network-error",
     "lambda-function-error",
     "lambda-timeout",
+    "lambda-throttled",
+    "authorizer-failure",
     "malformed-proxy-response",
     "lambda-permission",
     "vpc-link-internal",
     "tls-name-mismatch",
+    "tls-certificate-invalid",
+    "connection-refused",
+    "backend-5xx",
     "mapping-template",
     "output-mapping-invalid",
     "invalid-backend-response",
@@ -105,9 +110,16 @@ def _classify(parsed: list[ParsedLine]) -> Classification:
         if not pattern.failure:
             success = success or pattern
             evidence.append(text)
-        elif failure is None or (failure.verdict == "unknown" and pattern.verdict != "unknown"):
+        elif (
+            failure is None
+            or (failure.verdict == "unknown" and pattern.verdict != "unknown")
+            or pattern.priority > failure.priority
+        ):
+            if failure is not None and pattern.priority > failure.priority:
+                evidence.insert(0, text)  # the line that decides goes first
+            else:
+                evidence.append(text)
             failure = pattern
-            evidence.append(text)
             if pattern.use_next:
                 pending_next = pattern
         elif len(evidence) < _MAX_EVIDENCE:
@@ -122,7 +134,12 @@ def _classify(parsed: list[ParsedLine]) -> Classification:
         verdict = chosen.verdict
         status = completed if completed is not None else chosen.status
     if verdict == "success" and status is not None and status >= 500:
-        verdict = "unknown"  # completed 5XX with no failure line we understand
+        # API Gateway did its job ("Successfully completed execution") and the method still
+        # completed 5XX: the backend answered it and a proxy (or a mapping) passed it through.
+        verdict = "backend-5xx"
+        evidence.append(
+            f"backend answered {backend_status}" if backend_status else f"method completed {status}"
+        )
     return Classification(
         verdict=verdict,
         status=status,
@@ -140,7 +157,8 @@ def group_lines(lines: Iterable[str]) -> list[list[str]]:
 
     Lines without any id are split at "Starting execution…" / "Execution log for request…"
     headers, after "Method completed with status", and when a second decisive line
-    (success/failure) shows up in a group that already has one.
+    (success/failure) shows up in a group that already has one — except follow-up lines
+    (patterns.toml `follow_up`), which always stay with the request before them.
     """
     groups: dict[str, list[str]] = {}
     loose: list[list[str]] = []
@@ -156,7 +174,7 @@ def group_lines(lines: Iterable[str]) -> list[list[str]]:
             continue
         if not line.text:
             continue
-        if line.request_id and not line.test_invoke:
+        if line.request_id and line.prefixed and not line.test_invoke:
             if line.request_id not in groups:
                 groups[line.request_id] = []
                 order.append((line.request_id, 0))
@@ -170,7 +188,9 @@ def group_lines(lines: Iterable[str]) -> list[list[str]]:
             test_invoke.append(str(raw))
             continue
         pattern = match_line(line.text)
-        decisive = pattern is not None and not prev_use_next
+        # A follow-up line ("Authorizer error", a bare "Network error") belongs to the request
+        # before it: it neither starts a new group nor counts as that group's deciding line.
+        decisive = pattern is not None and not prev_use_next and not pattern.follow_up
         if (
             current is None
             or line.starts_request
@@ -181,6 +201,10 @@ def group_lines(lines: Iterable[str]) -> list[list[str]]:
             loose.append(current)
             order.append(("", len(loose) - 1))
             current_decided = current_closed = False
+            if line.request_id and line.request_id not in groups:
+                # "Starting execution for request: <id>" without a prefix: later lines that do
+                # carry "(<id>) " belong to this same request.
+                groups[line.request_id] = current
         current.append(str(raw))
         current_decided = current_decided or decisive
         current_closed = bool(_COMPLETED.match(line.text))

@@ -16,7 +16,9 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _ISO_TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+")
 _TAIL_STREAM = re.compile(r"^[^\s(]+ (?=\()")  # `aws logs tail`: "<ts> <stream> (<id>) …"
-_REQ_PREFIX = re.compile(r"^\(([^()\s]{4,80})\)\s?")
+# Any id without spaces or parentheses: FilterLogEvents gives UUIDs, but pasted and redacted
+# logs carry short ones ("(a1) …", "(***) …") that must still keep a trace together.
+_REQ_PREFIX = re.compile(r"^\(([^()\s]{1,80})\)(?:\s|$)")
 _TI_PREFIX = re.compile(r"^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d [A-Z]{2,5} \d{4} : ?")
 _TI_HEADER = re.compile(r"^Execution log for request (\S+)")
 _START = re.compile(r"^Starting execution for request: (\S+)")
@@ -28,6 +30,7 @@ class ParsedLine:
     request_id: str = ""  # from the "(<id>) " prefix or a header line
     test_invoke: bool = False  # had the TestInvokeMethod timestamp prefix / header
     starts_request: bool = False  # "Starting execution…" or "Execution log for request…"
+    prefixed: bool = False  # the id came from a "(<id>) " prefix, not from a header line
 
 
 def clean(raw: str) -> str:
@@ -57,11 +60,12 @@ def parse_line(raw: str) -> ParsedLine:
         if n and not text.startswith("("):
             text = _TAIL_STREAM.sub("", text, count=1)
     request_id = ""
-    test_invoke = False
+    test_invoke = prefixed = False
     if text.startswith("("):
         m = _REQ_PREFIX.match(text)
         if m:
             request_id = m.group(1)
+            prefixed = True
             text = text[m.end() :]
     if " : " in text[:40]:
         m = _TI_PREFIX.match(text)
@@ -79,4 +83,6 @@ def parse_line(raw: str) -> ParsedLine:
         if start:
             starts = True
             request_id = request_id or start.group(1)
-    return ParsedLine(text=text, request_id=request_id, test_invoke=test_invoke, starts_request=starts)
+    return ParsedLine(
+        text=text, request_id=request_id, test_invoke=test_invoke, starts_request=starts, prefixed=prefixed
+    )

@@ -1,7 +1,12 @@
-"""Incident onset: the first minute 5XXError rises clearly above its baseline.
+"""Incident onset and recovery: when 5XX rose above the noise floor, and when they stopped.
 
-HealthyHostCount dropping is also an onset signal (it often leads the 5XX by a minute).
-When no metric shows it, the first failing trace stands in.
+The 5XX rate is judged over a sliding window (WINDOW_MIN minutes), not minute by minute, so
+bursts (40 s of failures every 3 min) make one incident instead of none. A window is *elevated*
+when its 5XX clear both floors — a count (NOISE_COUNT) and a share of requests (NOISE_RATE) —
+and rise clearly above the baseline: below either floor, 5XX are noise, not an incident.
+
+HealthyHostCount dropping is also an onset signal (it often leads the 5XX by a minute). When no
+metric shows it, failing traces stand in, judged by the same floors.
 """
 
 from __future__ import annotations
@@ -9,10 +14,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from apigw_cockpit.diagnose.observations import Observations, errors_5xx, failing, find_series, median
+from apigw_cockpit.diagnose.observations import (
+    Observations,
+    errors_5xx,
+    failing,
+    find_series,
+    median,
+    stage_series,
+)
 
 BASELINE_POINTS = 30
-MIN_RISE = 3.0  # absolute errors/min above baseline before we call it a rise
+MIN_RISE = 3.0  # absolute errors/min above baseline before one minute counts as a rise
+WINDOW_MIN = 5  # minutes the 5XX rate is judged over
+NOISE_COUNT = 5  # fewer 5XX than this in a window is noise, whatever the rate
+NOISE_RATE = 0.005  # a smaller share of requests than this (0.5 %) is noise, whatever the count
+QUIET_S = 10 * 60  # this long with no elevated window after the last one: the incident is over
 
 
 @dataclass(frozen=True)
@@ -22,11 +38,22 @@ class Onset:
     evidence: str
 
 
+@dataclass(frozen=True)
+class Recovery:
+    """The incident that started at `onset` ended at `at` (the minute after its last 5XX)."""
+
+    at: float
+    onset: float
+    errors: float  # 5XX counted from onset to recovery
+    evidence: str
+
+
 def rise(points: Sequence[tuple[float, float]], *, min_rise: float = MIN_RISE) -> int | None:
     """Index of the first point clearly above the median of the points before it.
 
     "Clearly" means above max(3 × baseline, baseline + min_rise), and not a lone blip:
-    the next point (when there is one) must be elevated too.
+    the next point (when there is one) must be elevated too. Kept for per-minute series that
+    are not error counts; 5XX use `elevated_windows`.
     """
     for i, (_, v) in enumerate(points):
         base = median([p for _, p in points[max(0, i - BASELINE_POINTS) : i]])
@@ -52,14 +79,86 @@ def drop(points: Sequence[tuple[float, float]]) -> int | None:
     return None
 
 
+def _requests_at(count: Sequence[tuple[float, float]] | None) -> dict[float, float]:
+    return dict(count) if count else {}
+
+
+def elevated_windows(
+    errors: Sequence[tuple[float, float]], requests: Sequence[tuple[float, float]] | None = None
+) -> list[int]:
+    """Indexes i whose window (points i-WINDOW_MIN+1 … i) is an incident, not noise.
+
+    The baseline is the median per-minute 5XX of the BASELINE_POINTS minutes before the window,
+    so a steady background of errors does not read as an incident either. Inside an incident the
+    baseline from before it is kept: a long incident must not become its own baseline.
+    """
+    reqs = _requests_at(requests)
+    out = []
+    frozen: float | None = None  # the pre-incident baseline while an incident runs
+    for i in range(len(errors)):
+        lo = max(0, i - WINDOW_MIN + 1)
+        window = errors[lo : i + 1]
+        total = sum(v for _, v in window)
+        base = (
+            frozen
+            if frozen is not None
+            else median([v for _, v in errors[max(0, lo - BASELINE_POINTS) : lo]])
+        )
+        served = sum(reqs.get(t, 0.0) for t, _ in window)
+        elevated = (
+            total >= NOISE_COUNT
+            and total >= max(3 * base * len(window), base * len(window) + NOISE_COUNT)
+            and not (served > 0 and total / served < NOISE_RATE)
+        )
+        if elevated:
+            out.append(i)
+            frozen = base if frozen is None else frozen
+        else:
+            frozen = None
+    return out
+
+
+def _first_rising(errors: Sequence[tuple[float, float]], i: int) -> int:
+    """The first minute of window i whose 5XX rose above the baseline before the window."""
+    lo = max(0, i - WINDOW_MIN + 1)
+    base = median([v for _, v in errors[max(0, lo - BASELINE_POINTS) : lo]])
+    for j in range(lo, i + 1):
+        if errors[j][1] > base:
+            return j
+    return i
+
+
+def _count_points(obs: Observations) -> tuple[tuple[float, float], ...] | None:
+    count = stage_series(obs, "Count", ("Sum", "SampleCount"))
+    return count.points if count is not None else None
+
+
+def _trace_onset(obs: Observations) -> Onset | None:
+    bad = failing(obs)
+    total = len(obs.classified)
+    if len(bad) < NOISE_COUNT or (total and len(bad) / total < NOISE_RATE):
+        return None  # a stray failure is noise
+    first = min(bad, key=lambda c: c.trace.first_ts)
+    return Onset(first.trace.first_ts, "traces", f"first failing trace {first.trace.request_id}")
+
+
 def find_onset(obs: Observations) -> Onset | None:
+    """Start of the latest incident in the data (None: 5XX never cleared the noise floor)."""
     candidates: list[Onset] = []
     series = errors_5xx(obs)
-    if series is not None:
-        i = rise(series.points)
-        if i is not None:
-            t, v = series.points[i]
-            candidates.append(Onset(t, "5XXError", f"5XXError {v:.0f}/min at onset (baseline ≈0)"))
+    if series is not None and series.points:
+        pts = series.points
+        windows = elevated_windows(pts, _count_points(obs))
+        if windows:
+            # The latest incident: walk back from the last elevated window to the start of its run.
+            run_start = windows[-1]
+            for w in reversed(windows[:-1]):
+                if pts[run_start][0] - pts[w][0] > QUIET_S:
+                    break
+                run_start = w
+            j = _first_rising(pts, run_start)
+            t, v = pts[j]
+            candidates.append(Onset(t, "5XXError", f"5XXError {v:.0f}/min at onset (noise floor cleared)"))
     for hh in find_series(obs, "HealthyHostCount", namespace="AWS/NetworkELB"):
         if "AvailabilityZone" in dict(hh.key.dimensions):
             continue
@@ -74,9 +173,78 @@ def find_onset(obs: Observations) -> Onset | None:
         if five:
             early = [h for h in hosts if five[0].at - 600 <= h.at < five[0].at]
             return min(early, key=lambda o: o.at) if early else five[0]
+        if series is not None and series.points:
+            return None  # hosts dropped but 5XX stayed under the floor: not an incident (yet)
         return min(hosts, key=lambda o: o.at)
-    bad = failing(obs)
-    if bad:
-        first = min(bad, key=lambda c: c.trace.first_ts)
-        return Onset(first.trace.first_ts, "traces", f"first failing trace {first.trace.request_id}")
-    return None
+    if series is not None and series.points:
+        return _throttle_onset(obs)
+    return _trace_onset(obs) or _throttle_onset(obs)
+
+
+def _throttle_onset(obs: Observations) -> Onset | None:
+    """No 5XX incident, but clients are throttled (429): not a 5XX, but what users page on.
+
+    Needs throttled traces above the count floor; the 4XXError rise dates it when there is one.
+    """
+    throttled = [c for c in obs.classified if c.result.verdict == "throttled"]
+    if len(throttled) < NOISE_COUNT:
+        return None
+    first = min(c.trace.first_ts for c in throttled)
+    for s in find_series(obs, "4XXError", namespace="AWS/ApiGateway", stat="Sum"):
+        windows = elevated_windows(s.points, _count_points(obs))
+        if windows:
+            t, v = s.points[_first_rising(s.points, windows[0])]
+            if t <= first:
+                return Onset(
+                    t, "4XXError", f"4XXError {v:.0f}/min at onset; {len(throttled)} throttled (429)"
+                )
+    return Onset(
+        first, "traces", f"{len(throttled)} requests throttled (429), first {throttled[0].trace.request_id}"
+    )
+
+
+def find_recovery(obs: Observations, onset: Onset | None = None) -> Recovery | None:
+    """When the incident ended, or None while it goes on (or never was).
+
+    Over: no elevated 5XX window for QUIET_S up to now, the last failing trace (if any) is as
+    old, and targets are not all unhealthy (a blocked path with no traffic is not recovered).
+    """
+    onset = onset if onset is not None else find_onset(obs)
+    series = errors_5xx(obs)
+    if onset is None or series is None or not series.points:
+        return None
+    pts = series.points
+    windows = [i for i in elevated_windows(pts, _count_points(obs)) if pts[i][0] >= onset.at]
+    after = [i for i in range(len(pts)) if pts[i][0] >= onset.at]
+    if not after:
+        return None
+    last_bad = windows[-1] if windows else after[0]
+    # The window stays elevated WINDOW_MIN-1 minutes past the last burst: end at its last error.
+    lo = max(0, last_bad - WINDOW_MIN + 1)
+    tail = [j for j in range(lo, last_bad + 1) if pts[j][1] > 0] or [last_bad]
+    ended = pts[tail[-1]][0] + 60.0
+    if obs.now - ended < QUIET_S:
+        return None
+    recent_bad = [c for c in failing(obs) if c.trace.first_ts >= ended]
+    if len(recent_bad) >= NOISE_COUNT:
+        return None
+    if obs.target_health and not any(t.state == "healthy" for t in obs.target_health):
+        return None
+    errors = sum(v for t, v in pts if onset.at <= t < ended)
+    minutes = (ended - onset.at) / 60.0
+    return Recovery(
+        ended,
+        onset.at,
+        errors,
+        f"{errors:.0f} 5XX over {minutes:.0f} min, none above the noise floor for "
+        f"{(obs.now - ended) / 60:.0f} min",
+    )
+
+
+def incident_window(obs: Observations) -> tuple[float, float] | None:
+    """(onset, end): the span the evidence is read over — onset to recovery, or to now."""
+    onset = find_onset(obs)
+    if onset is None:
+        return None
+    recovery = find_recovery(obs, onset)
+    return (onset.at, recovery.at if recovery else obs.now)

@@ -17,6 +17,8 @@ class LinePattern:
     hints: tuple[str, ...]
     use_next: bool = False
     failure: bool = True
+    priority: int = 0  # a later failure line of higher priority replaces an earlier one
+    follow_up: bool = False  # only ever follows another line of the same request
 
 
 @cache
@@ -30,6 +32,8 @@ def line_patterns() -> tuple[LinePattern, ...]:
             hints=tuple(str(h) for h in p["hints"]),
             use_next=bool(p.get("use_next", False)),
             failure=bool(p.get("failure", True)),
+            priority=int(p.get("priority", 0)),
+            follow_up=bool(p.get("follow_up", False)),
         )
         for p in raw["pattern"]
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 from apigw_cockpit.diagnose.checks import run_checks
 from apigw_cockpit.diagnose.observations import Observations
-from apigw_cockpit.diagnose.onset import find_onset
+from apigw_cockpit.diagnose.onset import find_onset, find_recovery
 from apigw_cockpit.diagnose.ranking import rank
 from apigw_cockpit.diagnose.verification import VerifyBounds, VerifyStep, verify
 from apigw_cockpit.diagnose.walkthrough import StepState, walk
@@ -76,13 +76,25 @@ def step_json(s: VerifyStep) -> dict[str, Any]:
 def diagnosis_json(d: Diagnosis, obs: Observations) -> dict[str, Any]:
     """The stable `check --json` / `demo --headless` shape."""
     onset = find_onset(obs)
+    recovery = find_recovery(obs, onset) if onset is not None else None
+    state = "healthy" if onset is None else ("recovered" if recovery is not None else "incident")
     return {
         "api": obs.topology.api_id,
         "stage": obs.topology.stage.name,
         "root_cause": d.root_cause,
+        # healthy: no 5XX above the noise floor; incident: ongoing; recovered: it is over.
+        "state": state,
         "onset": None
         if onset is None
         else {"at": onset.at, "source": onset.source, "evidence": onset.evidence},
+        "recovery": None
+        if recovery is None
+        else {
+            "at": recovery.at,
+            "onset": recovery.onset,
+            "errors": recovery.errors,
+            "evidence": recovery.evidence,
+        },
         "findings": [finding_json(f) for f in d.findings],
         "hypotheses": [hypothesis_json(h) for h in d.hypotheses],
         "sources": [

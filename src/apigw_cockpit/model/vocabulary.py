@@ -22,5 +22,17 @@ ROOT_CAUSES: tuple[str, ...] = (
     "invalid-backend-response",
     "backend-crash-under-load",
     "tls-name-mismatch",
+    "tls-certificate-invalid",
+    "backend-5xx-passthrough",
+    "backend-unreachable",
+    "lambda-throttled",
+    "lambda-timeout",
+    "authorizer-failure",
+    "usage-plan-throttled",
+    "recovered",
     "none",
 )
+
+# Decided by the engine itself rather than by an evidence rule: `none` (no incident above the
+# noise floor) and `recovered` (there was one, it is over). Every other id needs a rule.
+ENGINE_CAUSES: tuple[str, ...] = ("none", "recovered")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from apigw_cockpit.diagnose.checks import config, lambdas, logs, network, probes
+from apigw_cockpit.diagnose.checks import changes, config, lambdas, logs, network, probes
 from apigw_cockpit.diagnose.checks.base import CheckFn, CheckSpec, catalog
 from apigw_cockpit.diagnose.observations import Observations
 from apigw_cockpit.model import Finding, Severity, Verdict
@@ -22,7 +22,7 @@ _FUNCTIONS: dict[str, CheckFn] = {
     "mapping-templates": config.check_mapping_templates,
     "stage-variables": config.check_stage_variables,
     "cors-preflight": config.check_cors_preflight,
-    "recent-changes": config.check_recent_changes,
+    "recent-changes": changes.check_recent_changes,
     "vpc-link": network.check_vpc_link,
     "target-health": network.check_target_health,
     "nlb-subnets": network.check_nlb_subnets,

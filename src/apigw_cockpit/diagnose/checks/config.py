@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-import time
 
 from apigw_cockpit.diagnose.checks.base import CheckSpec
-from apigw_cockpit.diagnose.correlate import WINDOW_S, correlate
 from apigw_cockpit.diagnose.observations import Observations
-from apigw_cockpit.diagnose.onset import find_onset
 from apigw_cockpit.model import Finding, Integration, Verdict
 
 _STAGE_VAR = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
@@ -174,64 +171,3 @@ def check_cors_preflight(spec: CheckSpec, obs: Observations) -> Finding:
             obs, Verdict.WARN, f"{len(failed_options)} preflight requests failed", evidence=evidence
         )
     return spec.finding(obs, Verdict.OK, "CORS preflights have integrations", evidence=evidence)
-
-
-def trail_gap(obs: Observations, onset_at: float | None) -> str:
-    """Why "no change before onset" cannot be stated yet, or '' when the trail vouches for it.
-
-    CloudTrail delivers within ~5 minutes (not guaranteed): until the delay has passed over
-    the onset the answer is "none seen yet". A lookup that hit its page cap did not read
-    events older than `truncated_before`.
-    """
-    w = obs.trail
-    if w is None or onset_at is None:
-        return ""  # no onset: no "before onset" to vouch for
-    when = onset_at
-    if when > w.settled_until:
-        return (
-            f"none seen yet: CloudTrail delivers within ~{w.delivery_delay_s / 60:.0f} min,"
-            f" events after {_hhmm(w.settled_until)} may still arrive"
-        )
-    if w.truncated_before is not None and w.truncated_before > when - WINDOW_S:
-        return f"truncated: the lookup hit its page cap, events before {_hhmm(w.truncated_before)} not read"
-    return ""
-
-
-def _hhmm(t: float) -> str:
-    return time.strftime("%H:%M:%S", time.gmtime(t))
-
-
-def check_recent_changes(spec: CheckSpec, obs: Observations) -> Finding:
-    if not obs.changes:
-        onset = find_onset(obs)
-        gap = trail_gap(obs, onset.at if onset is not None else None)
-        return spec.unknown(obs, gap or "no data: no CloudTrail changes in the window")
-    onset = find_onset(obs)
-    ranked = correlate(obs, onset)
-    evidence = [
-        f"{c.change.event_name} by {c.change.user or '?'} on {', '.join(c.change.resources)[:80]}"
-        f" — {c.reason} "
-        f"(score {c.score:.2f})"
-        for c in ranked[:5]
-    ]
-    if onset is not None:
-        evidence.insert(0, f"onset {onset.source}: {onset.evidence}")
-    top = ranked[0] if ranked else None
-    if top is not None and top.on_path and top.score >= 0.4:
-        return spec.finding(
-            obs,
-            Verdict.ERROR,
-            f"{top.change.event_name} on the failing path {top.delta_s / 60:.0f} min before onset",
-            evidence=evidence,
-            root_causes=(),
-        )
-    if top is not None and top.on_path:
-        return spec.finding(
-            obs, Verdict.WARN, f"{top.change.event_name} on the path ({top.reason})", evidence=evidence
-        )
-    gap = trail_gap(obs, onset.at if onset is not None else None)
-    if gap:  # the absence of a change is not a fact yet
-        return spec.unknown(obs, f"{len(ranked)} changes, none on the path so far; {gap}", evidence=evidence)
-    return spec.finding(
-        obs, Verdict.OK, f"{len(ranked)} changes, none on the path shortly before onset", evidence=evidence
-    )

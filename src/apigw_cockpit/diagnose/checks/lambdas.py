@@ -200,6 +200,7 @@ def check_lambda_health(spec: CheckSpec, obs: Observations) -> Finding:
     evidence: list[str] = []
     problems: list[str] = []
     unseen: list[str] = []
+    causes: list[str] = []
     for fn in fns:
         if not find_series(obs, "Errors", namespace="AWS/Lambda", dims={"FunctionName": fn.name}):
             unseen.append(fn.name)  # no metric is not zero errors
@@ -215,15 +216,23 @@ def check_lambda_health(spec: CheckSpec, obs: Observations) -> Finding:
         if errors > 0 or bad_logs:
             timed_out = any("Task timed out" in m for m in bad_logs)
             problems.append(f"{fn.name} {'times out' if timed_out else 'fails'} ({errors:.0f} errors)")
+            # Its own timeout is a different fault (and fix) from an exception in the code.
+            causes.append("lambda-timeout" if timed_out else "lambda-function-error")
         if throttles > 0:
             problems.append(f"{fn.name} throttled {throttles:.0f} times")
+            causes.append("lambda-throttled")
     fn_errors = [c for c in obs.classified if c.result.verdict in ("lambda-function-error", "lambda-timeout")]
     if fn_errors and not problems:
         problems.append(f"{len(fn_errors)} traces report a customer function error")
+        causes += sorted({c.result.verdict for c in fn_errors})
     evidence += [c.result.evidence[0] for c in fn_errors[:2] if c.result.evidence]
     if problems:
         return spec.finding(
-            obs, Verdict.ERROR, "; ".join(problems), evidence=evidence, root_causes=("lambda-function-error",)
+            obs,
+            Verdict.ERROR,
+            "; ".join(problems),
+            evidence=evidence,
+            root_causes=tuple(dict.fromkeys(causes)),
         )
     if unseen:
         return spec.unknown(

@@ -12,6 +12,7 @@ from apigw_cockpit.diagnose.observations import (
     failing,
     latency_p99,
 )
+from apigw_cockpit.diagnose.onset import NOISE_COUNT, find_onset
 from apigw_cockpit.diagnose.vocabulary import VERDICT_CAUSES
 from apigw_cockpit.model import Finding, Severity, Verdict
 
@@ -72,6 +73,11 @@ def check_exec_log_errors(spec: CheckSpec, obs: Observations) -> Finding:
         evidence += [f"req {rid[:12]}: {line}" for line in example.result.evidence[:2]]
         causes += [c for c in VERDICT_CAUSES.get(verdict, ()) if c not in causes]
     summary = f"{len(bad)} of {len(obs.classified)} requests failed: " + ", ".join(parts)
+    if find_onset(obs) is None and len(bad) < NOISE_COUNT:
+        # Below the noise floor (a stray 502 among hundreds): worth a look, not an incident.
+        return spec.finding(
+            obs, Verdict.WARN, summary + " — below the noise floor", evidence=evidence, root_causes=causes
+        )
     # Most requests failing is an outage, not a blip: page-worthy.
     severity = Severity.CRITICAL if len(bad) * 2 >= len(obs.classified) else Severity.ERROR
     return spec.finding(obs, Verdict.ERROR, summary, evidence=evidence, root_causes=causes, severity=severity)
