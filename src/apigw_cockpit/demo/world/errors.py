@@ -10,5 +10,7 @@ class ScenarioError(ValueError):
         self.file = file
         self.key = key
         self.message = message
-        where = f"{file}: {key}: " if key else f"{file}: "
+        # Keys come from the file and may hold newlines: escaped, so the message stays one line.
+        shown = key.replace("\r", "\\r").replace("\n", "\\n")
+        where = f"{file}: {shown}: " if key else f"{file}: "
         super().__init__(where + message.replace("\n", " "))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import math
+import os
+import stat
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -16,7 +18,6 @@ from apigw_cockpit.demo.world.build import build_state
 from apigw_cockpit.demo.world.durations import parse_duration
 from apigw_cockpit.demo.world.errors import ScenarioError
 from apigw_cockpit.model.vocabulary import ROOT_CAUSES
-from apigw_cockpit.safe_write import RefusedPath, read_regular
 
 _DEMO = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = _DEMO / "scenarios"
@@ -326,6 +327,20 @@ def parse_scenario(raw: dict[str, Any], file: str, now: float | None = None) -> 
     )
 
 
+def _read_file(p: Path, file: str) -> bytes:
+    """A regular file's bytes, bounded (demo/ imports model at most, so not safe_write's copy)."""
+    st = os.stat(p)  # FileNotFoundError / IsADirectoryError are worded by the caller
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(21, "Is a directory", str(p))
+    if not stat.S_ISREG(st.st_mode):
+        raise ScenarioError(file, "", "not a regular file (a FIFO or device); refusing to read it")
+    with open(os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:
+        data = fh.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(file, "", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB: not a scenario")
+    return data
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.relative_to(_DEMO))
@@ -345,13 +360,11 @@ def load_scenario(name_or_path: str, now: float | None = None, *, rehearse: bool
             raise ScenarioError(name_or_path, "", f"no such scenario (known: {known})")
     file = _display(p)
     try:
-        raw = tomllib.loads(read_regular(p, MAX_FILE_BYTES).decode("utf-8"))
+        raw = tomllib.loads(_read_file(p, file).decode("utf-8"))
     except FileNotFoundError:
         raise ScenarioError(file, "", "file not found") from None
     except IsADirectoryError:
         raise ScenarioError(file, "", "is a directory, not a scenario file") from None
-    except RefusedPath as exc:
-        raise ScenarioError(file, "", exc.why) from None
     except UnicodeDecodeError as exc:
         raise ScenarioError(file, "", f"not UTF-8 text (byte {exc.start}); TOML files are UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
