@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-EXIT_USAGE = 2
+from apigw_cockpit.service.exits import EXIT_USAGE
 
 # The simulated account takes any credentials; never let a real profile or token leak into it.
 _SIM_ENV = {
@@ -84,8 +84,8 @@ def open_demo_feed(scenario: Any, speed: float = 1.0) -> Iterator[tuple[Any, Any
 
 async def headless_diagnosis(sim: Any) -> dict[str, Any]:
     """One round of every poller against the world, then the checks and the ranking."""
-    from apigw_cockpit.commands.check import check_once
     from apigw_cockpit.diagnose.report import diagnosis_json
+    from apigw_cockpit.service.observe import check_once
 
     d, obs = await check_once(sim_settings(sim, max_attempts=2), sim.clock)
     return diagnosis_json(d, obs)
@@ -147,7 +147,7 @@ def _opener(args: argparse.Namespace, settings: Any, world: _World, feeds: list[
         sim = await world.start()
         say(f"discovering API {sim.api_id} stage {sim.stage}…")
         from apigw_cockpit.aws.feed import open_feed
-        from apigw_cockpit.commands.watch import aws_intervals
+        from apigw_cockpit.service.settings import aws_intervals
 
         feed: Any = await open_feed(
             sim_settings(sim, live_tail=False, intervals=aws_intervals(settings)), sim.clock

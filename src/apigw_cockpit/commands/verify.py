@@ -13,23 +13,16 @@ import asyncio
 import re
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from apigw_cockpit.commands.check import (
-    EXIT_AWS,
-    EXIT_FINDINGS,
-    EXIT_OK,
-    EXIT_USAGE,
-    collect_round,
-    emit,
-    write_json,
-)
-from apigw_cockpit.diagnose import VerifyStep, verify
-from apigw_cockpit.diagnose.observations import Probe
+from apigw_cockpit.commands.output import emit, write_json
+from apigw_cockpit.diagnose import VerifyStep
 from apigw_cockpit.diagnose.report import step_json
-from apigw_cockpit.diagnose.verification import all_passed, probe_target
+from apigw_cockpit.diagnose.verification import all_passed
 from apigw_cockpit.model import Clock, SystemClock, Topology
+from apigw_cockpit.service.exits import EXIT_AWS, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from apigw_cockpit.service.observe import verify_once
+from apigw_cockpit.service.settings import settings_from_args
 
 DEFAULT_SINCE_S = 15 * 60
 _RELATIVE = re.compile(r"^-?(\d+(?:\.\d+)?)([smhd])$")
@@ -49,51 +42,7 @@ def parse_since(text: str | None, now: float) -> float:
     return stamp.timestamp()
 
 
-async def _probes(
-    feed: Any, *, test_invoke: bool, load: int, allow_remote: bool, k6: str | None
-) -> tuple[Probe, ...]:
-    resource_id, method, path = probe_target(feed.topology)
-    out: list[Probe] = [await feed.probes.invoke_url(path, method)]
-    if test_invoke and resource_id:
-        out.append(await feed.probes.test_invoke(resource_id, method, confirmed=True))
-    if load:
-        n = max(1, int(load))
-        out.append(
-            await feed.probes.load_test(
-                path, method, max_requests=n, duration_s=max(5.0, n / 20), allow_remote=allow_remote
-            )
-        )
-    if k6:
-        Path(k6).write_text(feed.probes.k6_script(path, method), encoding="utf-8")
-    return tuple(out)
-
-
-async def verify_once(
-    settings: Any,
-    clock: Clock,
-    since: float,
-    *,
-    test_invoke: bool = False,
-    load: int = 0,
-    allow_remote: bool = False,
-    k6: str | None = None,
-) -> tuple[list[VerifyStep], Topology]:
-    """What `verify` does, callable from tests (settings: aws.AwsSettings)."""
-    from apigw_cockpit.aws.feed import open_feed
-
-    feed = await open_feed(settings, clock)
-    try:
-        builder = await collect_round(feed)
-        probes = await _probes(feed, test_invoke=test_invoke, load=load, allow_remote=allow_remote, k6=k6)
-    finally:
-        await feed.aclose()
-    obs = builder.build(clock.now(), probes=probes, fix_time=since)
-    return verify(obs), feed.topology
-
-
 async def _run(args: argparse.Namespace, clock: Clock) -> tuple[list[VerifyStep], float, Topology]:
-    from apigw_cockpit.commands.watch import settings_from_args
-
     since = parse_since(args.since, clock.now())
     steps, topo = await verify_once(
         settings_from_args(args),

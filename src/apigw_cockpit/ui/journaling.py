@@ -99,7 +99,7 @@ class JournalActions(_Base):
                 self._write_drill(toast=True)
         for what in list(self._shots_due):
             # Onset: wait for the first findings so the picture shows the diagnosis, not empty panes.
-            if what == "onset" and not self.state.findings and self.state.diagnoser.can_check:
+            if what == "onset" and not self.state.findings:
                 continue
             self._shots_due.discard(what)
             self.journal_screenshot(what)

@@ -7,8 +7,6 @@ V5 (TestInvokeMethod) really calls the backend: they run on a key, V5 only after
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -68,19 +66,17 @@ class VerificationScreen(InfoScreen):
             return not self.app.settings.read_only and probes_of(self.app.feed) is not None  # type: ignore[attr-defined]
         return True
 
-    def _target(self) -> tuple[Any, str, str, str]:
-        state = self.app.state  # type: ignore[attr-defined]
-        rid, method, path = probe_target(state.topology)
-        return state, rid, method, path
+    def _target(self) -> tuple[str, str, str]:
+        return probe_target(self.app.state.topology)  # type: ignore[attr-defined]
 
     @work(exclusive=True, group="verify-probes", exit_on_error=False)
     async def action_run_probes(self) -> None:
         probes = probes_of(self.app.feed)  # type: ignore[attr-defined]
         if probes is None:
             return
-        state, _, method, path = self._target()
+        _, method, path = self._target()
         self.notify(f"V1: {method} {path} through the invoke URL…", title="verify")
-        state.add_probe(await probes.invoke_url(path, method))
+        self.app.add_probe(await probes.invoke_url(path, method))  # type: ignore[attr-defined]
         self.sync()
         bar = self.query_one("#load-progress", ProgressBar)
         bar.update(total=LOAD_REQUESTS, progress=0)
@@ -94,7 +90,7 @@ class VerificationScreen(InfoScreen):
             max_requests=LOAD_REQUESTS,
             on_progress=lambda done, total: bar.update(total=total, progress=done),
         )
-        state.add_probe(result)
+        self.app.add_probe(result)  # type: ignore[attr-defined]
         bar.display = False
         self.sync()
         self.notify(
@@ -104,7 +100,7 @@ class VerificationScreen(InfoScreen):
         )
 
     def action_test_invoke(self) -> None:
-        _, rid, method, path = self._target()
+        rid, method, path = self._target()
         if not rid:
             self.notify("no method to test", severity="warning")
             return
@@ -122,8 +118,8 @@ class VerificationScreen(InfoScreen):
         probes = probes_of(self.app.feed)  # type: ignore[attr-defined]
         if probes is None:
             return
-        state, rid, method, _ = self._target()
+        rid, method, _ = self._target()
         result = await probes.test_invoke(rid, method, confirmed=True)
-        state.add_probe(result)
+        self.app.add_probe(result)  # type: ignore[attr-defined]
         self.sync()
         self.notify(f"V5: TestInvokeMethod returned {result.status}", title="verify")
