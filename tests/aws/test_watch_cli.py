@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -101,7 +102,7 @@ def test_headless_json_lines_and_unknown_api(sim_factory) -> None:  # type: igno
     assert all(check_keys <= set(d) for d in diagnoses)
     assert diagnoses[-1]["root_cause"] == "sg-blocks-nlb-targets"
     strip = [{k: v for k, v in d.items() if k != "at"} for d in diagnoses]
-    assert all(a != b for a, b in zip(strip, strip[1:], strict=False))  # each line says something new
+    assert all(a != b for a, b in itertools.pairwise(strip))  # each line says something new
     kinds = {r["type"] for r in rows}
     assert {"status", "target_health", "metrics"} <= kinds
     th = next(r for r in rows if r["type"] == "target_health")

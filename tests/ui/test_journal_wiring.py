@@ -16,10 +16,10 @@ from apigw_cockpit import paths
 from apigw_cockpit.config import Settings
 from apigw_cockpit.diagnose.recovery import find_recovery
 from apigw_cockpit.incident import read_journal
+from apigw_cockpit.incident.sink import JournalSink, sink_for
 from apigw_cockpit.model import FrozenClock
 from apigw_cockpit.ui.app import CockpitApp, DrillSpec, build_app
 from apigw_cockpit.ui.drill import DrillTracker
-from apigw_cockpit.ui.journal_sink import JournalSink, sink_for
 from apigw_cockpit.ui.journal_watch import impact
 from apigw_cockpit.ui.screens.info import InfoScreen
 from apigw_cockpit.ui.screens.timeline import DetailScreen, TimelineScreen

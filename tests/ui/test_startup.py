@@ -16,9 +16,9 @@ import pytest
 from apigw_cockpit import paths
 from apigw_cockpit.config import Settings
 from apigw_cockpit.incident import read_journal
+from apigw_cockpit.incident.sink import sink_for
 from apigw_cockpit.model import FrozenClock
 from apigw_cockpit.ui.app import CockpitApp, build_app
-from apigw_cockpit.ui.journal_sink import sink_for
 from apigw_cockpit.ui.screens.cockpit import CockpitScreen
 from apigw_cockpit.ui.startup import FeedOpener, Opened, StartupScreen, failure, finish
 

@@ -140,7 +140,7 @@ def _opener(args: argparse.Namespace, settings: Any, world: _World, feeds: list[
     """The app's FeedOpener: world, discovery, journal; the app draws its first frame meanwhile."""
 
     async def opener(say: Any) -> Any:
-        from apigw_cockpit.ui.journal_sink import sink_for
+        from apigw_cockpit.incident.sink import sink_for
         from apigw_cockpit.ui.startup import Opened
 
         say(f"starting the simulated AWS world ({world.scenario.id})…")

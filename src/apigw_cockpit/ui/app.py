@@ -14,6 +14,7 @@ from textual.screen import Screen
 from apigw_cockpit import paths
 from apigw_cockpit.config import ConfigError, Settings, load_settings
 from apigw_cockpit.diagnose.observations import Probe
+from apigw_cockpit.incident.sink import JournalSink, sink_for
 from apigw_cockpit.model import Clock
 from apigw_cockpit.ui.bindings import KEYS, bindings
 from apigw_cockpit.ui.commands import CockpitCommands
@@ -21,7 +22,6 @@ from apigw_cockpit.ui.drill import DrillSpec, DrillTracker
 from apigw_cockpit.ui.engine import EngineWorker
 from apigw_cockpit.ui.feed import Feed, can_apply_fix
 from apigw_cockpit.ui.incident_actions import IncidentActions, UiHooks
-from apigw_cockpit.ui.journal_sink import JournalSink, sink_for
 from apigw_cockpit.ui.journal_watch import JournalWatch
 from apigw_cockpit.ui.journaling import JournalActions
 from apigw_cockpit.ui.pump import FeedWorkers

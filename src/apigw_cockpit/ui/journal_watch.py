@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apigw_cockpit.diagnose.recovery import RECOVERY_PERIODS
-from apigw_cockpit.ui.journal_sink import JournalSink
+from apigw_cockpit.incident.sink import JournalSink
 from apigw_cockpit.ui.state import CockpitState
 
 IMPACT_EVERY_S = 60.0

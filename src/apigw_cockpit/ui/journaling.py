@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from textual import events
 
+from apigw_cockpit.incident.sink import JournalSink
 from apigw_cockpit.ui.drill import DrillTracker
-from apigw_cockpit.ui.journal_sink import JournalSink
 from apigw_cockpit.ui.journal_watch import JournalWatch
 from apigw_cockpit.ui.view import hms
 
