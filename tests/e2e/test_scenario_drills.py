@@ -13,6 +13,8 @@ from apigw_cockpit.commands.demo import sim_settings
 from apigw_cockpit.demo.world import list_scenarios
 from apigw_cockpit.service.observe import check_once, verify_once
 
+pytestmark = pytest.mark.sim  # every test here starts the simulated world
+
 SCENARIOS = [s.id for s in list_scenarios()]
 RECOVERY_S = 10 * 60  # simulated time after the fix before verifying (health checks, V2's periods)
 
