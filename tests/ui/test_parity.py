@@ -21,7 +21,6 @@ from apigw_cockpit.commands.demo import sim_settings
 from apigw_cockpit.config import Settings
 from apigw_cockpit.demo.world import list_scenarios
 from apigw_cockpit.diagnose.report import diagnosis_json, result_json
-from apigw_cockpit.model import SourceState
 from apigw_cockpit.service.observe import check_once
 from apigw_cockpit.ui.app import build_app
 from apigw_cockpit.ui.screens.info import InfoScreen
@@ -60,8 +59,6 @@ async def test_cockpit_shows_what_check_says(scenario: str, sim_factory: Any, aw
         settings = sim_settings(sim, live_tail=False, max_attempts=2)
         diagnosis, obs = await check_once(settings, sim.clock, deadline_s=FIRST_ROUND_S)
         expected = diagnosis_json(diagnosis, obs)
-        # A round cut short by the deadline would compare half the sources: not a parity failure.
-        assert obs.sources and all(s.state != SourceState.STARTING for s in obs.sources), obs.sources
 
         feed = await open_feed(settings, sim.clock)
         builtin = paths.builtin_themes_dir()
