@@ -299,19 +299,23 @@ class CockpitState:
         """The engine's answer; each area bumps only when its part changed (panes redraw less)."""
         old, self.result = self.result, result
         self.bump("diagnosis")
-        parts: dict[str, Callable[[EngineResult], object]] = {
-            "findings": lambda r: r.diagnosis.findings,
-            "hypotheses": lambda r: r.diagnosis.hypotheses,
-            "verification": lambda r: r.diagnosis.verification,
-            "verdicts": lambda r: r.verdicts,
-            "hops": lambda r: r.hops,
-            "onset": lambda r: (r.onset, r.suspect),
-            "headline": lambda r: r.headline,
-        }
-        for area, part in parts.items():
+        for area, part in _RESULT_PARTS.items():
             if old is None or part(old) != part(result):
                 self.bump(area)
 
+
+# Result areas: each bumps when its part of the engine's answer changed.
+_RESULT_PARTS: dict[str, Callable[[EngineResult], object]] = {
+    "findings": lambda r: r.diagnosis.findings,
+    "hypotheses": lambda r: r.diagnosis.hypotheses,
+    "verification": lambda r: r.diagnosis.verification,
+    "verdicts": lambda r: r.verdicts,
+    "hops": lambda r: r.hops,
+    "onset": lambda r: (r.onset, r.suspect),
+    "headline": lambda r: r.headline,
+}
+# Every area the store bumps: a pane may only listen to these (tests/architecture checks it).
+KNOWN_AREAS = DATA_AREAS | frozenset(_RESULT_PARTS) | {"diagnosis", "notes", "pause", "verification"}
 
 _AREA = {
     "MetricsUpdate": "metrics",
