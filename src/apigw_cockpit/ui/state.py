@@ -91,7 +91,7 @@ class CockpitState:
     paused: bool = False
     versions: dict[str, int] = field(default_factory=dict)
     result: EngineResult | None = None
-    debounce_s: float = 0.5  # real seconds the inputs must be quiet-ish before the engine reruns
+    debounce_s: float = 1.0  # real seconds between engine runs while inputs keep changing (a key forces one)
     collector: ObservationBuilder = field(init=False)
     _dirty: bool = False
     _last_run: float = float("-inf")
