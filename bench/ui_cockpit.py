@@ -12,12 +12,11 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from tests.ui import fixtures  # the test doubles (not shipped in the wheel)
 from textual.drivers.headless_driver import HeadlessDriver
 
 from apigw_cockpit.config import Settings
 from apigw_cockpit.model import LogEvent, LogsUpdate, SystemClock, TargetHealthUpdate, Update
-from apigw_cockpit.ui import fixtures
-from apigw_cockpit.ui.analysis import Diagnoser
 from apigw_cockpit.ui.app import CockpitApp, build_app
 
 SIZE = (160, 48)
@@ -107,7 +106,7 @@ def _feed(burst: bool = False) -> fixtures.FakeFeed:
 
 
 def _app(burst: bool = False) -> CockpitApp:
-    app = build_app(Settings(), _feed(burst), SystemClock(), diagnoser=Diagnoser())
+    app = build_app(Settings(), _feed(burst), SystemClock())
     app.driver_class = CaptureDriver
     app.start_theme_watcher = lambda: None  # type: ignore[method-assign]
     return app

@@ -9,6 +9,7 @@ def test_x(sim_factory, aws_env):
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -49,10 +50,38 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 SimFactory = Callable[..., AbstractContextManager[Any]]
 
 
+def _refuse_sim(request: pytest.FixtureRequest) -> Callable[..., Any]:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        pytest.fail(
+            f"{request.node.nodeid} starts the simulated world without @pytest.mark.sim "
+            "(the fast lane, `-m 'not sim'`, must not start it)",
+            pytrace=False,
+        )
+
+    return refuse
+
+
+@pytest.fixture(autouse=True)
+def _sim_needs_marker(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail a test that starts a SimServer without the `sim` marker, so the lanes tell the truth.
+
+    Only when the server module is already loaded (a test that uses it imports it at the top,
+    or through `sim_factory`, which checks too): importing moto for every test would slow the
+    fast lane down for nothing."""
+    if request.node.get_closest_marker("sim") is not None:
+        return
+    server = sys.modules.get("apigw_cockpit.demo.server")
+    if server is not None:
+        monkeypatch.setattr(server.SimServer, "start", _refuse_sim(request))
+        monkeypatch.setattr(server.SimServer, "__enter__", _refuse_sim(request))
+
+
 @pytest.fixture
-def sim_factory() -> Iterator[SimFactory]:
+def sim_factory(request: pytest.FixtureRequest) -> Iterator[SimFactory]:
     """`with sim_factory(scenario, speed=1.0, frozen=False, backfill=3600) as sim:` — a started
-    SimServer, stopped when the block (or at the latest the test) ends."""
+    SimServer, stopped when the block (or at the latest the test) ends. Needs @pytest.mark.sim."""
+    if request.node.get_closest_marker("sim") is None:
+        _refuse_sim(request)()
     from apigw_cockpit.demo.server import SimServer
 
     started: list[Any] = []

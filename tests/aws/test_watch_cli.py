@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -92,8 +93,16 @@ def test_headless_json_lines_and_unknown_api(sim_factory) -> None:  # type: igno
     rows = [json.loads(line) for line in p.stdout.splitlines()]
     assert rows[0]["type"] == "topology" and rows[0]["topology"]["api_id"] == sim.api_id
     for r in rows[1:]:
-        assert r["type"] in {"metrics", "logs", "target_health", "changes", "alarms", "status"}
+        assert r["type"] in {"metrics", "logs", "target_health", "changes", "alarms", "status", "diagnosis"}
         assert {"source", "at"} <= set(r)
+    # The engine's answer streams too: the `check --json` object, written only when it changed.
+    diagnoses = [r for r in rows if r["type"] == "diagnosis"]
+    assert diagnoses, "no diagnosis line"
+    check_keys = {"api", "stage", "root_cause", "onset", "findings", "hypotheses", "sources"}
+    assert all(check_keys <= set(d) for d in diagnoses)
+    assert diagnoses[-1]["root_cause"] == "sg-blocks-nlb-targets"
+    strip = [{k: v for k, v in d.items() if k != "at"} for d in diagnoses]
+    assert all(a != b for a, b in itertools.pairwise(strip))  # each line says something new
     kinds = {r["type"] for r in rows}
     assert {"status", "target_health", "metrics"} <= kinds
     th = next(r for r in rows if r["type"] == "target_health")

@@ -6,7 +6,8 @@ import pytest
 from diagnose_world import lambda_topology, vpc_topology
 
 from apigw_cockpit.cli import main
-from apigw_cockpit.commands.verify import parse_since, probe_target
+from apigw_cockpit.commands.verify import parse_since
+from apigw_cockpit.diagnose.verification import probe_target
 
 
 def test_unknown_check_id_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

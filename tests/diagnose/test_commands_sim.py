@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from apigw_cockpit.commands.check import check_once
-from apigw_cockpit.commands.verify import verify_once
+from apigw_cockpit.service.observe import check_once
+from apigw_cockpit.service.verify import verify_once
 
 pytestmark = pytest.mark.sim
 

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
-from apigw_cockpit.commands.check import check_once
 from apigw_cockpit.commands.demo import sim_settings
-from apigw_cockpit.commands.verify import verify_once
 from apigw_cockpit.demo.world import list_scenarios
+from apigw_cockpit.service.observe import check_once
+from apigw_cockpit.service.verify import verify_once
+
+pytestmark = pytest.mark.sim  # every test here starts the simulated world
 
 SCENARIOS = [s.id for s in list_scenarios()]
 RECOVERY_S = 10 * 60  # simulated time after the fix before verifying (health checks, V2's periods)

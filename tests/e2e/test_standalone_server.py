@@ -13,6 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+# It starts the simulated world (in a subprocess, where the conftest guard cannot see it).
+pytestmark = [pytest.mark.e2e, pytest.mark.sim]
+
 START_TIMEOUT_S = 60
 
 

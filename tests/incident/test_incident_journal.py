@@ -14,10 +14,10 @@ from incident_fixtures import API, SG, at
 from apigw_cockpit.incident import (
     Journal,
     JournalError,
+    incidents_dir,
     journal_path,
     latest_journal,
     read_journal,
-    state_dir,
 )
 from apigw_cockpit.model import Alarm, Change, Finding, FrozenClock, Hypothesis, Verdict
 
@@ -191,8 +191,8 @@ def test_concurrent_appends_from_threads_stay_whole_lines(tmp_path: Path) -> Non
 
 
 def test_paths_follow_xdg_state_home(tmp_path: Path) -> None:
-    assert state_dir({"XDG_STATE_HOME": str(tmp_path)}) == tmp_path / "apigw-cockpit" / "incidents"
-    assert state_dir({"XDG_STATE_HOME": "relative"}).parts[-4:] == (
+    assert incidents_dir({"XDG_STATE_HOME": str(tmp_path)}) == tmp_path / "apigw-cockpit" / "incidents"
+    assert incidents_dir({"XDG_STATE_HOME": "relative"}).parts[-4:] == (
         ".local",
         "state",
         "apigw-cockpit",

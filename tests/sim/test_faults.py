@@ -14,6 +14,8 @@ from aiobotocore.session import get_session
 
 from apigw_cockpit.demo.server import SimServer
 
+pytestmark = pytest.mark.sim  # every test here starts the simulated world
+
 
 @pytest.fixture(scope="module")
 def sim() -> Iterator[SimServer]:

@@ -15,6 +15,8 @@ from helpers import api_dims, client, metric
 
 from apigw_cockpit.demo.server import SimServer
 
+pytestmark = pytest.mark.sim  # every test here starts the simulated world
+
 
 @pytest.fixture(scope="module")
 def sim() -> Iterator[SimServer]:

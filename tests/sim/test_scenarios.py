@@ -20,6 +20,8 @@ from helpers import client, metric
 from apigw_cockpit.demo.server import SimServer
 from apigw_cockpit.demo.world import Scenario, list_scenarios
 
+pytestmark = pytest.mark.sim  # every test here starts the simulated world
+
 SCENARIOS = list_scenarios()
 
 # The execution-log line each root cause leaves (AWS-FACTS.md, execution-log table).

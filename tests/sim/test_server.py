@@ -19,6 +19,8 @@ from apigw_cockpit.demo.overlay import cbor
 from apigw_cockpit.demo.server import SimServer
 from apigw_cockpit.demo.summary import summarize
 
+pytestmark = pytest.mark.sim  # every test here starts the simulated world
+
 
 def _get(url: str) -> tuple[int, dict[str, str], bytes]:
     try:

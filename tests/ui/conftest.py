@@ -13,7 +13,7 @@ from apigw_cockpit.config import Settings
 from apigw_cockpit.model import FrozenClock
 from apigw_cockpit.ui.app import CockpitApp, build_app
 
-from .fakes import NOW, frozen_diagnoser
+from .fakes import NOW
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +47,6 @@ def make_app(user_themes: Path) -> Callable[..., CockpitApp]:
             feed,
             FrozenClock(NOW),
             theme_dirs=[builtin, user_themes],
-            diagnoser=frozen_diagnoser(),
         )
         if not watch_themes:
             app.start_theme_watcher = lambda: None  # type: ignore[method-assign]
@@ -57,9 +56,10 @@ def make_app(user_themes: Path) -> Callable[..., CockpitApp]:
 
 
 async def settle(app: CockpitApp, pilot: Any) -> None:
-    """Drain every (finite) fake poller, process the messages, push state to the panes."""
+    """Drain every (finite) fake poller, process the messages, let the engine answer, draw it."""
     await app.wait_for_pollers()
     await pilot.pause()
+    await app.diagnosis_settled()
     app.tick()
     await pilot.pause()
 

@@ -1,4 +1,4 @@
-"""Test doubles for the UI: the fixture feeds, a frozen diagnoser, a poller that fails."""
+"""Test doubles for the UI: the fixture feeds and a poller that fails."""
 
 from __future__ import annotations
 
@@ -7,30 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from apigw_cockpit.model import LogsUpdate, Update
-from apigw_cockpit.ui.analysis import Diagnoser
-from apigw_cockpit.ui.fixtures import NOW, FakeFeed, FakePoller, healthy, midnight_pager, topology
 
-__all__ = ["NOW", "FailingPoller", "FakeFeed", "FakePoller", "frozen_diagnoser", "healthy", "midnight_pager"]
+from .fixtures import NOW, FakeFeed, FakePoller, healthy, midnight_pager, topology
 
-
-@dataclass
-class _Classification:
-    verdict: str
-    status: int | None = None
-
-
-def _classify(lines: Sequence[str]) -> _Classification:
-    """Fixed verdicts so snapshots do not move while the real classifier evolves."""
-    text = "\n".join(lines)
-    if "timeout error" in text:
-        return _Classification("integration-timeout", 504)
-    if "Successfully completed" in text:
-        return _Classification("ok", 200)
-    return _Classification("unknown")
-
-
-def frozen_diagnoser() -> Diagnoser:
-    return Diagnoser(lookup=False, classify=_classify)
+__all__ = ["NOW", "FailingPoller", "FakeFeed", "FakePoller", "healthy", "midnight_pager"]
 
 
 @dataclass

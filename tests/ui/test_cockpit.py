@@ -23,7 +23,11 @@ async def test_midnight_pager_tells_the_story(make_app: Callable[..., Any]) -> N
     assert "0/4 healthy" in text and "Target.FailedHealthChecks" in text
     assert "◆ 00:10 RevokeSecurityGroupIngress" in text and "by alex" in text
     assert "2m before onset" in text
-    assert "TG ✗" in text and "✗ TG: 0/4 healthy" in text
+    assert "TG ✗" in text and "✗ TG: target-health: 0/4 targets healthy" in text
+    # The verdict line, first under the header: suspect, confidence, evidence, the change.
+    verdict = text.splitlines()[1:3]
+    assert "suspect sg-blocks-nlb-targets" in verdict[0] and "because security-groups:" in verdict[0]
+    assert "likely change RevokeSecurityGroupIngress sg-0ab12cd34ef56 by alex at 00:10" in verdict[1]
     assert text.count("integration-timeout") == 8  # one line per request, verdict from the classifier
     assert "504" in text
 
@@ -36,6 +40,7 @@ async def test_healthy_picture_has_no_alarm_signs(make_app: Callable[..., Any]) 
         assert "4/4 healthy" in text
         assert "✗" not in text
         assert "since" not in text  # no onset
+        assert "healthy no 5XXError in the recent periods" in text  # the verdict line says so
         # Failures-only by default: no rows; `a` shows every request.
         assert app.screen.query_one(LogPane).query_one("DataTable").row_count == 0
         await pilot.press("a")
@@ -58,9 +63,9 @@ async def test_failing_source_is_marked_and_others_carry_on(make_app: Callable[.
 async def test_poller_status_is_read_each_tick(make_app: Callable[..., Any]) -> None:
     """aws/ pollers emit SourceStatus only on change: the cockpit asks `status()` each tick."""
     from apigw_cockpit.model import SourceState, SourceStatus
-    from apigw_cockpit.ui.fixtures import FakePoller
 
     from .fakes import NOW
+    from .fixtures import FakePoller
 
     class QuietPoller(FakePoller):
         def status(self) -> SourceStatus:

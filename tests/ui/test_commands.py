@@ -34,7 +34,9 @@ def test_run_tui_malformed_config_is_one_line_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from apigw_cockpit.model import FrozenClock
-    from apigw_cockpit.ui import fixtures, run_tui
+    from apigw_cockpit.ui import run_tui
+
+    from . import fixtures
 
     cfg = tmp_path / "config.toml"
     cfg.write_text("refresh = 'soon'\n")

@@ -57,8 +57,8 @@ async def test_info_screens(make_app: Callable[..., Any], key: str, kind: str) -
         if kind == "timeline":
             assert "RevokeSecurityGroupIngress by alex" in body and "onset: 5XX starts" in body
         elif kind == "checks":
-            # The frozen diagnoser has no checks: the screen says so instead of guessing.
-            assert "not available yet" in body
+            # The engine's answer: the suspect and the security-groups finding at error.
+            assert "suspect sg-blocks-nlb-targets" in body and "security-groups" in body
         await pilot.press(key)  # the same key closes it again
         assert isinstance(app.screen, CockpitScreen)
 

@@ -32,7 +32,8 @@ async def test_200x50_shows_everything(make_app: Callable[..., Any]) -> None:
         await settle(app, pilot)
         text = screen_text(app)
         assert "─ hop map" in text and "acct 123456789012" in text
-        assert text.count("Target.FailedHealthChecks") == 4
+        # four targets, and the hop map quoting the target-health finding
+        assert text.count("Target.FailedHealthChecks") == 5
 
 
 async def test_presenter_mode_redacts(make_app: Callable[..., Any]) -> None:

@@ -15,14 +15,15 @@ from textual.app import App, ComposeResult
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.widgets import DataTable
 
-from apigw_cockpit.model import LogEvent, LogsUpdate
-from apigw_cockpit.ui.fixtures import topology
+from apigw_cockpit.diagnose import pipeline
+from apigw_cockpit.model import LogEvent, LogsUpdate, RequestTrace
 from apigw_cockpit.ui.panes.log_rows import QuietTable
 from apigw_cockpit.ui.panes.logs import LogPane
 from apigw_cockpit.ui.state import CockpitState, route_of
 from apigw_cockpit.ui.view import View
 
-from .fakes import NOW, frozen_diagnoser
+from .fakes import NOW
+from .fixtures import topology
 
 SIZE = (100, 20)  # a table of 16 rows: 40 failing requests do not fit, so they merge
 
@@ -84,11 +85,16 @@ def feed(state: CockpitState, n: int, lines: list[str], ts: float) -> None:
         LogEvent(f"e{n}-{i}", ts, "g", "s", f"({rid(n)}) {ln}", request_id=rid(n))
         for i, ln in enumerate(lines)
     )
-    state.apply(LogsUpdate("logs", ts, events))
+    # As the logs poller does: the events and the trace they completed; then the engine answers.
+    prev = state.rows.get(rid(n))
+    whole = (prev.lines if prev else ()) + tuple(e.message for e in events)
+    trace = RequestTrace(rid(n), prev.ts if prev else ts, whole, "", True)
+    state.apply(LogsUpdate("logs", ts, events, (trace,)))
+    state.set_result(pipeline.run(state.snapshot(NOW)))
 
 
 def storm(count: int = 40) -> CockpitState:
-    state = CockpitState(topology(), diagnoser=frozen_diagnoser())
+    state = CockpitState(topology())
     for n in range(count):
         feed(state, n, request(n, "/orders" if n % 3 else f"/orders/o-{n}"), NOW - 60 + n)
     return state

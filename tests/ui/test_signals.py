@@ -14,9 +14,11 @@ import pytest
 
 _APP = """
 import sys
+sys.path.insert(0, {here!r})  # the test doubles live beside the tests, not in the wheel
+import fixtures
 from apigw_cockpit.config import Settings
 from apigw_cockpit.model import FrozenClock
-from apigw_cockpit.ui import build_app, fixtures
+from apigw_cockpit.ui import build_app
 app = build_app(Settings(), fixtures.midnight_pager(hold=True), FrozenClock(fixtures.NOW), theme_dirs=[])
 app.start_theme_watcher = lambda: None
 app.run()
@@ -49,7 +51,7 @@ def test_signal_exits_cleanly(tmp_path: Path, sig: signal.Signals) -> None:
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
     pid, fd = pty.fork()
     if pid == 0:  # child: the cockpit on a real (pseudo) terminal
-        os.execve(sys.executable, [sys.executable, "-c", _APP], env)
+        os.execve(sys.executable, [sys.executable, "-c", _APP.format(here=str(Path(__file__).parent))], env)
     try:
         started = _read_until(fd, b"RevokeSecurityGroupIngress", timeout=20)
         assert ALT_SCREEN_ON in started, "the app never drew"

@@ -12,7 +12,6 @@ import pytest
 from apigw_cockpit import paths
 from apigw_cockpit.config import Settings
 from apigw_cockpit.model import FrozenClock
-from apigw_cockpit.ui.analysis import Diagnoser
 from apigw_cockpit.ui.app import build_app
 
 from .fakes import NOW, midnight_pager
@@ -27,8 +26,6 @@ from .test_snapshots import _before
 def test_diagnosis_screen(snap_compare: Any, tmp_path: Path, keys: tuple[str, ...]) -> None:
     builtin = paths.builtin_themes_dir()
     assert builtin is not None
-    app = build_app(
-        Settings(), midnight_pager(), FrozenClock(NOW), theme_dirs=[builtin], diagnoser=Diagnoser()
-    )
+    app = build_app(Settings(), midnight_pager(), FrozenClock(NOW), theme_dirs=[builtin])
     app.start_theme_watcher = lambda: None  # type: ignore[method-assign]
     assert snap_compare(app, terminal_size=(120, 40), run_before=_before(app, *keys))

@@ -16,21 +16,20 @@ import pytest
 from apigw_cockpit import paths
 from apigw_cockpit.config import Settings
 from apigw_cockpit.incident import read_journal
+from apigw_cockpit.incident.sink import sink_for
 from apigw_cockpit.model import FrozenClock
 from apigw_cockpit.ui.app import CockpitApp, build_app
-from apigw_cockpit.ui.fixtures import NOW, midnight_pager
-from apigw_cockpit.ui.journal_sink import sink_for
 from apigw_cockpit.ui.screens.cockpit import CockpitScreen
 from apigw_cockpit.ui.startup import FeedOpener, Opened, StartupScreen, failure, finish
 
 from .conftest import screen_text, settle, wait_for
-from .fakes import frozen_diagnoser
+from .fixtures import NOW, midnight_pager
 
 
 def make(opener: FeedOpener) -> CockpitApp:
     builtin = paths.builtin_themes_dir()
     assert builtin is not None
-    app = build_app(Settings(), None, None, opener=opener, theme_dirs=[builtin], diagnoser=frozen_diagnoser())
+    app = build_app(Settings(), None, None, opener=opener, theme_dirs=[builtin])
     app.start_theme_watcher = lambda: None  # type: ignore[method-assign]
     return app
 

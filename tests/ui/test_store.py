@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from apigw_cockpit.config import ConfigError, Settings, load_settings, read_file
-from apigw_cockpit.model import LogEvent, LogsUpdate, MetricKey, MetricSeries
-from apigw_cockpit.ui.analysis import NO_VERDICT, Diagnoser
-from apigw_cockpit.ui.fixtures import metrics, topology
+from apigw_cockpit.diagnose import classify, find_onset, pipeline
+from apigw_cockpit.model import Change, ChangesUpdate, LogEvent, LogsUpdate
 from apigw_cockpit.ui.messages import LogsBatch
-from apigw_cockpit.ui.state import CockpitState, detect_onset
+from apigw_cockpit.ui.state import PENDING, CockpitState
 
 from .fakes import NOW
+from .fixtures import logs, metrics, topology
 
 
 def _events(n: int, start: int = 0) -> tuple[LogEvent, ...]:
@@ -24,14 +24,32 @@ def _events(n: int, start: int = 0) -> tuple[LogEvent, ...]:
     return out  # type: ignore[return-value]
 
 
+def _diagnosed(state: CockpitState) -> None:
+    """What the app's engine worker does, inline: snapshot → pipeline → store."""
+    state.set_result(pipeline.run(state.snapshot(NOW)))
+
+
 def test_log_buffer_is_bounded_and_counts_drops() -> None:
-    state = CockpitState(topology(), log_capacity=50, diagnoser=Diagnoser(lookup=False))
+    state = CockpitState(topology(), log_capacity=50)
     state.apply(LogsUpdate("logs", NOW, tuple(_events(120)), dropped=7))
     assert len(state.rows) == 50
     assert state.dropped == 70 + 7
     newest = next(reversed(state.rows.values()))
-    assert newest.failed and newest.verdict is None  # not classified until someone looks
-    assert state.verdict_of(newest) == NO_VERDICT  # no classifier: "—", never a guess
+    assert newest.failed
+    assert state.verdict_of(newest) == PENDING  # the engine has not answered yet: never a guess
+
+
+def test_row_verdicts_are_the_engines_classification() -> None:
+    state = CockpitState(topology())
+    update = logs(broken=True)
+    state.apply(update)
+    row = next(reversed(state.rows.values()))
+    assert state.verdict_of(row) == PENDING
+    _diagnosed(state)
+    trace = next(t for t in update.traces if t.request_id == row.request_id)
+    expected = classify(trace.lines).verdict
+    assert expected not in ("unknown", "success")  # a real failure verdict, not a placeholder
+    assert state.verdict_of(row) == expected
 
 
 def test_queued_log_batches_fold_into_the_newest() -> None:
@@ -44,31 +62,26 @@ def test_queued_log_batches_fold_into_the_newest() -> None:
     assert newer.update.dropped == 1
 
 
-def test_onset_is_start_of_current_5xx_run() -> None:
-    key = MetricKey("AWS/ApiGateway", "5XXError", (), "Sum")
-    assert detect_onset(MetricSeries(key, ((0, 0), (60, 5), (120, 0), (180, 9), (240, 9)))) == 180
-    assert detect_onset(MetricSeries(key, ((0, 4), (60, 0)))) is None
+def test_onset_is_the_engines() -> None:
     state = CockpitState(topology())
     state.apply(metrics(broken=True))
-    assert state.onset is not None and state.suspect_change() is None  # no changes yet
+    assert state.onset is None  # no result yet: the store never computes an onset itself
+    _diagnosed(state)
+    found = find_onset(state.snapshot(NOW))
+    assert found is not None and state.onset == found.at
+    assert state.suspect_change() is None  # no changes yet
 
 
-def test_diagnose_is_debounced() -> None:
-    calls: list[int] = []
-
-    def run_checks(obs: object) -> list[object]:
-        calls.append(1)
-        return []
-
-    d = Diagnoser(lookup=False, run_checks=run_checks, observations=lambda **kw: kw)
-    state = CockpitState(topology(), diagnoser=d, diagnose_every=2.0)
+def test_engine_runs_are_debounced() -> None:
+    state = CockpitState(topology(), debounce_s=2.0)
+    assert not state.engine_due(100.0)  # nothing received yet
     state.apply(metrics(broken=True))
-    assert state.maybe_diagnose(NOW, mono=100.0)
+    assert state.engine_due(100.0)
     state.apply(metrics(broken=True))
-    assert not state.maybe_diagnose(NOW, mono=101.0)  # changed, but too soon
-    assert state.maybe_diagnose(NOW, mono=102.5)
-    assert not state.maybe_diagnose(NOW, mono=200.0)  # nothing changed since
-    assert len(calls) == 2
+    assert not state.engine_due(101.0)  # changed, but too soon
+    assert state.engine_due(102.5)
+    assert not state.engine_due(200.0)  # nothing changed since
+    assert state.engine_due(200.0, force=True)  # a key asked
 
 
 def test_config_precedence_flags_env_file(tmp_path: Path) -> None:
@@ -105,21 +118,32 @@ def test_malformed_config_is_one_line(tmp_path: Path, body: str, needle: str) ->
     assert needle in str(info.value) and str(cfg) in str(info.value) and "\n" not in str(info.value)
 
 
-def test_lambda_and_flow_logs_are_not_execution_log_rows() -> None:
-    state = CockpitState(topology(), diagnoser=Diagnoser(lookup=False))
-    state.apply(LogsUpdate("lambda_logs", NOW, tuple(_events(3))))
-    assert not state.rows and len(state.other_logs["lambda_logs"]) == 3
+def test_lambda_and_flow_logs_reach_the_engine_but_not_the_log_pane() -> None:
+    # The bug of issue 11: the cockpit's collector left these out, so flow-logs said "no data".
+    state = CockpitState(topology())
+    lam = LogEvent("l1", NOW, "/aws/lambda/orders", "s", "Task timed out after 3.00 seconds")
+    flow = LogEvent(
+        "f1", NOW, "/vpc/flow-logs", "s", "2 123 eni-1 10.9.0.5 10.0.1.10 1 8080 6 1 40 0 0 REJECT OK"
+    )
+    state.apply(LogsUpdate("lambda_logs", NOW, (lam,)))
+    state.apply(LogsUpdate("flow_logs", NOW, (flow,)))
+    assert not state.rows
+    assert {e.event_id for e in state.snapshot(NOW).events} == {"l1", "f1"}
 
 
-def test_suspect_change_may_sit_inside_the_onset_minute() -> None:
-    from apigw_cockpit.model import Change, ChangesUpdate
-
-    state = CockpitState(topology(), diagnoser=Diagnoser(lookup=False))
+def test_suspect_change_is_the_correlations_best_on_path() -> None:
+    state = CockpitState(topology())
     state.apply(metrics(broken=True))
+    state.apply(logs(broken=True))
+    _diagnosed(state)
     assert state.onset is not None
+    sg = "sg-0ab12cd34ef56"  # the targets' security group: on the request path
     early = Change("a", state.onset - 600, "UpdateStage", "apigateway.amazonaws.com", "bot")
-    inside = Change("b", state.onset + 20, "RevokeSecurityGroupIngress", "ec2.amazonaws.com", "alex")
-    late = Change("c", state.onset + 300, "AuthorizeSecurityGroupIngress", "ec2.amazonaws.com", "alex")
+    inside = Change("b", state.onset + 20, "RevokeSecurityGroupIngress", "ec2.amazonaws.com", "alex", (sg,))
+    late = Change("c", state.onset + 300, "AuthorizeSecurityGroupIngress", "ec2.amazonaws.com", "alex", (sg,))
     state.apply(ChangesUpdate("changes", NOW, (early, inside, late)))
+    _diagnosed(state)
     suspect = state.suspect_change()
     assert suspect is not None and suspect.event_id == "b"
+    assert state.result is not None and state.result.headline.change is not None
+    assert state.result.headline.change.change.event_id == "b"  # the verdict line names the same change

@@ -54,7 +54,7 @@ def test_diagnose_imports_only_model() -> None:
     assert ours <= {"apigw_cockpit.model", "apigw_cockpit.diagnose"}
 
 
-@pytest.mark.parametrize("layer", ["model", "aws", "diagnose", "incident", "demo"])
+@pytest.mark.parametrize("layer", ["model", "aws", "diagnose", "incident", "service", "demo"])
 def test_only_ui_and_cli_import_textual(layer: str) -> None:
     tops, _ = _loaded(f"apigw_cockpit.{layer}")
     assert "textual" not in tops
@@ -74,3 +74,24 @@ def test_aws_does_not_reach_up() -> None:
 def test_incident_does_not_import_ui_or_aws() -> None:
     _, ours = _loaded("apigw_cockpit.incident")
     assert ours.isdisjoint({"apigw_cockpit.ui", "apigw_cockpit.aws", "apigw_cockpit.demo"})
+
+
+def test_service_does_not_reach_up() -> None:
+    _, ours = _loaded("apigw_cockpit.service")
+    assert ours.isdisjoint({"apigw_cockpit.ui", "apigw_cockpit.commands", "apigw_cockpit.demo"})
+
+
+def test_no_dynamic_imports_across_layers() -> None:
+    """importlib / __import__ seams hide imports from mypy and from the tests above."""
+    from pathlib import Path
+
+    import apigw_cockpit
+
+    root = Path(apigw_cockpit.__file__).parent
+    offenders = [
+        str(p.relative_to(root))
+        for layer in ("ui", "commands", "service")
+        for p in (root / layer).rglob("*.py")
+        if "importlib" in p.read_text("utf-8") or "__import__" in p.read_text("utf-8")
+    ]
+    assert offenders == []

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-EXIT_USAGE = 2
+from apigw_cockpit.service.exits import EXIT_USAGE
 
 # The simulated account takes any credentials; never let a real profile or token leak into it.
 _SIM_ENV = {
@@ -83,8 +83,8 @@ def open_demo_feed(scenario: Any, speed: float = 1.0) -> Iterator[tuple[Any, Any
 
 async def headless_diagnosis(sim: Any) -> dict[str, Any]:
     """One round of every poller against the world, then the checks and the ranking."""
-    from apigw_cockpit.commands.check import check_once
     from apigw_cockpit.diagnose.report import diagnosis_json
+    from apigw_cockpit.service.observe import check_once
 
     d, obs = await check_once(sim_settings(sim, max_attempts=2), sim.clock)
     return diagnosis_json(d, obs)
@@ -140,14 +140,14 @@ def _opener(args: argparse.Namespace, settings: Any, world: _World, feeds: list[
     """The app's FeedOpener: world, discovery, journal; the app draws its first frame meanwhile."""
 
     async def opener(say: Any) -> Any:
-        from apigw_cockpit.ui.journal_sink import sink_for
+        from apigw_cockpit.incident.sink import sink_for
         from apigw_cockpit.ui.startup import Opened
 
         say(f"starting the simulated AWS world ({world.scenario.id})…")
         sim = await world.start()
         say(f"discovering API {sim.api_id} stage {sim.stage}…")
         from apigw_cockpit.aws.feed import open_feed
-        from apigw_cockpit.commands.watch import aws_intervals
+        from apigw_cockpit.service.settings import aws_intervals
 
         feed: Any = await open_feed(
             sim_settings(sim, live_tail=False, intervals=aws_intervals(settings)), sim.clock

@@ -17,11 +17,11 @@ from apigw_cockpit import safe_write
 from apigw_cockpit.incident import (
     JournalError,
     build_report,
+    incidents_dir,
     latest_journal,
     read_journal,
     render_json,
     render_markdown,
-    state_dir,
 )
 
 EXIT_OK = 0
@@ -37,7 +37,7 @@ def _fail(message: str) -> int:
 def _find_journal(args: argparse.Namespace) -> Path | None:
     if args.journal:
         return Path(args.journal)
-    return latest_journal(state_dir(), getattr(args, "api_id", None), getattr(args, "stage", None))
+    return latest_journal(incidents_dir(), getattr(args, "api_id", None), getattr(args, "stage", None))
 
 
 def _write(text: str, out: str | None) -> None:
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"cannot write --out {e}")
     path = _find_journal(args)
     if path is None:
-        where = state_dir()
+        where = incidents_dir()
         scope = f" for {args.api_id} {args.stage or ''}".rstrip() if getattr(args, "api_id", None) else ""
         return _fail(f"no incident journal found{scope} in {where} (use --journal PATH)")
     try:

@@ -8,38 +8,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from apigw_cockpit import safe_write
 from apigw_cockpit.cli_values import parse_size
+from apigw_cockpit.commands.demo import open_demo_feed
 from apigw_cockpit.config import ConfigError, load_settings
 
 POPULATE_TIMEOUT_S = 15.0
-
-
-@contextlib.contextmanager
-def _demo_feed(scenario: str, speed: float) -> Iterator[tuple[Any, Any]]:
-    """`commands.demo.open_demo_feed(scenario, speed)` → context manager of (feed, clock);
-    falls back to the built-in fixture feed, and says so, if the demo wiring is absent."""
-    try:
-        from apigw_cockpit.commands.demo import open_demo_feed  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
-        from apigw_cockpit.model import FrozenClock
-        from apigw_cockpit.ui import fixtures
-
-        print(
-            "apigw-cockpit screenshot: note: demo feed unavailable; using the built-in fixture",
-            file=sys.stderr,
-        )
-        feed = fixtures.healthy() if scenario == "healthy" else fixtures.midnight_pager()
-        yield feed, FrozenClock(fixtures.NOW)
-        return
-    with open_demo_feed(scenario, speed) as opened:
-        yield opened
 
 
 def _populated(app: Any) -> bool:
@@ -68,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from apigw_cockpit.ui.app import build_app
 
     failed: list[str] = []
-    with _demo_feed(args.scenario, speed=1.0) as (feed, clock):
+    with open_demo_feed(args.scenario, speed=1.0) as (feed, clock):
         app = build_app(settings, feed, clock)
         app.start_theme_watcher = lambda: None  # type: ignore[method-assign]
         start = clock.now()
@@ -79,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             at = args.at or 0.0
             while loop.time() < deadline and not (_populated(app) and clock.now() - start >= at):
                 await pilot.pause(0.05)
-            app.state.maybe_diagnose(clock.now(), mono=float("inf"))
+            await app.diagnosis_settled()  # the picture shows the engine's answer on this data
             app.tick()
             await pilot.pause()
             try:  # regular files only, atomic, 0600 (safe_write)

@@ -27,6 +27,7 @@ from apigw_cockpit.model import (
 
 MAX_TRACES = 5000
 MAX_EVENTS = 5000
+MAX_CHANGES = 1000  # bounded for a 24 h session; far more than any incident's trail
 
 
 class ObservationBuilder:
@@ -71,12 +72,36 @@ class ObservationBuilder:
             for c in update.changes:
                 self._changes[c.event_id] = c
             self._trail = update.window or self._trail
+            if len(self._changes) > MAX_CHANGES:
+                keep = sorted(self._changes.values(), key=lambda c: c.time)[-MAX_CHANGES:]
+                self._changes = {c.event_id: c for c in keep}
         elif isinstance(update, AlarmsUpdate):
             self._alarms = update.alarms
         elif isinstance(update, TopologyUpdate):
             self.topology = update.topology
         elif isinstance(update, SourceStatus):
             self._sources[update.source] = update
+
+    # Read-only views for the cockpit's panes: they draw the same data the checks judge.
+    @property
+    def metrics(self) -> dict[MetricKey, MetricSeries]:
+        return self._metrics
+
+    @property
+    def targets(self) -> tuple[TargetHealth, ...]:
+        return self._targets
+
+    @property
+    def changes(self) -> dict[str, Change]:
+        return self._changes
+
+    @property
+    def alarms(self) -> tuple[Alarm, ...]:
+        return self._alarms
+
+    @property
+    def sources(self) -> dict[str, SourceStatus]:
+        return self._sources
 
     def build(
         self, now: float, probes: tuple[Probe, ...] = (), fix_time: float | None = None

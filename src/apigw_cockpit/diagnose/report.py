@@ -3,46 +3,15 @@ plus the stable JSON shape of `check --json` / `demo --headless`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from apigw_cockpit.diagnose.checks import run_checks
 from apigw_cockpit.diagnose.observations import Observations
 from apigw_cockpit.diagnose.onset import find_onset, find_recovery
-from apigw_cockpit.diagnose.ranking import rank
-from apigw_cockpit.diagnose.verification import VerifyBounds, VerifyStep, verify
-from apigw_cockpit.diagnose.walkthrough import StepState, walk
-from apigw_cockpit.model import Finding, Hypothesis, Verdict
+from apigw_cockpit.diagnose.pipeline import Diagnosis, EngineResult, diagnose
+from apigw_cockpit.diagnose.verification import VerifyStep
+from apigw_cockpit.model import Finding, Hypothesis
 
-
-@dataclass(frozen=True)
-class Diagnosis:
-    findings: tuple[Finding, ...]
-    hypotheses: tuple[Hypothesis, ...]
-    verification: tuple[VerifyStep, ...]
-    walkthrough: tuple[StepState, ...]
-
-    @property
-    def root_cause(self) -> str | None:
-        return self.hypotheses[0].root_cause if self.hypotheses else None
-
-    @property
-    def has_errors(self) -> bool:
-        return any(f.verdict == Verdict.ERROR for f in self.findings)
-
-
-def diagnose(
-    obs: Observations, ids: Iterable[str] | None = None, bounds: VerifyBounds | None = None
-) -> Diagnosis:
-    findings = run_checks(obs, ids)
-    all_findings = findings if ids is None else run_checks(obs)
-    return Diagnosis(
-        findings=tuple(findings),
-        hypotheses=tuple(rank(all_findings, obs)),
-        verification=tuple(verify(obs, bounds)),
-        walkthrough=tuple(walk(obs, all_findings)),
-    )
+__all__ = ["Diagnosis", "diagnose", "diagnosis_json", "finding_json", "hypothesis_json", "result_json"]
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
@@ -101,3 +70,8 @@ def diagnosis_json(d: Diagnosis, obs: Observations) -> dict[str, Any]:
             {"source": s.source, "state": s.state.value, "last_error": s.last_error} for s in obs.sources
         ],
     }
+
+
+def result_json(result: EngineResult) -> dict[str, Any]:
+    """The engine's result in the `check --json` shape (what `watch --headless` streams too)."""
+    return diagnosis_json(result.diagnosis, result.obs)

@@ -15,7 +15,7 @@ Imports `model` and the stdlib only (never textual, never aws).
 from apigw_cockpit.incident.entries import KINDS, SCHEMA, VERSION, validate
 from apigw_cockpit.incident.journal import Journal, close_on_signals
 from apigw_cockpit.incident.lessons import Lesson, lesson_for, lessons
-from apigw_cockpit.incident.paths import journal_path, latest_journal, state_dir
+from apigw_cockpit.incident.paths import incidents_dir, journal_path, latest_journal
 from apigw_cockpit.incident.reader import (
     JournalError,
     JournalRead,
@@ -43,6 +43,7 @@ __all__ = [
     "build_report",
     "build_timeline",
     "close_on_signals",
+    "incidents_dir",
     "journal_path",
     "latest_journal",
     "lesson_for",
@@ -54,6 +55,5 @@ __all__ = [
     "render_json",
     "render_markdown",
     "report_dict",
-    "state_dir",
     "validate",
 ]

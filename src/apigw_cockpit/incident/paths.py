@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
+
+from apigw_cockpit.paths import state_dir
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.]+")
 _DATED = re.compile(r"-(\d{4}-\d{2}-\d{2})\.jsonl$")
 
 
-def state_dir(env: Mapping[str, str] | None = None) -> Path:
-    """The incidents directory (XDG state dir, `~/.local/state` when unset or relative)."""
-    env = os.environ if env is None else env
-    base = env.get("XDG_STATE_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".local" / "state"
-    return root / "apigw-cockpit" / "incidents"
+def incidents_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The incidents directory: `incidents/` under the one state dir (`apigw_cockpit.paths`)."""
+    return state_dir(env) / "incidents"
 
 
 def _safe(part: str) -> str:
@@ -30,7 +28,7 @@ def journal_name(api: str, stage: str, date: dt.date) -> str:
 
 
 def journal_path(api: str, stage: str, date: dt.date, directory: Path | None = None) -> Path:
-    return (directory or state_dir()) / journal_name(api, stage, date)
+    return (directory or incidents_dir()) / journal_name(api, stage, date)
 
 
 def utc_date(epoch: float) -> dt.date:
@@ -41,7 +39,7 @@ def latest_journal(
     directory: Path | None = None, api: str | None = None, stage: str | None = None
 ) -> Path | None:
     """The newest journal (by date in the name, then mtime), for one api/stage if given."""
-    directory = directory or state_dir()
+    directory = directory or incidents_dir()
     prefix = ""
     if api:
         prefix = f"{_safe(api)}-"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +13,15 @@ from textual.screen import Screen
 
 from apigw_cockpit import paths
 from apigw_cockpit.config import ConfigError, Settings, load_settings
+from apigw_cockpit.diagnose.observations import Probe
+from apigw_cockpit.incident.sink import JournalSink, sink_for
 from apigw_cockpit.model import Clock
-from apigw_cockpit.ui.analysis import Diagnoser
 from apigw_cockpit.ui.bindings import KEYS, WRITES, bindings
 from apigw_cockpit.ui.commands import CockpitCommands
 from apigw_cockpit.ui.drill import DrillSpec, DrillTracker
+from apigw_cockpit.ui.engine import EngineWorker
 from apigw_cockpit.ui.feed import Feed, can_apply_fix
 from apigw_cockpit.ui.incident_actions import IncidentActions, UiHooks
-from apigw_cockpit.ui.journal_sink import JournalSink, sink_for
 from apigw_cockpit.ui.journal_watch import JournalWatch
 from apigw_cockpit.ui.journaling import JournalActions
 from apigw_cockpit.ui.pump import FeedWorkers
@@ -49,7 +49,7 @@ NEEDS_FEED = {k.action for k in KEYS} - {"quit"}
 WRITE_ACTIONS = frozenset(k.action for k in KEYS if k.id in WRITES)
 
 
-class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App[int]):
+class CockpitApp(EngineWorker, FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App[int]):
     CSS_PATH = "cockpit.tcss"
     TITLE = "apigw-cockpit"
     BINDINGS = bindings("app")
@@ -65,13 +65,12 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
         starting: str = "starting…",
         theme_dirs: list[Path] | None = None,
         hooks: UiHooks | None = None,
-        diagnoser: Diagnoser | None = None,
         journal: JournalSink | None = None,
         drill: DrillSpec | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
-        self._diagnoser, self._drill_spec, self.opener = diagnoser or Diagnoser(), drill, opener
+        self._drill_spec, self.opener = drill, opener
         self.starting = starting  # the start-up screen's first line, before the opener can say more
         self.attached = False
         self.startup_error: str | None = None  # one line for stderr when the opener failed
@@ -95,7 +94,7 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
     def _bind(self, opened: Opened) -> None:
         feed, settings = opened.feed, self.settings
         self.feed, self.clock = feed, opened.clock
-        self.state = CockpitState(feed.topology, log_capacity=settings.log_buffer, diagnoser=self._diagnoser)
+        self.state = CockpitState(feed.topology, log_capacity=settings.log_buffer)
         self.can_apply_fix = can_apply_fix(feed) and not settings.read_only
         # The app owns the journal from here: it starts the writer on attach and closes it at unmount.
         self.journal = opened.journal
@@ -197,25 +196,24 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
 
     def tick(self) -> None:
         self.poll_statuses()
-        if self.state.diagnose_due():
-            obs = self.state.observations(self.clock.now())
-            # Checks are pure but not free: run them off the UI thread, results come back by call_from_thread.
-            self.run_worker(partial(self._diagnose, obs), thread=True, group="diagnose", exit_on_error=False)
+        self.run_engine()
+        self.sync_screen()
+        self.journal_tick()
+
+    def sync_screen(self) -> None:
         sync = getattr(self.screen, "sync", None)
         if callable(sync):
             sync()
-        self.journal_tick()
 
-    def _diagnose(self, obs: dict[str, Any]) -> None:
-        findings, ranked = self.state.diagnoser.diagnose(**obs)
-        # After a fix the checklist runs with the checks, so the journal sees V2–V4 turn green.
-        steps = self.state.diagnoser.verify(**obs)
-        self.call_from_thread(self._diagnosed, findings, ranked, steps)
+    def toggle_pause(self) -> None:
+        self.state.toggle_pause()
+        self.sync_screen()
 
-    def _diagnosed(self, findings: Any, ranked: Any, steps: list[Any]) -> None:
-        self.state.set_findings(findings, ranked)
-        if steps:
-            self.state.set_verification(steps)
+    def add_probe(self, result: Probe) -> None:
+        """A probe a screen ran: into the store, and the checklist re-judged at once."""
+        self.state.add_probe(result)
+        self.run_engine(force=True)
+        self.sync_screen()
 
     # -- actions ------------------------------------------------------------------------
     def _show(self, screen: Screen[Any]) -> None:
@@ -235,8 +233,8 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
 
     def _info(self, kind: str) -> None:
         self._record(kind)
-        # The user asked: answer from fresh findings, not the last debounced run.
-        self.state.maybe_diagnose(self.clock.now(), mono=float("inf"))
+        # The user asked: answer from everything received, not the last debounced run.
+        self.run_engine(force=True)
         if kind == "timeline":
             self._show(TimelineScreen())
         elif kind == "verify":
@@ -262,14 +260,14 @@ class CockpitApp(FeedWorkers, ThemeWatcher, IncidentActions, JournalActions, App
             poll_now = getattr(poller, "poll_now", None)  # fakes in tests may not have one
             if callable(poll_now):
                 poll_now()
-        self.state.maybe_diagnose(self.clock.now(), mono=float("inf"))
+        self.run_engine(force=True)
         self.tick()
 
     def open_trace(self, request_id: str) -> None:
         row = self.state.rows.get(request_id)
         if row is not None:
-            self.state.verdict_of(row)
-            self.push_screen(TraceScreen(row, presenter=self.settings.presenter))
+            verdict = self.state.verdict_of(row)
+            self.push_screen(TraceScreen(row, verdict, presenter=self.settings.presenter))
 
 
 def build_app(settings: Settings, feed: Feed | None, clock: Clock | None, **kw: Any) -> CockpitApp:

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from apigw_cockpit.diagnose import CHECKS
 from apigw_cockpit.ui.bindings import KEYS, display_key, offered
-
-
-def _check_ids() -> list[str]:
-    try:
-        catalog = getattr(importlib.import_module("apigw_cockpit.diagnose"), "CHECKS", ())
-    except Exception:
-        return []
-    ids = []
-    for item in catalog if not isinstance(catalog, dict) else catalog.keys():
-        ids.append(str(getattr(item, "id", item)))
-    return ids
 
 
 class CockpitCommands(Provider):
@@ -33,7 +22,7 @@ class CockpitCommands(Provider):
                 continue
             action = k.action if k.scope == "app" else f"screen.{k.action}"
             out.append((f"{k.label} ({display_key(k)})", partial(app.run_action, action), k.help))
-        for check_id in _check_ids():
+        for check_id in CHECKS:
             out.append((f"Check: {check_id}", partial(app.run_action, "checks"), "open the checks list"))
         return out
 

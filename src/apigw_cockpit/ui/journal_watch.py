@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from apigw_cockpit.ui.journal_sink import JournalSink
-from apigw_cockpit.ui.state import ONSET_PERIOD_S, CockpitState
+from apigw_cockpit.diagnose.recovery import RECOVERY_PERIODS
+from apigw_cockpit.incident.sink import JournalSink
+from apigw_cockpit.ui.state import CockpitState
 
-RECOVERY_PERIODS = 3  # 5XX back to zero for this many periods after the fix = recovered (like V2)
 IMPACT_EVERY_S = 60.0
+PERIOD_S = 60.0  # one-minute metric periods
 
 
 def impact(state: CockpitState, onset: float, end: float | None = None) -> dict[str, Any] | None:
@@ -32,29 +33,12 @@ def impact(state: CockpitState, onset: float, end: float | None = None) -> dict[
         "peak_5xx_per_min": max(v for _, v in in_window),
         "requests_failed": round(failed),
         "window_start": onset,
-        "window_end": end if end is not None else in_window[-1][0] + ONSET_PERIOD_S,
+        "window_end": end if end is not None else in_window[-1][0] + PERIOD_S,
     }
     if requests > 0:
         out["requests"] = round(requests)
         out["error_rate"] = min(1.0, failed / requests)
     return out
-
-
-def recovered_at(state: CockpitState, fix_time: float) -> float | None:
-    """Start of the trailing run of zero-5XX periods after the fix, once it is RECOVERY_PERIODS long."""
-    errors = state.series("5XXError", "Sum") or state.series("5XXError")
-    if errors is None:
-        return None
-    after = [(t, v) for t, v in errors.points if t >= fix_time]
-    tail = after[-RECOVERY_PERIODS:]
-    if len(tail) < RECOVERY_PERIODS or any(v > 0 for _, v in tail):
-        return None
-    start = tail[0][0]
-    for t, v in reversed(after[: -RECOVERY_PERIODS or None]):
-        if v > 0:
-            break
-        start = t
-    return start
 
 
 def steps_verified(steps: Sequence[Any]) -> bool:
@@ -104,12 +88,11 @@ class JournalWatch:
             self._changes.update(c.event_id for c in new)
             new.sort(key=lambda c: c.time)
             sink.submit(lambda j: j.note_changes(new))
-        if state.onset is not None and self.onset is None and self.opened:
-            self.onset = state.onset
-            errors = state.series("5XXError")
-            detail = f"5XXError {errors.points[-1][1]:g}/min when the cockpit saw it" if errors else ""
-            onset = state.onset
-            sink.submit(lambda j: j.mark_onset(onset, source="5XXError", detail=detail))
+        found = state.result.onset if state.result else None
+        if found is not None and self.onset is None and self.opened:
+            # The engine's onset (diagnose.onset), the same one `check --json` reports.
+            self.onset = found.at
+            sink.submit(lambda j: j.mark_onset(found.at, source=found.source, detail=found.evidence))
             reached.append("onset")
         if self._moved(state, "alarms") and state.alarms:
             alarms = state.alarms
@@ -134,8 +117,14 @@ class JournalWatch:
                 self.verified_at = now
                 reached.append("verified")
         fix = state.fix_time
-        if fix is not None and self.recovered_fix != fix:
-            at = recovered_at(state, fix)
+        result = state.result
+        if (
+            fix is not None
+            and self.recovered_fix != fix
+            and result is not None
+            and result.obs.fix_time == fix
+        ):
+            at = result.recovery  # the engine's recovery detector (diagnose.recovery)
             if at is not None:
                 self.recovered_fix, self.recovery = fix, at
                 detail = f"5XXError zero for {RECOVERY_PERIODS} periods after the fix"

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from textual import events
 
+from apigw_cockpit.incident.sink import JournalSink
 from apigw_cockpit.ui.drill import DrillTracker
-from apigw_cockpit.ui.journal_sink import JournalSink
 from apigw_cockpit.ui.journal_watch import JournalWatch
 from apigw_cockpit.ui.view import hms
 
@@ -99,7 +99,7 @@ class JournalActions(_Base):
                 self._write_drill(toast=True)
         for what in list(self._shots_due):
             # Onset: wait for the first findings so the picture shows the diagnosis, not empty panes.
-            if what == "onset" and not self.state.findings and self.state.diagnoser.can_check:
+            if what == "onset" and not self.state.findings:
                 continue
             self._shots_due.discard(what)
             self.journal_screenshot(what)

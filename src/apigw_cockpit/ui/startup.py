@@ -19,9 +19,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 if TYPE_CHECKING:
+    from apigw_cockpit.incident.sink import JournalSink
     from apigw_cockpit.model import Clock
     from apigw_cockpit.ui.feed import Feed
-    from apigw_cockpit.ui.journal_sink import JournalSink
 
 EXIT_STARTUP = 3
 

@@ -89,7 +89,7 @@ class LiveClock(Pane):
 class StatusBar(Pane):
     """Per-source freshness (age, stale/throttled/denied), meter cost, dropped lines."""
 
-    AREAS = ("sources", "meter", "logs", "fix")
+    AREAS = ("sources", "logs", "fix")  # and the meter: ALWAYS redraws compare it
     ALWAYS = True
 
     def __init__(self, meter_snapshot: object = None) -> None:

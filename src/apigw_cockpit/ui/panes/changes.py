@@ -9,7 +9,7 @@ from apigw_cockpit.ui.view import Pane, hm, relative
 
 
 class ChangesPane(Pane):
-    AREAS = ("changes", "metrics")
+    AREAS = ("changes", "onset")
 
     def __init__(self) -> None:
         super().__init__(id="changes", classes="pane")

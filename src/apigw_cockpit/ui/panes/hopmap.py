@@ -1,17 +1,20 @@
-"""client → APIGW → integration → (Lambda | VPC link → NLB → TG): the broken hop marked ✗."""
+"""client → APIGW → integration → (Lambda | VPC link → NLB → TG): the broken hop marked ✗.
+
+The hops and their verdicts are the engine's (diagnose.hops); this pane only draws them.
+"""
 
 from __future__ import annotations
 
 from textual.content import Content
 
-from apigw_cockpit.ui.hops import BAD, OK, WARN, broken_hop, hops
+from apigw_cockpit.diagnose.hops import BAD, OK, WARN, broken_hop
 from apigw_cockpit.ui.view import Pane
 
 _STYLE = {OK: "$success", WARN: "$warning", BAD: "$error bold", "unknown": "$text-muted"}
 
 
 class HopMap(Pane):
-    AREAS = ("metrics", "targets")
+    AREAS = ("hops",)
 
     def __init__(self) -> None:
         super().__init__(id="hopmap", classes="pane")
@@ -21,7 +24,9 @@ class HopMap(Pane):
         if self.state is None:
             return Content("")
         g = self.view.glyphs
-        path = hops(self.state)
+        path = list(self.state.hops)
+        if not path:
+            return Content.styled("waiting for the first diagnosis...", "$text-muted")
         blame = broken_hop(path)
         mark = {OK: g.ok, WARN: g.warn, BAD: g.bad, "unknown": g.unknown}
         parts: list[str | tuple[str, str]] = []

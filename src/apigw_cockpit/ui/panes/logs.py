@@ -24,7 +24,7 @@ FIT_BEFORE_LAYOUT = 20
 
 
 class LogPane(Pane):
-    AREAS = ("logs", "pause")
+    AREAS = ("logs", "pause", "verdicts")
 
     class OpenTrace(Message):
         """The user asked for one request's full trace."""
@@ -100,7 +100,8 @@ class LogPane(Pane):
         if not self.query_text:
             return True
         q = self.query_text.lower()
-        hay = f"{row.request_id} {row.method} {row.path} {row.status} {row.verdict or ''}".lower()
+        verdict = self.state.verdict_of(row) if self.state is not None else ""
+        hay = f"{row.request_id} {row.method} {row.path} {row.status} {verdict}".lower()
         return q in hay or any(q in ln.lower() for ln in row.lines)
 
     def on_state(self) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from apigw_cockpit.model import MetricSeries
+from apigw_cockpit.model import MetricSeries, Verdict
 from apigw_cockpit.ui.view import Pane, hm, sparkline
 
 
 class Spark(Pane):
     """`kind` is "5xx" or "latency"; the onset bucket and everything after it is drawn in $error."""
 
-    AREAS = ("metrics",)
+    AREAS = ("metrics", "onset", "findings")
     LAYOUT = False
 
     def __init__(self, kind: str, *, id: str) -> None:
@@ -69,4 +69,7 @@ class Spark(Pane):
             return False
         if self.kind == "5xx":
             return points[-1][1] > 0
-        return points[-1][1] >= 0.9 * self.state.integration_timeout_ms()
+        # "Pinned at the timeout" is the latency-shape check's verdict, not a threshold of ours.
+        result = self.state.result
+        shape = result.finding("latency-shape") if result else None
+        return shape is not None and shape.verdict == Verdict.ERROR

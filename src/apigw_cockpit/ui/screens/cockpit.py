@@ -16,6 +16,7 @@ from apigw_cockpit.ui.panes.hopmap import HopMap
 from apigw_cockpit.ui.panes.logs import LogPane
 from apigw_cockpit.ui.panes.sparks import Spark
 from apigw_cockpit.ui.panes.targets import TargetGrid
+from apigw_cockpit.ui.panes.verdict import VerdictBar
 from apigw_cockpit.ui.view import Pane
 
 NARROW = 100  # below this many columns the hop map goes and the changes stack under the log
@@ -29,6 +30,7 @@ class CockpitScreen(Screen[None]):
         with Horizontal(id="header-row"):
             yield HeaderBar()
             yield LiveClock()
+        yield VerdictBar()
         with Horizontal(id="top"):
             with Vertical(id="left"):
                 with Vertical(id="metrics", classes="pane") as metrics:
@@ -69,10 +71,7 @@ class CockpitScreen(Screen[None]):
 
     # -- actions bound on this screen ---------------------------------------------------
     def action_toggle_pause(self) -> None:
-        state = self.app.state  # type: ignore[attr-defined]
-        state.paused = not state.paused
-        state.bump("pause")
-        self.sync()
+        self.app.toggle_pause()  # type: ignore[attr-defined]
 
     def action_filter(self) -> None:
         self.query_one(LogPane).open_filter()

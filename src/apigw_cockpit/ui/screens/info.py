@@ -1,13 +1,12 @@
-"""Checks, walkthrough, verification and timeline: simple screens over whatever the lower layers give.
+"""Checks, walkthrough, verification and timeline: simple screens over the engine's last result.
 
-Other layers fill these in; until they exist each screen says so instead of guessing.
+They compute nothing: the diagnosis runs in the app's engine worker (diagnose.pipeline) and
+these screens draw `state.result`; they never write the store.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +15,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from apigw_cockpit.diagnose.verification import VerifyStep
+from apigw_cockpit.diagnose.walkthrough import StepState
 from apigw_cockpit.ui.sanitize import clean
 from apigw_cockpit.ui.state import CockpitState
 from apigw_cockpit.ui.view import hms
@@ -23,21 +24,9 @@ from apigw_cockpit.ui.view import hms
 _VERDICT_STYLE = {"ok": "$success", "warn": "$warning", "error": "$error bold", "unknown": "$text-muted"}
 
 
-def _lookup(module: str, name: str) -> Callable[..., Any] | None:
-    try:
-        found = getattr(importlib.import_module(module), name, None)
-    except Exception:
-        return None
-    return found if callable(found) else None
-
-
 def checks_lines(state: CockpitState) -> list[Content]:
-    if not state.diagnoser.can_check:
-        return [
-            Content.styled(
-                "checks are not available yet (apigw_cockpit.diagnose.run_checks missing)", "$text-muted"
-            )
-        ]
+    if state.result is None:
+        return [Content.styled("diagnosing... (waiting for the first data)", "$text-muted")]
     out: list[Content] = []
     for h in state.hypotheses[:3]:
         out.append(
@@ -67,31 +56,24 @@ _STEP_STYLE = {
 }
 
 
-def step_lines(steps: Any) -> list[Content]:
+def step_lines(steps: Iterable[VerifyStep | StepState]) -> list[Content]:
     """VerifyStep (status) and walkthrough StepState (state) rows: marker, title, outcome, evidence."""
     out: list[Content] = []
     for step in steps:
-        status = str(getattr(step, "status", None) or getattr(step, "state", "") or "")
-        title = clean(str(getattr(step, "title", step)))
+        extras: tuple[str, ...] = ()
+        if isinstance(step, VerifyStep):
+            status = str(step.status)
+        else:
+            status = str(step.state)
+            extras = (step.outcome, step.look_at if status == "current" else "")
+        title = clean(str(step.title))
         out.append(Content.assemble((f"{status:>9} ", _STEP_STYLE.get(status, "")), (title, "bold")))
-        for extra in (
-            getattr(step, "outcome", ""),
-            getattr(step, "look_at", "") if status == "current" else "",
-        ):
+        for extra in extras:
             if extra:
                 out.append(Content.styled(f"{'':>10}{clean(str(extra))}", "$text-muted"))
-        for ev in tuple(getattr(step, "evidence", ()))[:3]:
+        for ev in tuple(step.evidence)[:3]:
             out.append(Content.styled(f"{'':>10}· {clean(str(ev))}", "$text-muted"))
     return out or [Content.styled("nothing to show yet", "$text-muted")]
-
-
-def generic_lines(result: Any) -> list[Content]:
-    if result is None:
-        return [Content.styled("not available yet", "$text-muted")]
-    items = result if isinstance(result, list | tuple) else [result]
-    return [
-        Content(clean(str(getattr(i, "title", None) or getattr(i, "summary", None) or i))) for i in items
-    ] or [Content.styled("nothing to show", "$text-muted")]
 
 
 def timeline_lines(state: CockpitState) -> list[Content]:
@@ -139,19 +121,10 @@ class InfoScreen(Screen[None]):
             return checks_lines(state)
         if self.kind == "timeline":
             return timeline_lines(state)
-        fn = _lookup("apigw_cockpit.diagnose", "walk" if self.kind == "walkthrough" else "verify")
-        make_obs = _lookup("apigw_cockpit.diagnose", "Observations")
-        if fn is None or make_obs is None:
-            return generic_lines(None)
-        try:
-            obs = make_obs(**state.observations(self.app.clock.now()))  # type: ignore[attr-defined]
-            if self.kind == "walkthrough":
-                return step_lines(fn(obs, state.findings))
-            steps = list(fn(obs))
-            state.set_verification(steps)  # computed here: the journal records what the screen showed
-            return step_lines(steps)
-        except Exception as exc:  # their signature may differ while they build it
-            return [Content.styled(f"not available yet ({clean(str(exc))})", "$text-muted")]
+        if state.result is None:
+            return [Content.styled("diagnosing... (waiting for the first data)", "$text-muted")]
+        d = state.result.diagnosis
+        return step_lines(d.walkthrough if self.kind == "walkthrough" else d.verification)
 
     def sync(self) -> None:
         self.query_one("#info-body", Static).update(Content("\n").join(self.lines()))

@@ -17,9 +17,10 @@ from apigw_cockpit.ui.view import hms
 class TraceScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q", "dismiss", "Close", id="close_trace")]
 
-    def __init__(self, row: LogRow, *, presenter: bool = False) -> None:
+    def __init__(self, row: LogRow, verdict: str, *, presenter: bool = False) -> None:
         super().__init__()
         self.row = row
+        self.verdict = verdict  # the engine's classification of this request
         self.presenter = presenter
 
     def compose(self) -> ComposeResult:
@@ -33,7 +34,7 @@ class TraceScreen(ModalScreen[None]):
                 "$error bold" if (r.status or 0) >= 500 else "",
             ),
             ("  verdict: ", "$text-muted"),
-            (clean(r.verdict or "—"), "$error" if r.failed else ""),
+            (clean(self.verdict), "$error" if r.failed else ""),
         )
         with Vertical(id="trace-box", classes="pane") as box:
             box.border_title = "request trace"

@@ -18,7 +18,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
-from apigw_cockpit.diagnose import Observations
 from apigw_cockpit.diagnose.probe_choice import SAFE_METHODS, ProbeChoice, SampleRequest, choose_probe
 from apigw_cockpit.ui.feed import probes_of
 from apigw_cockpit.ui.screens.info import InfoScreen
@@ -76,7 +75,7 @@ class VerificationScreen(InfoScreen):
 
     def _target(self) -> tuple[Any, ProbeChoice]:
         state = self.app.state  # type: ignore[attr-defined]
-        obs = Observations(**state.observations(self.app.clock.now()))  # type: ignore[attr-defined]
+        obs = state.snapshot(self.app.clock.now())  # type: ignore[attr-defined]
         samples = {
             route: SampleRequest(
                 str(r.get("path", "")), str(r.get("query", "")),
@@ -120,14 +119,16 @@ class VerificationScreen(InfoScreen):
         probes = probes_of(self.app.feed)  # type: ignore[attr-defined]
         if probes is None:
             return
-        state, choice = self._target()
+        _state, choice = self._target()
         if choice.refused:
             self.notify(choice.refused, title="verify", severity="warning")
             return
         method, path, note = choice.method, choice.path_with_query, choice.note
         headers, body = dict(choice.headers), choice.body.encode() if choice.body else None
         self.notify(f"V1: {note}", title="verify")
-        state.add_probe(await probes.invoke_url(path, method, headers=headers, body=body, note=note))
+        self.app.add_probe(  # type: ignore[attr-defined]
+            await probes.invoke_url(path, method, headers=headers, body=body, note=note)
+        )
         self.sync()
         bar = self.query_one("#load-progress", ProgressBar)
         bar.update(total=LOAD_REQUESTS, progress=0)
@@ -144,7 +145,7 @@ class VerificationScreen(InfoScreen):
             body=body,
             note=note,
         )
-        state.add_probe(result)
+        self.app.add_probe(result)  # type: ignore[attr-defined]
         bar.display = False
         self.sync()
         self.notify(
@@ -173,11 +174,13 @@ class VerificationScreen(InfoScreen):
         probes = probes_of(self.app.feed)  # type: ignore[attr-defined]
         if probes is None:
             return
-        state, c = self._target()
+        _state, c = self._target()
         result = await probes.test_invoke(
             c.resource_id, c.method, confirmed=True, path_with_query=c.path_with_query, body=c.body,
             headers=dict(c.headers), note=c.note,
         )  # fmt: skip
-        state.add_probe(result)
+        self.app.add_probe(  # type: ignore[attr-defined]
+            result
+        )
         self.sync()
         self.notify(f"V5: TestInvokeMethod returned {result.status}", title="verify")

@@ -55,7 +55,11 @@ TARGETS = (
 )
 
 
-def topology() -> Topology:
+def topology(broken: bool = True) -> Topology:
+    # Healthy: the health-check rule from the NLB subnets is still there (the story revokes it).
+    rules = (SgRule("tcp", 443, 443, "10.9.0.0/16"),) + (
+        () if broken else (SgRule("tcp", 8080, 8080, "10.0.0.0/16"),)
+    )
     integration = Integration(
         type="HTTP_PROXY",
         uri="http://orders-nlb-50dc6c495c0c9188.elb.us-east-1.amazonaws.com/orders",
@@ -87,11 +91,7 @@ def topology() -> Topology:
         resources=(Resource("r00t01", "/orders", (Method("GET", integration=integration),)),),
         vpc_links=(VpcLink("vl-7x8y9z", "orders-link", target_arns=(NLB_ARN,)),),
         load_balancers=(nlb,),
-        security_groups=(
-            SecurityGroup(
-                "sg-0ab12cd34ef56", "orders-targets", "vpc-0123", (SgRule("tcp", 443, 443, "10.9.0.0/16"),)
-            ),
-        ),
+        security_groups=(SecurityGroup("sg-0ab12cd34ef56", "orders-targets", "vpc-0123", rules),),
         vpc_cidr="10.0.0.0/16",
         log_groups=LogGroups(execution="API-Gateway-Execution-Logs_a1b2c3d4e5/prod"),
     )
@@ -281,7 +281,7 @@ def _feed(broken: bool, hold: bool) -> FakeFeed:
         FakePoller("changes", [changes(broken), status[3]], hold),
         FakePoller("alarms", [status[4]], hold),
     ]
-    return FakeFeed(topology(), pollers)
+    return FakeFeed(topology(broken), pollers)
 
 
 def midnight_pager(hold: bool = False) -> FakeFeed:
