@@ -34,6 +34,7 @@ from apigw_cockpit.model import (
     SourceStatus,
     TargetHealth,
     TargetHealthUpdate,
+    TopologyUpdate,
     Update,
 )
 from apigw_cockpit.service.stream import TYPES
@@ -43,6 +44,7 @@ from apigw_cockpit.ui.screens.cockpit import CockpitScreen
 from apigw_cockpit.ui.state import KNOWN_AREAS
 from apigw_cockpit.ui.view import Pane
 from ui.fixtures import NOW, topology  # tests/ is on the path: the UI's test doubles
+from world_pending import AWAITING_WORLD
 
 
 def _toml(package: str, name: str) -> dict[str, typing.Any]:
@@ -71,9 +73,13 @@ def test_every_hop_check_is_in_the_catalog() -> None:
 # -- recipe: a root cause ----------------------------------------------------------------------
 @pytest.mark.parametrize("cause", [c for c in ROOT_CAUSES if c != "none"])
 def test_every_root_cause_has_a_rule_a_lesson_and_a_scenario(cause: str) -> None:
-    assert cause in _toml("apigw_cockpit.diagnose", "rules.toml"), f"{cause}: no rule in rules.toml"
+    from apigw_cockpit.model.vocabulary import ENGINE_CAUSES
+
+    if cause not in ENGINE_CAUSES:  # `none`/`recovered` are decided by the engine, not by a rule
+        assert cause in _toml("apigw_cockpit.diagnose", "rules.toml"), f"{cause}: no rule in rules.toml"
     assert cause in lessons(), f"{cause}: no lesson in incident/lessons.toml"
-    assert cause in {s.root_cause for s in list_scenarios()}, f"{cause}: no scenario drills it"
+    if cause not in AWAITING_WORLD:  # staged by blind cases until the world can (strict xfail there)
+        assert cause in {s.root_cause for s in list_scenarios()}, f"{cause}: no scenario drills it"
 
 
 def test_rules_name_only_known_root_causes() -> None:
@@ -126,6 +132,9 @@ SAMPLES: dict[type, Update] = {
         "changes", NOW, (Change("c1", NOW, "RevokeSecurityGroupIngress", "ec2", "alex"),)
     ),
     AlarmsUpdate: AlarmsUpdate("alarms", NOW, (Alarm("a1", "ALARM"),)),
+    TopologyUpdate: TopologyUpdate(
+        "topology", NOW, dataclasses.replace(topology(), api_name="renamed"), "periodic", ("api_name",)
+    ),
     SourceStatus: SourceStatus("metrics", SourceState.OK, NOW, NOW),
 }
 

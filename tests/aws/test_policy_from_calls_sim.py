@@ -22,7 +22,7 @@ from apigw_cockpit.aws.feed import open_feed
 from apigw_cockpit.aws.session import ClientFactory
 from apigw_cockpit.aws.settings import AwsSettings
 from apigw_cockpit.aws.sources.live_tail import LiveTailPoller
-from apigw_cockpit.commands.check import collect_round
+from apigw_cockpit.service.observe import collect_round
 
 pytestmark = pytest.mark.sim
 

@@ -59,4 +59,17 @@ async def test_a_partial_rediscovery_keeps_the_last_good_topology(monkeypatch: p
     p.poke("change: RegisterTargets")
     await p._run_once()
     assert p.topology is good
+    assert [u for u in p._pending if isinstance(u, TopologyUpdate)] == []
     assert p.state is SourceState.ERROR and "nlb" in p.last_error
+
+
+async def test_a_part_that_is_gone_is_adopted(monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = dataclasses.replace(
+        topology(),
+        load_balancers=(),
+        errors=(PartError("nlb", "DescribeLoadBalancers", "LoadBalancerNotFound: deleted"),),
+    )
+    p = _poller(monkeypatch, [gone])
+    p.poke("change: DeleteLoadBalancer")
+    await p._run_once()
+    assert p.topology is gone and p.state is SourceState.OK

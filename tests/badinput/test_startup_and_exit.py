@@ -25,9 +25,10 @@ from apigw_cockpit.model import SourceState, SourceStatus
 async def test_bad_user_theme_at_start_up_is_a_notice_not_the_css_error_screen(
     tmp_path: Path, body: bytes
 ) -> None:
+    from tests.ui import fixtures
+
     from apigw_cockpit.model import FrozenClock
     from apigw_cockpit.paths import builtin_themes_dir
-    from apigw_cockpit.ui import fixtures
     from apigw_cockpit.ui.app import CockpitApp
 
     user = tmp_path / "themes"

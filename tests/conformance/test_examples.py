@@ -61,6 +61,8 @@ LAMBDA_API = world(
     "iam-list-role-policies",
     "iam-get-role-policy",
     "iam-list-attached-role-policies",
+    "apigateway-get-deployment",
+    "apigateway-get-account",
 )
 
 # The same API with a private integration: VPC link → the CLI's load balancer → its targets.
@@ -78,6 +80,8 @@ NETWORK_API = {
         "ec2-describe-security-groups",
         "ec2-describe-vpcs",
         "ec2-describe-flow-logs",
+        "ec2-describe-network-acls",
+        "ec2-describe-route-tables",
         "iam-get-policy",
         "iam-get-policy-version",
     ),

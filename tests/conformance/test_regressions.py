@@ -97,4 +97,4 @@ def test_security_groups_unknown_when_published_interfaces_are_not_the_targets(h
     assert findings["security-groups"].verdict == Verdict.UNKNOWN, findings["security-groups"].summary
     # Nor is their zone known (instance targets: DescribeTargetHealth gives no AZ in the VPC).
     subnets = findings["nlb-subnets"]
-    assert subnets.verdict == Verdict.UNKNOWN and "zone of 2 target(s) unknown" in subnets.summary
+    assert subnets.verdict == Verdict.UNKNOWN and "availability zone unknown for targets" in subnets.summary

@@ -13,25 +13,12 @@ from apigw_cockpit.commands.demo import sim_settings
 from apigw_cockpit.demo.world import list_scenarios
 from apigw_cockpit.service.observe import check_once
 from apigw_cockpit.service.verify import verify_once
+from world_pending import AWAITING_WORLD
 
 pytestmark = pytest.mark.sim  # every test here starts the simulated world
 
 SCENARIOS = [s.id for s in list_scenarios()]
 RECOVERY_S = 10 * 60  # simulated time after the fix before verifying (health checks, V2's periods)
-
-
-# Root causes the diagnosis knows (issue 13) whose built-in scenarios come with the world half of
-# that issue (another branch): blind cases in tests/blind stage the ones today's world can.
-AWAITING_WORLD = {
-    "backend-5xx-passthrough",
-    "backend-unreachable",
-    "lambda-throttled",
-    "lambda-timeout",
-    "authorizer-failure",
-    "usage-plan-throttled",
-    "tls-certificate-invalid",
-    "recovered",
-}
 
 
 def test_every_root_cause_has_a_scenario() -> None:

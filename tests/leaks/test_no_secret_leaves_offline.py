@@ -69,7 +69,7 @@ def _verify_outputs(plants: list[Plant]) -> dict[str, str]:
     """`verify` text and `--json` as its run() writes them (the steps quote probe answers and
     log lines); the AWS round itself is the sim test's job."""
     from apigw_cockpit.commands import verify
-    from apigw_cockpit.commands.check import emit, write_json
+    from apigw_cockpit.commands.output import emit, write_json
     from apigw_cockpit.diagnose import VerifyStep
     from apigw_cockpit.diagnose.report import step_json
 

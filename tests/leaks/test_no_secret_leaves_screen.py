@@ -16,16 +16,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from apigw_cockpit.ui.journal_sink import sink_for
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
+from tests.ui import fixtures
 from textual.widgets import Input
 
 from apigw_cockpit import paths
 from apigw_cockpit.config import Settings
+from apigw_cockpit.incident.sink import sink_for
 from apigw_cockpit.model import ChangesUpdate, FrozenClock, LogsUpdate, SourceState, SourceStatus
-from apigw_cockpit.ui import fixtures
 from apigw_cockpit.ui.app import CockpitApp, build_app
 from apigw_cockpit.ui.screens.trace import TraceScreen
 

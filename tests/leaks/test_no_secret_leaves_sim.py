@@ -69,8 +69,9 @@ def _watch(sim: SimServer) -> str:
 def _check_json(sim: SimServer) -> str:
     """`check --json` as its run() does it, on the world's clock (the CLI would use the wall
     clock, and the frozen world's logs are at scenario time)."""
-    from apigw_cockpit.commands.check import check_once, emit, write_json
+    from apigw_cockpit.commands.output import emit, write_json
     from apigw_cockpit.diagnose.report import diagnosis_json
+    from apigw_cockpit.service.observe import check_once
 
     with sim_environment():
         d, obs = asyncio.run(check_once(sim_settings(sim, max_attempts=2), sim.clock))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from tests.ui import fixtures
 
 from apigw_cockpit import paths
 from apigw_cockpit.config import Settings
 from apigw_cockpit.model import FrozenClock
-from apigw_cockpit.ui import fixtures
 from apigw_cockpit.ui.app import CockpitApp, build_app
 
 ERROR = (

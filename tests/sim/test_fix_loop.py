@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from helpers import client
 
-from apigw_cockpit.commands.check import check_once
 from apigw_cockpit.commands.verify import verify_run
+from apigw_cockpit.service.observe import check_once
 
 pytestmark = pytest.mark.sim
 

@@ -40,7 +40,7 @@ async def test_healthy_picture_has_no_alarm_signs(make_app: Callable[..., Any]) 
         assert "4/4 healthy" in text
         assert "✗" not in text
         assert "since" not in text  # no onset
-        assert "healthy no 5XXError in the recent periods" in text  # the verdict line says so
+        assert "healthy no 5XX above the noise floor" in text  # the verdict line says so
         # Failures-only by default: no rows; `a` shows every request.
         assert app.screen.query_one(LogPane).query_one("DataTable").row_count == 0
         await pilot.press("a")

@@ -10,7 +10,7 @@ from .fakes import NOW, midnight_pager
 
 
 async def test_connecting_logs_show_connecting(make_app: Callable[..., Any]) -> None:
-    from apigw_cockpit.ui.fixtures import FakePoller
+    from tests.ui.fixtures import FakePoller
 
     from apigw_cockpit.model import SourceState, SourceStatus
 

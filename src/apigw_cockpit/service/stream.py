@@ -29,6 +29,7 @@ from apigw_cockpit.model import (
     SourceState,
     SourceStatus,
     TargetHealthUpdate,
+    TopologyUpdate,
     Update,
 )
 
@@ -38,6 +39,7 @@ TYPES: dict[type, str] = {
     TargetHealthUpdate: "target_health",
     ChangesUpdate: "changes",
     AlarmsUpdate: "alarms",
+    TopologyUpdate: "topology",
     SourceStatus: "status",
 }
 DIAGNOSE_EVERY_S = 1.0

@@ -26,6 +26,8 @@ SOURCES: dict[str, tuple[str, str, str, int]] = {
     "apigateway-get-resources": ("apigateway", "GetResources", "apigateway/get-resources", 0),
     "apigateway-get-method": ("apigateway", "GetMethod", "apigateway/get-method", 0),
     "apigateway-get-integration": ("apigateway", "GetIntegration", "apigateway/get-integration", 0),
+    "apigateway-get-deployment": ("apigateway", "GetDeployment", "apigateway/get-deployment", 0),
+    "apigateway-get-account": ("apigateway", "GetAccount", "apigateway/get-account", 0),
     "sts-get-caller-identity": ("sts", "GetCallerIdentity", "sts/get-caller-identity", 0),
     "lambda-get-function-configuration": (
         "lambda",
@@ -61,6 +63,8 @@ SOURCES: dict[str, tuple[str, str, str, int]] = {
     "ec2-describe-vpc-endpoints": ("ec2", "DescribeVpcEndpoints", "ec2/describe-vpc-endpoints", 0),
     "ec2-describe-flow-logs": ("ec2", "DescribeFlowLogs", "ec2/describe-flow-logs", 0),
     "ec2-describe-vpcs": ("ec2", "DescribeVpcs", "ec2/describe-vpcs", 0),
+    "ec2-describe-network-acls": ("ec2", "DescribeNetworkAcls", "ec2/describe-network-acls", 0),
+    "ec2-describe-route-tables": ("ec2", "DescribeRouteTables", "ec2/describe-route-tables", 0),
     "cloudtrail-lookup-events": ("cloudtrail", "LookupEvents", "cloudtrail/lookup-events", 0),
     "cloudwatch-get-metric-data": ("cloudwatch", "GetMetricData", "cloudwatch/get-metric-data", 0),
     "cloudwatch-describe-alarms": ("cloudwatch", "DescribeAlarms", "cloudwatch/describe-alarms", 0),

@@ -6,7 +6,8 @@ pokes this source when the changes source reports a new event on a topology reso
 periodic refresh (default 5 min) catches what CloudTrail has not delivered yet (it may take
 ~5 min) or does not record. A rediscovery that lost parts the previous one had (throttled,
 denied) is not published: a partial read must not replace a good one and flip checks to
-unknown; the source goes stale with the reason instead.
+unknown; the source goes stale with the reason instead. A part that answered "not found" is
+adopted: that is the configuration now.
 """
 
 from __future__ import annotations
@@ -18,10 +19,23 @@ from apigw_cockpit.aws.sources.base import Poller
 from apigw_cockpit.model import Clock, Topology, TopologyUpdate, Update
 
 REFRESH_S = 300.0
+# A part that answered "not found" is the configuration as it now is (deleted); any other part
+# error is a read that failed (denied, throttled, invalid, AWS or the network failing).
+_GONE = ("notfound", "nosuch", "not found", "does not exist")
 
 
 class PartialRediscovery(Exception):
-    """Discovery answered, but without parts the current topology has."""
+    """Discovery could not ask AWS for parts the current topology has."""
+
+
+def failed_calls(new: Topology, old: Topology) -> list[str]:
+    """Parts the new read lost because a call failed (not because the answer changed)."""
+    had = {e.part for e in old.errors}
+    return sorted(
+        e.part
+        for e in new.errors
+        if e.part not in had and (e.denied or not any(w in e.error.lower() for w in _GONE))
+    )
 
 
 def changed_parts(old: Topology, new: Topology) -> tuple[str, ...]:
@@ -58,9 +72,10 @@ class TopologyPoller(Poller):
     async def poll(self) -> list[Update]:
         reason, self._reason = self._reason, "periodic"
         new = await discover(self.factory, self.topology.api_id, self.stage)
-        lost = {e.part for e in new.errors} - {e.part for e in self.topology.errors}
+        lost = failed_calls(new, self.topology)
         if lost:
-            raise PartialRediscovery(f"rediscovery could not read {', '.join(sorted(lost))}; kept the last")
+            shown = ", ".join(p[:60] for p in lost[:3]) + (f" (+{len(lost) - 3})" if len(lost) > 3 else "")
+            raise PartialRediscovery(f"rediscovery could not read {shown}; kept the last configuration")
         if new == self.topology:
             return []
         parts = changed_parts(self.topology, new)

@@ -16,6 +16,7 @@ _SHORT = {
     "target_health": "health",
     "changes": "trail",
     "alarms": "alarms",
+    "topology": "config",
 }
 
 
