@@ -31,13 +31,13 @@ BAD: list[tuple[list[str], str]] = [
     (["serve"], "give --scenario, or --api-id and --stage"),
     (["serve", "--api-id", "abc"], "give --scenario, or --api-id and --stage"),
     (["serve", "--scenario", "nope"], "bad scenario: nope: no such scenario"),
-    ([*GOOD, "--port", "99999"], "--port must be 0-65535"),
-    ([*GOOD, "--port", "-1"], "--port must be 0-65535"),
+    ([*GOOD, "--port", "99999"], "--port 99999: must be a TCP port 0..65535"),
+    ([*GOOD, "--port", "-1"], "--port -1: must be a TCP port 0..65535"),
     ([*GOOD, "--port", "eighty"], "argument --port: invalid int value"),
-    ([*GOOD, "--host", "300.1.1.1"], "is not a valid IP address"),
-    ([*GOOD, "--host", "bad host"], "is not an IP address or a host name"),
-    ([*GOOD, "--host", "a..b"], "is not an IP address or a host name"),
-    ([*GOOD, "--host", "203.0.113.9"], "is not an address of this machine"),
+    ([*GOOD, "--host", "300.1.1.1"], "--host '300.1.1.1': cannot resolve"),
+    ([*GOOD, "--host", "bad host"], "--host 'bad host': cannot resolve"),
+    ([*GOOD, "--host", "a..b"], "--host 'a..b': cannot resolve"),
+    ([*GOOD, "--host", "203.0.113.9"], "not an address of this machine"),
     ([*GOOD, "--size", "0x0"], "--size 0x0 is out of range"),
     ([*GOOD, "--size", "9999x9999"], "--size 9999x9999 is out of range"),
     ([*GOOD, "--size", "big"], "--size must be COLSxROWS"),
@@ -64,7 +64,7 @@ def test_bad_arguments_fail_before_serving(
 def test_port_in_use(busy_port: int, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*GOOD, "--port", str(busy_port)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith(f"apigw-cockpit serve: error: port {busy_port} on 127.0.0.1 is in use")
+    assert err == f"apigw-cockpit serve: error: --port {busy_port}: already in use on 127.0.0.1"
 
 
 def test_bad_config_content_fails_before_serving(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
