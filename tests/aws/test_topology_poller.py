@@ -60,7 +60,7 @@ async def test_a_partial_rediscovery_keeps_the_last_good_topology(monkeypatch: p
     await p._run_once()
     assert p.topology is good
     assert [u for u in p._pending if isinstance(u, TopologyUpdate)] == []
-    assert p.state is SourceState.ERROR and "nlb" in p.last_error
+    assert p.state is SourceState.STALE and "nlb" in p.last_error
 
 
 async def test_a_part_that_is_gone_is_adopted(monkeypatch: pytest.MonkeyPatch) -> None:

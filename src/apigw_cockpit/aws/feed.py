@@ -85,12 +85,12 @@ class Feed:
         try:
             while True:
                 update = await queue.get()
-                self._observe(update)
+                self.observe(update)
                 yield update
         finally:
             await self._stop_tasks()
 
-    def _observe(self, update: Update) -> None:
+    def observe(self, update: Update) -> None:
         """Live configuration: a change on the path asks for rediscovery; a new topology is
         handed to every poller and to the probes (consumers see the same TopologyUpdate)."""
         if isinstance(update, ChangesUpdate) and update.changes:

@@ -38,5 +38,12 @@ def probes_of(feed: Feed) -> Any | None:
     return getattr(feed, "probes", None)
 
 
+def observer_of(feed: Feed) -> Any | None:
+    """The feed's live-configuration hook (`aws.feed.Feed.observe`): every update passes it, so a
+    change on the path triggers rediscovery and a new topology reaches every poller."""
+    found = getattr(feed, "observe", None)
+    return found if callable(found) else None
+
+
 def can_apply_fix(feed: Feed) -> bool:
     return callable(getattr(feed, "apply_fix", None))

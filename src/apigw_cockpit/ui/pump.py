@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 from apigw_cockpit.model import LogsUpdate, SourceStatus
-from apigw_cockpit.ui.feed import Poller
+from apigw_cockpit.ui.feed import Poller, observer_of
 from apigw_cockpit.ui.messages import FeedEnded, FeedUpdate, LogsBatch
 from apigw_cockpit.ui.sanitize import clean
 
@@ -60,7 +60,10 @@ class FeedWorkers(_Base):
         )
 
     async def _consume(self, poller: Poller) -> None:
+        observe = observer_of(self.feed)
         async for update in poller:
+            if observe is not None:
+                observe(update)
             if isinstance(update, LogsUpdate):
                 self.post_message(LogsBatch(poller.name, update))
             else:

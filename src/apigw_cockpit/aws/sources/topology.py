@@ -16,7 +16,7 @@ from typing import Any
 
 from apigw_cockpit.aws.discovery import discover
 from apigw_cockpit.aws.sources.base import Poller
-from apigw_cockpit.model import Clock, Topology, TopologyUpdate, Update
+from apigw_cockpit.model import Clock, SourceState, Topology, TopologyUpdate, Update
 
 REFRESH_S = 300.0
 # A part that answered "not found" is the configuration as it now is (deleted); any other part
@@ -60,6 +60,8 @@ class TopologyPoller(Poller):
         self.topology = topology
         self.stage = stage
         self._reason = "periodic"
+        # Discovery has just read the configuration: the source is fresh, not "starting".
+        self.state, self.last_ok = SourceState.OK, clock.now()
 
     def first_due(self, now: float) -> float:
         return now + self.interval  # discovery just ran at start-up
