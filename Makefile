@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test accuracy lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,10 @@ demo: $(STAMP)
 	$(BIN)/apigw-cockpit demo $(ARGS)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n 2 -m "not blind" $(PYTEST_ARGS)
+
+accuracy: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 -m blind tests/blind
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
