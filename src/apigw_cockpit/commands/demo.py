@@ -197,7 +197,7 @@ def run(args: argparse.Namespace) -> int:
     if args.speed <= 0:
         print("apigw-cockpit demo: --speed must be positive", file=sys.stderr)
         return EXIT_USAGE
-    from apigw_cockpit.commands.demo_extra import require_demo_extra
+    from apigw_cockpit.extras import require_demo_extra
 
     refused = require_demo_extra("demo")
     if refused is not None:

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, ConfigError) as exc:
         print(f"apigw-cockpit screenshot: error: {exc}", file=sys.stderr)
         return 2
-    from apigw_cockpit.commands.demo_extra import require_demo_extra
+    from apigw_cockpit.extras import require_demo_extra
 
     refused = require_demo_extra("screenshot")
     if refused is not None:

@@ -76,7 +76,7 @@ def _validate(args: argparse.Namespace) -> tuple[tuple[int, int], int]:
     size = parse_size(args.size)
     check_host(args.host)
     if args.scenario:
-        from apigw_cockpit.commands.demo_extra import INSTALL, missing_demo_modules
+        from apigw_cockpit.extras import INSTALL, missing_demo_modules
 
         missing = missing_demo_modules()
         if missing:

@@ -1,4 +1,7 @@
-"""The simulated world needs the `demo` extra (moto, boto3): say how to install it, exit 2."""
+"""Optional extras: the simulated world needs the `demo` extra (moto, boto3); say how to install it, exit 2.
+
+Outside commands/ because finding a module without importing it needs importlib (commands/ has no
+dynamic imports)."""
 
 from __future__ import annotations
 
