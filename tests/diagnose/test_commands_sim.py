@@ -40,7 +40,7 @@ def test_midnight_pager_check_then_fix_then_verify(sim_factory: Any, aws_env: di
         sim.advance(6 * 60)
         steps, _ = asyncio.run(verify_once(settings, sim.clock, fix_time))
         status = {s.id: s.status for s in steps}
-        assert status["V1"] == "pass", steps[0]
+        assert status["V1"] == "pass", steps[0].evidence[:2]
         assert status["V2"] == "pass", steps[1]
         assert status["V3"] == "pass", steps[2]
         assert status["V5"] == "pending" and status["V6"] == "pending"
