@@ -73,7 +73,7 @@ async def _drive(app: CockpitApp, notes: list[str], out: dict[str, str]) -> None
     async with app.run_test(size=(200, 60)) as pilot:
         await app.wait_for_pollers()
         await pilot.pause()
-        app.state.maybe_diagnose(NOW, mono=float("inf"))
+        await app.diagnosis_settled()
         app.tick()
         await pilot.pause()
         out["cockpit screen"] = _text(app)
