@@ -87,7 +87,7 @@ async def _drive(app: CockpitApp, notes: list[str], out: dict[str, str]) -> None
         assert planted_rows, "the planted requests reached the log pane"
         traces = []
         for row in planted_rows:
-            app.push_screen(TraceScreen(row))
+            app.push_screen(TraceScreen(row, app.state.verdict_of(row)))
             await pilot.pause()
             traces.append(_text(app))
             if row is planted_rows[0]:
