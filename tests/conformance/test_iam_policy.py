@@ -60,6 +60,18 @@ def _calls_made(h: Harness) -> set[tuple[str, str]]:
         h.responder.reset(None, fixed=fixed)
         h.run(discover(h.factory, "o1y243m4f5", "dev"))
         made.update(h.responder.calls)
+    # A private API (its endpoint configuration names VPC endpoints) walks DescribeVpcEndpoints;
+    # the generated sweep only reaches it when hypothesis happens to draw one.
+    rest = dict(NETWORK_API[("apigateway", "GetRestApi")])
+    rest["endpointConfiguration"] = {"types": ["PRIVATE"], "vpcEndpointIds": ["vpce-032a826a"]}
+    private = {
+        **NETWORK_API,
+        ("apigateway", "GetRestApi"): rest,
+        **world("ec2-describe-vpc-endpoints"),
+    }
+    h.responder.reset(None, fixed=private)
+    h.run(discover(h.factory, "o1y243m4f5", "dev"))
+    made.update(h.responder.calls)
     # An API given by name: GetRestApi says NotFound, discovery lists the APIs (GetRestApis).
     by_name = {k: v for k, v in NETWORK_API.items() if k != ("apigateway", "GetRestApi")}
     h.responder.reset(None, fixed={**by_name, **world("apigateway-get-rest-apis")})

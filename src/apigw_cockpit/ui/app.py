@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from apigw_cockpit import paths
@@ -201,9 +202,14 @@ class CockpitApp(EngineWorker, FeedWorkers, ThemeWatcher, IncidentActions, Journ
         self.journal_tick()
 
     def sync_screen(self) -> None:
+        # A screen pushed this instant is composed only once mounted; one being torn down (the
+        # app exiting) has lost its children: both are drawn on their next tick, not now.
+        if not self.screen.is_mounted:
+            return
         sync = getattr(self.screen, "sync", None)
         if callable(sync):
-            sync()
+            with contextlib.suppress(NoMatches):
+                sync()
 
     def toggle_pause(self) -> None:
         self.state.toggle_pause()

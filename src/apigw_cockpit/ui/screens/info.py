@@ -127,4 +127,5 @@ class InfoScreen(Screen[None]):
         return step_lines(d.walkthrough if self.kind == "walkthrough" else d.verification)
 
     def sync(self) -> None:
-        self.query_one("#info-body", Static).update(Content("\n").join(self.lines()))
+        for body in self.query("#info-body").results(Static):  # none while the screen unmounts
+            body.update(Content("\n").join(self.lines()))
