@@ -145,9 +145,9 @@ class HopMap(Pane):
                     clean(summary),
                 )
             )
-        used = {h.status for h in path}
-        if not self.compact and used != {OK}:  # a key for the marks on screen (all ✓ needs none)
+        statuses = {h.status for h in path}
+        if not self.compact and statuses != {OK}:  # a key for the marks on screen (all ✓ needs none)
             key = {OK: "ok", WARN: "warning", BAD: "failing", UNKNOWN: "no evidence"}
-            words = [f"{mark[st]} {key[st]}" for st in (OK, WARN, BAD, UNKNOWN) if st in used]
+            words = [f"{mark[st]} {key[st]}" for st in (OK, WARN, BAD, UNKNOWN) if st in statuses]
             out.append(Content.styled("  ".join(words), "$text-muted"))
         return out
