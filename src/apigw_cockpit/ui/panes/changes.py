@@ -73,10 +73,12 @@ class ChangesPane(Pane):
             (hm(ch.time) + " ", "$text-muted"),
             (clean(event_name(ch.event_name)), "$error bold" if marked else "bold"),
         ]
+        # Who and when before what on: a long resource id is what the ellipsis may take.
         detail: list[str | tuple[str, str]] = [
-            f"{resource} by " if resource else "by ",
+            "by ",
             (who, "$accent"),
             (f" {g.sep} {when}" if when else "", "$error" if marked else "$text-muted"),
+            (f" {g.sep} {resource}" if resource else "", ""),
         ]
         if two_lines:
             return [Content.assemble(*first), Content.assemble("    ", *detail)]

@@ -59,7 +59,8 @@ def row_cells(
     return (
         (hms(r.ts), ""),
         (clean(r.request_id[:8]), "$text-muted"),
-        (clean(f"{r.method} {path}".strip() or "?"), ""),
+        # No method line: a trace whose start is older than the log window (a partial trace).
+        (clean(f"{r.method} {path}".strip()), "") if r.method else ("(partial trace)", "$text-muted"),
         (str(r.status) if r.status else "…", status_style(r.status)),
         (shown_verdict, "$error" if r.failed else "$text-muted"),
     )

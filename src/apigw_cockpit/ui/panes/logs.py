@@ -266,11 +266,11 @@ def summary_content(lines: list[RouteLine], g: Glyphs, presenter: bool = False) 
         return Content("")  # nothing measured per route (no logs, no detailed metrics): no table of dashes
     width = max(12, *(len(ln.route) for ln in lines))
     source = {ln.source for ln in lines if ln.source}
-    where = "metrics, last min" if source == {"metrics"} else "logs, 5 min"
+    where = "rates: metrics 1m" if source == {"metrics"} else "rates: logs 5m"
     out = [
         Content.styled(
             f"{'route':<{width}}  {'req/m':>5}  {'5XX/m':>5}  {'share':>5}  {'p99':>6}"
-            f"  verdict  status ({where})",
+            f"  verdict  status mix 5m {g.sep} {where}",
             "$text-muted bold",
         )
     ]

@@ -100,14 +100,18 @@ class Spark(Pane):
         onset = self.state.onset if self.state is not None else None
         if width <= 0 or not points:
             return [], 1
+        wanted = width
         if onset is not None:
             after = sum(1 for ts, _ in points if ts >= onset)
-            points = points[-max(ZOOM_MIN, 4 * after) :]
-        points = points[-width:]
-        return points, max(1, min(4, width // len(points)))
+            wanted = max(ZOOM_MIN, 4 * after)
+        k = max(1, min(4, width // min(wanted, len(points), width)))
+        return points[-(width // k) :], k  # as many minutes as fill the width at k columns each
 
     def _scale(self, value: float) -> str:
-        return f"{value / 1000:g}s" if self.kind == "latency" else compact(value)
+        if self.kind == "latency":
+            seconds = value / 1000
+            return f"{seconds:.0f}s" if seconds == round(seconds) or seconds >= 100 else f"{seconds:.1f}s"
+        return compact(value)
 
     def render(self) -> Content:
         if self.state is None:

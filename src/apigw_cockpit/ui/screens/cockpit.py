@@ -19,11 +19,15 @@ from apigw_cockpit.ui.panes.changes import ChangesPane
 from apigw_cockpit.ui.panes.hopmap import HopMap
 from apigw_cockpit.ui.panes.logs import LogPane
 from apigw_cockpit.ui.panes.next_step import NextStep
+from apigw_cockpit.ui.panes.route_summary import summarize
 from apigw_cockpit.ui.panes.sparks import Spark
 from apigw_cockpit.ui.panes.targets import TargetGrid
 from apigw_cockpit.ui.panes.verdict import VerdictBar
 from apigw_cockpit.ui.screens.cockpit_layout import NARROW, Needs, Plan, plan
 from apigw_cockpit.ui.view import Pane
+
+# The store areas whose changes can change what a pane wants (and so the layout).
+_NEEDS_AREAS = ("hops", "targets", "changes", "logs", "verdicts", "metrics", "topology")
 
 
 class CockpitScreen(Screen[None]):
@@ -59,6 +63,7 @@ class CockpitScreen(Screen[None]):
             ready()
 
     _plan: Plan | None = None
+    _needs_key: tuple[object, ...] = ()
 
     @on(Resize)
     def _resized(self, event: Resize) -> None:
@@ -77,13 +82,13 @@ class CockpitScreen(Screen[None]):
             hop.compact = True
             compact = len(hop.lines(path))
             hop.compact = was
-        routes = [m for _, m in state.topology.methods() if m.http_method != "OPTIONS"]
+        measured = [ln for ln in summarize(state, self.app.view().now) if ln.source]  # type: ignore[attr-defined]
         return Needs(
             hop_lines=full,
             hop_compact=compact,
             target_lines=self.query_one(TargetGrid).lines_wanted(),
             changes=len(state.changes),
-            routes=len(routes),
+            routes=len(measured),
         )
 
     def _relayout(self) -> None:
@@ -91,6 +96,12 @@ class CockpitScreen(Screen[None]):
         if not self.is_mounted or not self.query(HopMap):
             return
         width, height = self.size
+        state = self.app.state  # type: ignore[attr-defined]
+        # Measuring is not free (the hop map's lines, the route summary): only when its inputs moved.
+        key = (width, height, *(state.version(a) for a in _NEEDS_AREAS))
+        if key == self._needs_key:
+            return
+        self._needs_key = key
         p = plan(width, height, self._needs())
         if p == self._plan:
             return

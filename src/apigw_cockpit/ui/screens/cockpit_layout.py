@@ -4,7 +4,7 @@ Every pane first asks for what its content wants (taller sparklines with a scale
 map with its legend, one line per target, the route summary, two lines per change). When the
 terminal is too short, the asks shrink in a fixed order, least important first, until they fit:
 
-    1. the log pane's route summary      (the table below it still lists the failures)
+    1. the log pane's route summary      (flexible: what the table leaves, up to half the pane)
     2. the verdict/next-step box         (the verdict bar above says the verdict)
     3. tall sparklines -> one row each   (the value and the peak stay on the line)
     4. the whole hop map -> the failing chain and its reason
@@ -85,7 +85,7 @@ def _top(p: Plan) -> int:
 
 
 def _bottom_min(p: Plan) -> int:
-    log = BORDER + p.summary_rows + MIN_TABLE
+    log = BORDER + MIN_TABLE  # the route summary takes only what is left (see plan)
     return log + (p.changes_rows if p.narrow else 0)
 
 
@@ -98,7 +98,6 @@ def plan(width: int, height: int, need: Needs) -> Plan:
     p = _want(width, height, need)
     one_line_changes = BORDER + max(1, min(need.changes, 2))
     shrink: list[Callable[[Plan], Plan]] = [
-        lambda p: replace(p, summary_rows=0),
         lambda p: replace(p, next_rows=0),
         lambda p: replace(p, spark_rows=max(1, p.spark_rows - 1)),
         lambda p: replace(p, spark_rows=1),
@@ -114,8 +113,11 @@ def plan(width: int, height: int, need: Needs) -> Plan:
     top = _top(p)
     bottom = max(BORDER + MIN_TABLE, avail - top)
     log = bottom - (p.changes_rows if p.narrow else 0)
-    # Whatever the table does not need goes to the route summary (up to its lines).
-    summary = min(p.summary_rows, max(0, log - BORDER - MIN_TABLE)) if p.summary_rows else 0
+    # The route summary: up to its lines, half the pane at most (the newest failures below it
+    # keep the rest), and not at all if only its header would fit.
+    room = min(log - BORDER - MIN_TABLE, max(3, (log - BORDER) // 2))
+    summary = min(p.summary_rows, room)
+    summary = summary if summary >= 2 else 0
     targets = p.targets_rows if not p.next_rows else min(p.targets_rows, top)
     next_rows = top - targets if p.next_rows and top - targets >= MIN_NEXT else 0
     return replace(
