@@ -32,6 +32,14 @@ class TargetGrid(Pane):
             return 1
         return len(s.targets) + len({th.target_group_arn for th in s.targets})
 
+    def lines_compact(self) -> int:
+        """Lines for one line per target group and AZ."""
+        s = self.state
+        if s is None or not s.targets:
+            return 1
+        groups = {th.target_group_arn for th in s.targets}
+        return len(groups) + len({(th.target_group_arn, th.az or "?") for th in s.targets})
+
     def render(self) -> Content:
         s = self.state
         if s is None:

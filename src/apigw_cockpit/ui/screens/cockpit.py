@@ -87,6 +87,7 @@ class CockpitScreen(Screen[None]):
             hop_lines=full,
             hop_compact=compact,
             target_lines=self.query_one(TargetGrid).lines_wanted(),
+            target_compact=self.query_one(TargetGrid).lines_compact(),
             changes=len(state.changes),
             routes=len(measured),
         )

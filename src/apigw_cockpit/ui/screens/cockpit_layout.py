@@ -8,8 +8,9 @@ terminal is too short, the asks shrink in a fixed order, least important first, 
     2. the verdict/next-step box         (the verdict bar above says the verdict)
     3. tall sparklines -> one row each   (the value and the peak stay on the line)
     4. the whole hop map -> the failing chain and its reason
-    5. two lines per change -> one line each, the engine's suspect (◆) first (the pane's rule)
-    6. the log table, down to a few rows
+    5. one line per target -> one line per AZ (marks, healthy count, reasons)
+    6. two lines per change -> one line each, the engine's suspect (◆) first (the pane's rule)
+    7. the hop map's reason line, then every change line but the ◆ one
 
 Never shrunk: the header, the verdict bar, the ◆ change line, the failing hop. Pure data in and
 out (no Textual), so every size can be tested in microseconds.
@@ -34,6 +35,7 @@ class Needs:
     hop_lines: int = 3  # the whole hop map: chains, legend, key
     hop_compact: int = 2  # the failing chain and its reason
     target_lines: int = 1
+    target_compact: int = 1  # one line per target group and AZ
     changes: int = 0
     routes: int = 0
 
@@ -102,6 +104,7 @@ def plan(width: int, height: int, need: Needs) -> Plan:
         lambda p: replace(p, spark_rows=max(1, p.spark_rows - 1)),
         lambda p: replace(p, spark_rows=1),
         lambda p: replace(p, hop_compact=True, hop_rows=BORDER + need.hop_compact),
+        lambda p: replace(p, targets_rows=min(p.targets_rows, BORDER + need.target_compact)),
         lambda p: replace(p, changes_rows=min(p.changes_rows, one_line_changes)),
         lambda p: replace(p, hop_rows=BORDER + 1),  # the chain with the ✗, without the reason
         lambda p: replace(p, changes_rows=min(p.changes_rows, BORDER + 1)),  # the ◆ line only
