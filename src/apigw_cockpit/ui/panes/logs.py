@@ -23,6 +23,7 @@ from apigw_cockpit.ui.sanitize import clean
 from apigw_cockpit.ui.state import LogRow
 from apigw_cockpit.ui.view import Glyphs, Pane
 
+MIX_WIDTH = 16  # columns of the route summary's status mix ("504×375 200×12")
 MAX_ROWS_SHOWN = 120  # the buffer is larger (and `/` searches all of it); a human reads the top screenful
 FIT_BEFORE_LAYOUT = 20
 
@@ -261,24 +262,29 @@ def _rate(value: float | None) -> str:
 
 
 def summary_content(lines: list[RouteLine], g: Glyphs, presenter: bool = False) -> Content:
-    """`route  req/min  5XX/min  share  p99  status mix  verdict`, one route per line."""
+    """`route  req/m  5XX/m  share  p99  status mix  verdict`, one route per line; the rates'
+    source (per-method metrics or the logs) is named in the header."""
     if not any(ln.source for ln in lines):
         return Content("")  # nothing measured per route (no logs, no detailed metrics): no table of dashes
     width = max(12, *(len(ln.route) for ln in lines))
+    mixes = [ln.mix.replace("×", g.times) for ln in lines]
+    mix_w = max(len("status 5m"), min(MIX_WIDTH, max(len(m) for m in mixes)))
     source = {ln.source for ln in lines if ln.source}
     where = "rates: metrics 1m" if source == {"metrics"} else "rates: logs 5m"
     out = [
         Content.styled(
             f"{'route':<{width}}  {'req/m':>5}  {'5XX/m':>5}  {'share':>5}  {'p99':>6}"
-            f"  verdict  status mix 5m {g.sep} {where}",
+            f"    {'status 5m':<{mix_w}}  verdict {g.sep} {where}",
             "$text-muted bold",
         )
     ]
-    for ln in lines:
+    for ln, mix in zip(lines, mixes, strict=True):
         failing = bool(ln.errors_per_min) or bool(ln.verdict)
         share = f"{ln.share:.0%}" if ln.share is not None else "-"
         p99 = f"{ln.p99_ms / 1000:.1f}s" if ln.p99_ms is not None else "-"
         mark = (g.bad, "$error bold") if failing else ((g.ok, "$success") if ln.source else (" ", ""))
+        if len(mix) > mix_w:  # the commonest statuses first; the rest is in the table below
+            mix = mix[: mix_w - 1].rsplit(" ", 1)[0] + "+"
         out.append(
             Content.assemble(
                 (f"{clean(ln.route, presenter=presenter):<{width}}  ", "bold" if failing else ""),
@@ -286,8 +292,8 @@ def summary_content(lines: list[RouteLine], g: Glyphs, presenter: bool = False) 
                 (f"{_rate(ln.errors_per_min):>5}  {share:>5}  ", "$error" if failing else ""),
                 f"{p99:>6}  ",
                 mark,
-                (f" {clean(ln.verdict)}" if ln.verdict else "", "$error" if failing else ""),
-                (f"  {ln.mix.replace('×', g.times)}" if ln.mix else "", "$text-muted"),
+                (f" {mix:<{mix_w}}", "$text-muted"),
+                (f"  {clean(ln.verdict)}" if ln.verdict else "", "$error" if failing else ""),
             )
         )
     return Content("\n").join(out)

@@ -154,7 +154,7 @@ class Spark(Pane):
         chart = columns([p[1] for p in shown], len(shown), chart_rows, glyphs, ceiling)
         out = [head]
         for i, line in enumerate(chart):
-            tick = self._scale(top) if i == 0 else ("0" if i == chart_rows - 1 else "")
+            tick = "0" if i == chart_rows - 1 else (self._scale(top) if i == 0 and top > 0 else "")
             edge = "┤" if tick and self.view.glyphs.arrow != "->" else ("|" if tick else " ")
             wide = "".join(c * k for c in line)
             out.append(
