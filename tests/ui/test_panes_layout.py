@@ -159,6 +159,32 @@ async def test_the_minute_in_progress_is_not_drawn_as_a_recovery(make_app: Calla
     assert "now 150/min" in text and "now 2/min" not in text
 
 
+def _unsettled_minute() -> FakeFeed:
+    """A 45 s integration timeout: 00:14 ended 30 s ago but its slowest requests may still land."""
+    feed = _partial_minute()
+    update = feed.pollers[0].updates[0]
+    assert isinstance(update, MetricsUpdate)
+    series = update.series[0]
+    minute = NOW - NOW % 60
+    points = tuple((ts, 40.0 if ts == minute - 60 else v) for ts, v in series.points)
+    topo = feed.topology
+    res = topo.resources[0]
+    method = res.methods[0]
+    assert method.integration is not None
+    slow = replace(method, integration=replace(method.integration, timeout_ms=45000))
+    topo = replace(topo, resources=(replace(res, methods=(slow,)),))
+    metrics_update = MetricsUpdate("metrics", NOW, (replace(series, points=points),))
+    return FakeFeed(topo, [FakePoller("metrics", [metrics_update])])
+
+
+async def test_a_minute_is_drawn_once_its_requests_have_finished(make_app: Callable[..., Any]) -> None:
+    app = make_app(_unsettled_minute())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+    assert "now 150/min" in text and "now 40/min" not in text
+
+
 def test_tall_chart_columns_fill_to_their_value() -> None:
     chars = "▁▂▃▄▅▆▇█"
     rows = columns([0.0, 50.0, 100.0], 3, 2, chars)

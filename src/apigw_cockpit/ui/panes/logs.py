@@ -273,8 +273,8 @@ def summary_content(lines: list[RouteLine], g: Glyphs, presenter: bool = False) 
     where = "rates: metrics 1m" if source == {"metrics"} else "rates: logs 5m"
     out = [
         Content.styled(
-            f"{'route':<{width}}  {'req/m':>5}  {'5XX/m':>5}  {'share':>5}  {'p99':>6}"
-            f"    {'status 5m':<{mix_w}}  verdict {g.sep} {where}",
+            f"{'route':<{width}} {'req/m':>5} {'5XX/m':>5} {'share':>5} {'p99':>5}"
+            f"   {'status 5m':<{mix_w}}  verdict {g.sep} {where}",
             "$text-muted bold",
         )
     ]
@@ -287,10 +287,10 @@ def summary_content(lines: list[RouteLine], g: Glyphs, presenter: bool = False) 
             mix = mix[: mix_w - 1].rsplit(" ", 1)[0] + "+"
         out.append(
             Content.assemble(
-                (f"{clean(ln.route, presenter=presenter):<{width}}  ", "bold" if failing else ""),
-                f"{_rate(ln.per_min):>5}  ",
-                (f"{_rate(ln.errors_per_min):>5}  {share:>5}  ", "$error" if failing else ""),
-                f"{p99:>6}  ",
+                (f"{clean(ln.route, presenter=presenter):<{width}} ", "bold" if failing else ""),
+                f"{_rate(ln.per_min):>5} ",
+                (f"{_rate(ln.errors_per_min):>5} {share:>5} ", "$error" if failing else ""),
+                f"{p99:>5}  ",
                 mark,
                 (f" {mix:<{mix_w}}", "$text-muted"),
                 (f"  {clean(ln.verdict)}" if ln.verdict else "", "$error" if failing else ""),

@@ -3,8 +3,8 @@
 One row when space is short (label, line, current value, peak). Given more rows (the screen's
 layout decides), a header line with the current value, a chart several rows tall with its scale
 on the left (0 and the top of the scale), and a time axis with the onset marked. Only minutes
-that have ended are drawn: the minute in progress is partial and would read as a sudden drop,
-i.e. as a recovery that did not happen.
+that have settled are drawn (ended, and every request started in them finished): a partial
+minute would read as a sudden drop, i.e. as a recovery that did not happen.
 """
 
 from __future__ import annotations
@@ -87,11 +87,14 @@ class Spark(Pane):
         return ("IntLatency p99" if wide else "p99"), points, value, ref, float(timeout_ms)
 
     def _complete(self, series: MetricSeries | None) -> list[tuple[float, float]]:
-        """Points whose period has ended: the minute in progress would read as a sudden drop."""
-        if series is None:
+        """Points whose minute has settled: it ended, and so did every request that started in it
+        (they may run up to the integration timeout). Until then the minute is partial and would
+        read as a sudden drop, i.e. as a recovery that did not happen; it is left out."""
+        if series is None or self.state is None:
             return []
         period = series.key.period or 60
-        done = [p for p in series.points if p[0] + period <= self.view.now]
+        settle = self.state.integration_timeout_ms() / 1000
+        done = [p for p in series.points if p[0] + period + settle <= self.view.now]
         return done or list(series.points)
 
     def _window(self, points: list[tuple[float, float]], width: int) -> tuple[list[tuple[float, float]], int]:
