@@ -67,7 +67,13 @@ class CockpitScreen(Screen[None]):
 
     @on(Resize)
     def _resized(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW, "-narrow")
+        narrow = event.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        # Narrow: the footer drops the palette hint and packs its keys (ctrl+p still works), so
+        # the keys that matter are not cut at "w Walkth".
+        for footer in self.query(Footer):
+            footer.compact = narrow
+            footer.show_command_palette = not narrow and not self.app.settings.ascii  # type: ignore[attr-defined]
         self._relayout()
 
     def _needs(self) -> Needs:
