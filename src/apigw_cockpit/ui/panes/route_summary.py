@@ -109,7 +109,13 @@ def logging_off(topology: Topology) -> str:
 
 
 def turn_on_hint(topology: Topology) -> str:
-    """The one command that turns INFO execution logging on (the stage's own settings)."""
+    """The one command that turns execution logging on: the account's CloudWatch role when that
+    is what is missing, else the stage's INFO level."""
+    if role_problem(topology):
+        return (
+            "aws apigateway update-account --patch-operations"
+            " op=replace,path=/cloudwatchRoleArn,value=<role ARN API Gateway may assume>"
+        )
     return (
         f"aws apigateway update-stage --rest-api-id {topology.api_id} --stage-name {topology.stage.name}"
         " --patch-operations op=replace,path=/*/*/logging/loglevel,value=INFO"
