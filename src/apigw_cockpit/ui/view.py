@@ -24,10 +24,12 @@ class Glyphs:
     mark: str
     live: str
     sep: str
+    times: str = "×"  # "504×8": a count
+    dash: str = "—"
 
 
 UNICODE = Glyphs(SPARK_UNICODE, "✓", "!", "✗", "?", "→", "◆", "●", "·")
-ASCII = Glyphs(SPARK_ASCII, "+", "!", "X", "?", "->", "*", "*", "|")
+ASCII = Glyphs(SPARK_ASCII, "+", "!", "X", "?", "->", "*", "*", "|", times="x", dash="-")
 
 
 @dataclass(frozen=True)

@@ -51,13 +51,16 @@ def status_style(status: int | None) -> str:
     return "$error bold" if s >= 500 else ("$warning" if s >= 400 else "$success")
 
 
-def row_cells(r: LogRow, verdict: str, clean: Callable[[str], str], *, path: str, count: int = 1) -> Spec:
+def row_cells(
+    r: LogRow, verdict: str, clean: Callable[[str], str], *, path: str, count: int = 1, times: str = "×"
+) -> Spec:
     """The five cells of one row; a group's (count > 1) verdict carries its ×N."""
-    shown_verdict = clean(verdict) + (f" ×{count}" if count > 1 else "")
+    shown_verdict = clean(verdict) + (f" {times}{count}" if count > 1 else "")
     return (
         (hms(r.ts), ""),
         (clean(r.request_id[:8]), "$text-muted"),
-        (clean(f"{r.method} {path}".strip() or "?"), ""),
+        # No method line: a trace whose start is older than the log window (a partial trace).
+        (clean(f"{r.method} {path}".strip()), "") if r.method else ("(partial trace)", "$text-muted"),
         (str(r.status) if r.status else "…", status_style(r.status)),
         (shown_verdict, "$error" if r.failed else "$text-muted"),
     )
@@ -74,6 +77,7 @@ def grouped(
     verdict_of: Callable[[LogRow], str],
     clean: Callable[[str], str],
     rank: dict[str, int],
+    times: str = "×",
 ) -> list[Item]:
     """One item per (method, route, status, verdict), ordered by `rank` (updated in place: a group
     seen for the first time ranks above every known one; groups no longer present are forgotten)."""
@@ -94,7 +98,7 @@ def grouped(
     items = []
     for sig in sorted(groups, key=lambda k: rank[k], reverse=True):
         r, n = newest[sig], len(groups[sig])
-        cells = row_cells(r, verdicts[sig], clean, path=r.route or r.path, count=n)
+        cells = row_cells(r, verdicts[sig], clean, path=r.route or r.path, count=n, times=times)
         items.append(Item(sig, r.request_id, cells, n))
     return items
 
