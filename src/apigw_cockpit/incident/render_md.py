@@ -58,9 +58,9 @@ def _window(r: Report, when: _Times) -> str:
     i = r.impact
     if i.window_start is None or i.window_end is None:
         return ""
-    until = "ongoing, as of" if i.window_ongoing else "onset → recovery,"
     span = _duration(i.window_end - i.window_start)
-    return f"{when(i.window_start)}–{when(i.window_end)} UTC ({until} {span})"
+    how = f"onset → now, {span} so far" if i.window_ongoing else f"onset → recovery, {span}"
+    return f"{when(i.window_start)}–{when(i.window_end)} UTC ({how})"
 
 
 def _impact(r: Report, when: _Times) -> list[str]:
