@@ -19,6 +19,8 @@ Kinds:
   verification    steps: [{id ("V1".."V6"), status (pass/fail/pending), title?, summary?, evidence?}]
   drill           scenario; optional root_cause, time_to_root_cause_s, keystrokes, correct
   screenshot      path; optional caption
+  rediscovery     check, before, after (verdicts); optional reason (what made the cockpit read the
+                  configuration again: "CloudTrail AuthorizeSecurityGroupIngress sg-…"), summary
   impact          the engine's incident-window totals (diagnose/window.py), journaled while the
                   incident runs; every field optional: peak_5xx_per_min, mean_5xx_per_min,
                   error_rate and peak_error_rate (0..1), requests, requests_failed (5XX),
@@ -82,6 +84,13 @@ SCHEMA: dict[str, dict[str, FieldSpec]] = {
         "correct": ("bool", False),
     },
     "screenshot": {"path": ("str", True), "caption": ("str", False)},
+    "rediscovery": {
+        "check": ("str", True),
+        "before": ("str", True),
+        "after": ("str", True),
+        "reason": ("str", False),
+        "summary": ("str", False),
+    },
     "impact": {
         "peak_5xx_per_min": ("num", False),
         "error_rate": ("num", False),

@@ -241,6 +241,10 @@ class Journal:
     def note_impact(self, at: float | None = None, **summary: Any) -> bool:
         return self.append("impact", at, **summary)
 
+    def note_rediscovery(self, flip: Any) -> bool:
+        """A verdict a rediscovery changed (diagnose.flips.VerdictFlip-like), at the read's time."""
+        return self.append("rediscovery", flip.at, **record.flip_fields(flip))
+
     def note_drill(self, scenario: str, at: float | None = None, **result: Any) -> bool:
         return self.append("drill", at, scenario=scenario, **result)
 

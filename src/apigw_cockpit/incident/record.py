@@ -103,3 +103,14 @@ def window_fields(w: Any) -> dict[str, Any]:
     if w.peak_error_rate is not None:
         data["peak_error_rate"] = float(w.peak_error_rate)
     return data
+
+
+def flip_fields(flip: Any) -> dict[str, Any]:
+    """A `rediscovery` entry from a VerdictFlip (duck-typed: no `diagnose` import)."""
+    return {
+        "check": str(flip.check_id),
+        "before": str(flip.before),
+        "after": str(flip.after),
+        "reason": str(flip.reason),
+        "summary": str(flip.summary),
+    }

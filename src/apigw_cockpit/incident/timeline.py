@@ -2,7 +2,8 @@
 
 `evidence_ref` tells the UI where to jump: ("change", event_id), ("check", check id),
 ("trace", request id), ("hypothesis", root cause), ("verification", step id),
-("screenshot", path), ("alarm", name), ("note", entry index) — or None.
+("screenshot", path), ("alarm", name), ("note", entry index) — or None. A rediscovery row
+points at the check whose verdict it changed.
 """
 
 from __future__ import annotations
@@ -154,6 +155,12 @@ def _impact(e: Entry, i: int) -> TimelineRow | None:
     return TimelineRow(e["at"], "impact", f"Impact{span}: " + ", ".join(parts))
 
 
+def _rediscovery(e: Entry, i: int) -> TimelineRow:
+    why = f" ({e['reason']})" if e.get("reason") else ""
+    title = f"{e['check']}: {e['before']} → {e['after']} after rediscovery{why}"
+    return TimelineRow(e["at"], "rediscovery", title, e.get("summary") or "", ("check", e["check"]))
+
+
 ROW_BUILDERS: dict[str, Callable[[Entry, int], TimelineRow | None]] = {
     "session-start": _session_start,
     "session-end": _session_end,
@@ -169,6 +176,7 @@ ROW_BUILDERS: dict[str, Callable[[Entry, int], TimelineRow | None]] = {
     "drill": _drill,
     "screenshot": _screenshot,
     "impact": _impact,
+    "rediscovery": _rediscovery,
 }
 
 

@@ -46,6 +46,7 @@ class JournalWatch:
     _impact_at: float | None = None
     _written: dict[str, tuple[str, str, float]] = field(default_factory=dict)  # id -> verdict, summary, at
     _because: tuple[str, ...] = ()
+    _flips: int = 0  # rediscovery flips already journaled
     _ranked_at: float | None = None
 
     def resume(self, entries: Sequence[dict[str, Any]]) -> None:
@@ -104,6 +105,10 @@ class JournalWatch:
                 sink.submit(lambda j: j.mark_recovery(at, source="5XXError", detail=detail))
                 reached.append("recovery")
         self._note_impact(state, now)
+        if len(state.rediscoveries) > self._flips:
+            flips = state.rediscoveries[self._flips :]
+            self._flips = len(state.rediscoveries)
+            sink.submit(lambda j: [j.note_rediscovery(f) for f in flips])
         return reached
 
     def _due(self, check_id: str, verdict: str, summary: str, now: float) -> bool | None:

@@ -235,7 +235,7 @@ class World:
         rng = random.Random(self.seed + start)
         for tgt in ws.targets.values():
             nlb = ws.nlb_of_tg(tgt.target_group)
-            if nlb is None or nlb.deleted or not nlb.subnets:
+            if nlb is None or nlb.deleted or not nlb.subnets or not tgt.registered:
                 continue
             sub = next((x for x in nlb.subnets if ws.subnets[x].az == tgt.az), nlb.subnets[0])
             src = nlb_ip(ws, sub)
