@@ -62,3 +62,36 @@ def test_headless_demo_writes_a_journal_whose_report_has_the_window_numbers(
     world = doc["summary"]["requests"]
     assert abs(impact["error_rate"] - world["5xx"] / world["count"]) < 0.05
     assert impact["error_rate"] > 0.7 and impact["peak_5xx_per_min"] >= window["mean_5xx_per_min"]
+
+
+def test_fix_at_outside_the_run_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--headless", "60", "--fix-at", "120"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--fix-at" in err[0]
+
+
+@pytest.mark.sim
+def test_a_headless_drill_with_its_fix_gives_a_full_postmortem(
+    state: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = tmp_path / "drill.jsonl"
+    assert main(["demo", "--headless", "900", "--fix-at", "300", "--journal", str(journal)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["diagnosis"]["state"] == "recovered"
+    assert main(["report", "--journal", str(journal), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    impact = report["impact"]
+    # The window closed at the recovery, and its totals are the incident's (onset → recovery).
+    assert impact["recovered_at"] is not None and impact["window"]["ongoing"] is False
+    assert impact["window"]["end"] == impact["recovered_at"] == doc["diagnosis"]["window"]["end"]
+    assert impact["error_rate"] > 0.7
+    assert impact["requests_failed"] == doc["diagnosis"]["window"]["errors_5xx"]
+    # The fix's own CloudTrail events (the scenario's fix re-authorizes and revokes rules) are in it.
+    marks, change = report["fix"]["marks"], report["fix"]["change"]
+    assert marks and change is not None and change["at"] == marks[0]["at"]
+    assert change["event_name"] in ("AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress")
+    steps = {s["id"]: s["status"] for s in report["verification"]["steps"]}
+    assert steps["V2"] == "pass" and steps["V3"] == "pass"
+    md_rc = main(["report", "--journal", str(journal)])
+    md = capsys.readouterr().out
+    assert md_rc == 0 and "(onset → recovery)" in md and "0 of 0" not in md

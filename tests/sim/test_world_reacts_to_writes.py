@@ -250,7 +250,11 @@ def test_integration_timeout_lowered_by_cli_shortens_the_outage_latency(sim_fact
             )
         assert len(_events(sim, "UpdateIntegration")) == len(routes) >= 1
         assert _events(sim, "UpdateIntegration")[0]["Username"] == "cli"
-        assert int(_integration(sim, "orders")["timeoutInMillis"]) == 5000
+        orders = _integration(sim, "orders")
+        assert int(orders["timeoutInMillis"]) == 5000
+        # The answer (and discovery after it) still carries the VPC link that moto alone drops.
+        assert orders["connectionType"] == "VPC_LINK"
+        assert orders["connectionId"] == st.vpc_links["orders-link"].id
         sim.advance(180)
         # Still failing (the security group still drops the SYNs), now after 5 s instead of 29 s.
         assert 4000 < metric(sim, "IntegrationLatency", "Maximum", minutes=1)[0] < 6000

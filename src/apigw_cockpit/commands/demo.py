@@ -127,15 +127,29 @@ def _headless(args: argparse.Namespace, scenario: Any) -> int:
     from apigw_cockpit.demo.summary import summarize
     from apigw_cockpit.diagnose.report import diagnosis_json
 
+    fix_at = getattr(args, "fix_at", None)
+    if fix_at is not None and not 0 <= fix_at <= float(args.headless):
+        print("apigw-cockpit demo: --fix-at must be within the --headless run (0..SECONDS)", file=sys.stderr)
+        return EXIT_USAGE
     with sim_environment(), SimServer(scenario, frozen=True) as sim:
+        fix_time = None if fix_at is None else sim.clock.now() + fix_at
+        if fix_time is not None:
+            sim.world.schedule_fix(fix_time)  # a drill: the fix lands mid-run, as the on-call would
         summary = summarize(sim, float(args.headless))
         d, obs = asyncio.run(headless_observe(sim))
-        diagnosis = diagnosis_json(d, obs)
-        if args.journal:
+        result = None
+        if fix_time is not None or args.journal:
+            import dataclasses
+
             from apigw_cockpit.diagnose import pipeline
 
-            # The same observations through the engine once more, for the whole EngineResult.
-            problem = _write_journal(Path(args.journal), sim, pipeline.run(obs))
+            # The same observations through the engine with the fix time: verification, recovery.
+            result = pipeline.run(dataclasses.replace(obs, fix_time=fix_time))
+            d = result.diagnosis
+        diagnosis = diagnosis_json(d, obs)
+        if args.journal:
+            assert result is not None
+            problem = _write_journal(Path(args.journal), sim, result)
             if problem:
                 print(f"apigw-cockpit demo: journal not written: {problem}", file=sys.stderr)
                 return EXIT_USAGE

@@ -88,7 +88,10 @@ def _impact(r: Report, when: _Times) -> list[str]:
         ("Error rate", f"{i.error_rate:.1%}{over}" if i.error_rate is not None else "—"),
         ("Requests failed (5XX)", failed),
     ]
-    if i.failing_traces is not None:
+    if i.traces == 0:
+        # Nothing read from the window is not "none failed": the log source had not reached it.
+        rows.append(("Failing traces", f"— (no execution-log traces from the window were read){over}"))
+    elif i.failing_traces is not None:
         seen = f" of {i.traces:,} traced" if i.traces is not None else ""
         rows.append(("Failing traces", f"{i.failing_traces:,}{seen}{over}"))
     return ["## Impact", "", "| Measure | Value |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)]

@@ -148,7 +148,7 @@ def _impact(e: Entry, i: int) -> TimelineRow | None:
     parts.append(f"peak {peak:g}/min")
     if e.get("mean_5xx_per_min") is not None:
         parts.append(f"mean {e['mean_5xx_per_min']:.0f}/min")
-    if e.get("failing_traces") is not None:
+    if e.get("failing_traces") is not None and e.get("traces"):  # 0 traces read is not "0 failing"
         parts.append(f"{e['failing_traces']:,} failing traces")
     start, end = e.get("window_start"), e.get("window_end")
     span = f" over {_minutes(end - start)} since onset" if start is not None and end is not None else ""

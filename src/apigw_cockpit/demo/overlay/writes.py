@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from apigw_cockpit.demo.mirror.clients import MIRROR_ACCESS_KEY
+from apigw_cockpit.demo.overlay import apigateway
 from apigw_cockpit.demo.overlay.app import Context
 from apigw_cockpit.demo.overlay.protocol import AwsRequest
 from apigw_cockpit.demo.overlay.render import Reply, render_error
@@ -307,6 +308,17 @@ def translate(req: AwsRequest, ws: Any) -> list[Action]:
 WORLD_FIRST = {("apigateway", "UpdateIntegration")}
 
 
+# Where the overlay already owns the moto side of an operation (connectionType/connectionId that
+# moto drops), the write goes through that handler, not to moto directly.
+MOTO_STEP: dict[tuple[str, str], Callable[[Context, AwsRequest], Reply]] = {
+    ("apigateway", "PutIntegration"): apigateway.put_integration,
+}
+
+
+def _moto(ctx: Context, req: AwsRequest) -> Reply:
+    return MOTO_STEP.get((req.service, req.operation), Context.call_moto)(ctx, req)
+
+
 def _world_first(ctx: Context, req: AwsRequest) -> Reply:
     with ctx.lock:
         try:
@@ -315,7 +327,8 @@ def _world_first(ctx: Context, req: AwsRequest) -> Reply:
         except (Untranslatable, ValueError) as e:
             return render_error(req, 400, "BadRequestException", f"Invalid patch operation: {e}")
     environ = {**req.environ, "REQUEST_METHOD": "GET", "CONTENT_LENGTH": "0"}
-    return ctx.call_moto(dataclasses.replace(req, method="GET", body=b"", environ=environ))
+    get = dataclasses.replace(req, operation="GetIntegration", method="GET", body=b"", environ=environ)
+    return apigateway.get_integration(ctx, get)  # moto's view after the mirror, with the connection
 
 
 def handle(ctx: Context, req: AwsRequest) -> Reply:
@@ -324,9 +337,11 @@ def handle(ctx: Context, req: AwsRequest) -> Reply:
     Registered outside the world lock and taking it only to apply: applying makes the mirror
     call these same operations from another server thread, which must not wait on this one.
     """
-    if (req.service, req.operation) in WORLD_FIRST and access_key(req) != MIRROR_ACCESS_KEY:
+    if (req.service, req.operation) in WORLD_FIRST:
+        if access_key(req) == MIRROR_ACCESS_KEY:
+            return apigateway.update_integration(ctx, req)
         return _world_first(ctx, req)
-    reply = ctx.call_moto(req)
+    reply = _moto(ctx, req)
     if access_key(req) == MIRROR_ACCESS_KEY or reply.status >= 300:
         return reply
     with ctx.lock:
