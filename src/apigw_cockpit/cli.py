@@ -91,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--headless", type=float, default=None, metavar="SECONDS", help="no screen: run N simulated seconds"
     )
     p.add_argument("--json", action="store_true", help="with --headless: JSON output (the default)")
+    p.add_argument(
+        "--fix-at",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="with --headless: a drill; apply the scenario's fix SECONDS into the run",
+    )
     _ui_options(p)
     _journal_option(p)
 

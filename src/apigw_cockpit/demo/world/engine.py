@@ -154,6 +154,12 @@ class World:
     def apply_fix(self, user: str = "oncall") -> list[dict[str, Any]]:
         return [self.apply_action(a, user) for a in self.scenario.fix]
 
+    def schedule_fix(self, at: float, user: str = "drill") -> None:
+        """The scenario's fix as timed actions at `at` (a headless drill: `demo --headless --fix-at`)."""
+        with self._lock:
+            self._pending.extend(dict(a, at=at, user=user) for a in self.scenario.fix)
+            self._pending.sort(key=lambda a: float(a["at"]))
+
     # -- time -----------------------------------------------------------------------------------
     def backfill(self, seconds: float = 3600) -> None:
         """History [now - seconds, now) with the scenario's past actions applied at their times."""
@@ -235,7 +241,7 @@ class World:
         rng = random.Random(self.seed + start)
         for tgt in ws.targets.values():
             nlb = ws.nlb_of_tg(tgt.target_group)
-            if nlb is None or nlb.deleted or not nlb.subnets:
+            if nlb is None or nlb.deleted or not nlb.subnets or not tgt.registered:
                 continue
             sub = next((x for x in nlb.subnets if ws.subnets[x].az == tgt.az), nlb.subnets[0])
             src = nlb_ip(ws, sub)
