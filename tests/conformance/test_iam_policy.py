@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from apigw_cockpit.aws import guard
 from apigw_cockpit.aws.discovery import discover
 from apigw_cockpit.aws.errors import ConfigError
+from apigw_cockpit.aws.inventory import list_apis
 from apigw_cockpit.aws.probes import Probes
+from apigw_cockpit.aws.resolve_url import resolve_url
 
 from .harness import EXAMPLES, SETTINGS, Harness
 from .test_examples import LAMBDA_API, NETWORK_API, world
@@ -46,6 +48,11 @@ def _calls_made(h: Harness) -> set[tuple[str, str]]:
         probes = Probes(h.factory, h.clock, TOPOLOGY, "http://127.0.0.1:9/prod")
         await probes.simulate(ROLE, "lambda:InvokeFunction", FN)
         await probes.test_invoke("r2", "POST", confirmed=True)
+        # The front door: the inventory (both products, stages, one GetMetricData) and `--url`
+        # for a custom domain (domain names, base-path and API mappings).
+        await list_apis(h.factory, h.clock.now())
+        with contextlib.suppress(ConfigError):  # a generated domain list may not hold the host
+            await resolve_url(h.factory, "https://api.example.com/orders/x")
 
     @settings(SETTINGS, max_examples=max(12, EXAMPLES // 2))
     @given(data=st.data(), live_tail=st.booleans())
@@ -78,6 +85,11 @@ def _calls_made(h: Harness) -> set[tuple[str, str]]:
     # The published list may not hold that name (ConfigError): the call was made all the same.
     with contextlib.suppress(ConfigError):
         h.run(discover(h.factory, "myAPI", "dev"))
+    made.update(h.responder.calls)
+    # An HTTP API id where a REST API is expected: GetApi says what it is (ConfigError).
+    h.responder.reset(None, fixed={**by_name, **world("apigateway-get-rest-apis", "apigatewayv2-get-api")})
+    with contextlib.suppress(ConfigError):
+        h.run(discover(h.factory, "a1b2c3d4", "dev"))
     made.update(h.responder.calls)
     return made
 

@@ -242,7 +242,8 @@ async def list_apis(factory: Any, now: float, region: str | None = None) -> Inve
             if n is None or counts is None:
                 health.append(StageHealth(stage))
                 continue
-            health.append(StageHealth(stage, counts.get(f"e{n}", 0.0), counts.get(f"c{n}", 0.0)))
+            # A query CloudWatch did not answer is unknown (None); one answered with no points is 0.
+            health.append(StageHealth(stage, counts.get(f"e{n}"), counts.get(f"c{n}")))
         apis.append(dataclasses.replace(api, stages=_sorted_stages(health)))
     return Inventory(worst_first(apis), region, errors=tuple(errors))
 

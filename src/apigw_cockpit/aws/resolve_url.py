@@ -217,10 +217,17 @@ async def _custom_domain(factory: Any, host: str, segments: list[str]) -> Resolv
     if best is None:
         raise ConfigError(f"custom domain {domain} maps no API at {_route(segments)}")
     key, api_id, stage = best
+    rest = segments[len(key) :]
+    if not stage:  # a mapping without a stage: the caller names it after the base path
+        if not rest:
+            raise ConfigError(
+                f"custom domain {domain} maps API {api_id} with no stage and the URL names none"
+            )
+        stage, rest = rest[0], rest[1:]
     kind = await api_type_of(factory, api_id) or "rest"
     shown = "/".join(key) or "(none)"
     how = f"custom domain {domain}, base path {shown}"
-    return Resolved(kind, api_id, stage, _route(segments[len(key) :]), None, how)
+    return Resolved(kind, api_id, stage, _route(rest), None, how)
 
 
 async def resolve_url(factory: Any, url: str, api_id: str | None = None) -> Resolved:
