@@ -42,14 +42,14 @@ def _list(h: Harness, data: st.DataObject, *, errors: bool) -> Inventory | AwsAc
 
 
 def _heat(inv: Inventory) -> list[tuple[float, float]]:
-    return [
-        ((a.worst.errors_5xx or 0.0), (a.worst.rate or 0.0)) if a.worst else (0.0, 0.0) for a in inv.apis
-    ]
+    return [((a.worst.errors_5xx or 0.0), (a.worst.rate or 0.0)) if a.worst else (0.0, 0.0) for a in inv.apis]
 
 
 @SETTINGS
 @given(data=st.data())
-def test_inventory_lists_every_api_follows_every_page_worst_first(harness: Harness, data: st.DataObject) -> None:
+def test_inventory_lists_every_api_follows_every_page_worst_first(
+    harness: Harness, data: st.DataObject
+) -> None:
     inv = _list(harness, data, errors=False)
     assert isinstance(inv, Inventory), inv
     assert harness.responder.unfollowed() == [], "one-page reads (tokens never followed)"
