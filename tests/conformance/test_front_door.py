@@ -182,3 +182,30 @@ def test_an_unknown_id_is_still_an_unknown_rest_api(harness: Harness) -> None:
     harness.responder.reset(None, fixed=fixed)
     with pytest.raises(ConfigError, match="unknown REST API 'zz9'"):
         harness.run(discover(harness.factory, "zz9", "prod"))
+
+
+VPCE_HOST = "https://vpce-0b7a22d021cc42f88-gectb2xb.execute-api.us-east-2.vpce.amazonaws.com/dev/get"
+
+
+def test_a_vpc_endpoint_host_needs_the_api_id_and_says_so(harness: Harness) -> None:
+    """The endpoint's own DNS name serves every private API it reaches: the header chooses."""
+    harness.responder.reset(None, fixed=world("apigateway-get-rest-api"))
+    with pytest.raises(ConfigError, match="x-apigw-api-id") as err:
+        harness.run(resolve_url(harness.factory, VPCE_HOST))
+    assert "vpce-0b7a22d021cc42f88" in str(err.value)
+    got = harness.run(resolve_url(harness.factory, VPCE_HOST, api_id="o1y243m4f5"))
+    assert (got.api_type, got.api_id, got.stage, got.route, got.region) == (
+        "rest",
+        "o1y243m4f5",
+        "dev",
+        "/get",
+        "us-east-2",
+    )
+
+
+def test_a_private_apis_vpce_alias_names_the_api(harness: Harness) -> None:
+    harness.responder.reset(None, fixed=world("apigateway-get-rest-api"))
+    url = "https://o1y243m4f5-vpce-0b7a22d021cc42f88.execute-api.us-east-2.amazonaws.com/dev/get"
+    got = harness.run(resolve_url(harness.factory, url))
+    assert (got.api_id, got.stage, got.route, got.region) == ("o1y243m4f5", "dev", "/get", "us-east-2")
+    assert got.how == "private API, VPC endpoint alias"

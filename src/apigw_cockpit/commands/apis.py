@@ -47,6 +47,9 @@ async def inventory(args: argparse.Namespace, clock: Clock) -> Inventory:
 
 
 def render_text(inv: Inventory, out: TextIO) -> None:
+    if not inv.apis:
+        out.write(f"no REST or HTTP API in {'any region' if inv.region == 'all' else inv.region}\n")
+        return
     table = [HEADER, *rows(inv)]
     widths = [max(len(r[i]) for r in table) for i in range(len(HEADER))]
     for r in table:
@@ -55,8 +58,6 @@ def render_text(inv: Inventory, out: TextIO) -> None:
             for i, (c, w) in enumerate(zip(r, widths, strict=True))
         )
         out.write("  ".join(cells).rstrip() + "\n")
-    if not inv.apis:
-        out.write(f"no REST or HTTP API in {inv.region}\n")
 
 
 def inventory_json(inv: Inventory) -> list[dict[str, Any]]:
