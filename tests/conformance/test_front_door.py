@@ -154,6 +154,9 @@ def test_published_base_path_mappings_resolve(harness: Harness, url: str, expect
     got = harness.run(resolve_url(harness.factory, url))
     assert (got.api_type, got.api_id, got.stage, got.route) == expected
     assert "custom domain subdomain.domain.tld" in got.how
+    assert got.base_url == (
+        "https://subdomain.domain.tld/v1" if "/v1" in url else "https://subdomain.domain.tld"
+    )
 
 
 def test_published_api_mapping_resolves_to_an_http_api(harness: Harness) -> None:
@@ -200,6 +203,9 @@ def test_a_vpc_endpoint_host_needs_the_api_id_and_says_so(harness: Harness) -> N
         "dev",
         "/get",
         "us-east-2",
+    )
+    assert (
+        got.base_url == "https://vpce-0b7a22d021cc42f88-gectb2xb.execute-api.us-east-2.vpce.amazonaws.com/dev"
     )
 
 

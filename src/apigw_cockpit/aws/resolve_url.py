@@ -15,6 +15,7 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domai
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,7 @@ class Resolved:
     route: str  # the path below the stage / base path ("/" when none)
     region: str | None  # the region the host names (None: the user's)
     how: str  # what the host was, for the one line printed
+    base_url: str = ""  # custom domain: where the stage is served (https://host/base-path), for probes
 
     def line(self, url: str) -> str:
         kind = "REST API" if self.api_type == "rest" else "HTTP API"
@@ -227,7 +229,8 @@ async def _custom_domain(factory: Any, host: str, segments: list[str]) -> Resolv
     kind = await api_type_of(factory, api_id) or "rest"
     shown = "/".join(key) or "(none)"
     how = f"custom domain {domain}, base path {shown}"
-    return Resolved(kind, api_id, stage, _route(rest), None, how)
+    base = "/".join([f"https://{host}", *key, *([stage] if not best[2] else [])])
+    return Resolved(kind, api_id, stage, _route(rest), None, how, base_url=base)
 
 
 async def resolve_url(factory: Any, url: str, api_id: str | None = None) -> Resolved:
@@ -244,7 +247,10 @@ async def resolve_url(factory: Any, url: str, api_id: str | None = None) -> Reso
                 f"{host} is VPC endpoint {m.group('vpce')}'s own name: it serves every private API it "
                 "may reach, chosen by the x-apigw-api-id (or Host) header — pass that API id as --api-id"
             )
-        return await _by_api_id(
+        got = await _by_api_id(
             factory, api_id, segments, m.group("region"), f"private API via {m.group('vpce')}"
         )
+        # Probes may go the same way (they add the x-apigw-api-id header for a vpce host).
+        stage_path = "" if got.stage == "$default" else f"/{got.stage}"
+        return dataclasses.replace(got, base_url=f"https://{host}{stage_path}")
     return await _custom_domain(factory, host, segments)

@@ -56,6 +56,9 @@ def apply_url(args: argparse.Namespace, command: str) -> int | None:
     if got.region:
         args.region = got.region
     args.url_route = got.route
+    if got.base_url and hasattr(args, "invoke_url") and not args.invoke_url:
+        # Probes go where the user's clients go: the custom domain and base path, not execute-api.
+        args.invoke_url = got.base_url
     return None
 
 
