@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=None, help="with --headless: stop after SECONDS")
     _invoke_url_option(p)
     _url_option(p)
+    p.add_argument(
+        "--all-regions", action="store_true", help="with no --api-id: the picker lists every region"
+    )
 
     p = sub.add_parser("demo", help="the cockpit on the embedded simulated AWS world")
     p.add_argument("--scenario", default="midnight-pager", help="scenario id (see `scenarios`)")

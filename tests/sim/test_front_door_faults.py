@@ -31,7 +31,11 @@ def _inventory(sim: Any) -> Any:
 @pytest.mark.usefixtures("aws_env")
 def test_a_denied_listing_or_metric_read_is_named_and_the_rest_is_kept(sim_factory: Any) -> None:
     with sim_factory("midnight-pager", frozen=True, backfill=1200) as sim:
+        before = sim.overlay.calls.get("GetMetricData", 0)
         whole = _inventory(sim)
+        # Six stages of five APIs, REST and HTTP: one GetMetricData call for all of them.
+        assert sim.overlay.calls.get("GetMetricData", 0) - before == 1
+        assert sum(len(a.stages) for a in whole.apis) == 6
         assert {a.api_type for a in whole.apis} == {"rest", "http"} and whole.errors == ()
         assert whole.apis[0].id == sim.api_id and (whole.apis[0].worst.errors_5xx or 0) > 0
 

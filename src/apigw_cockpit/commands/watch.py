@@ -75,6 +75,8 @@ def _choose(args: argparse.Namespace, clock: Clock) -> int | None:
         return require_target(args, "watch")
     from apigw_cockpit.commands.apis import inventory
 
+    where = "every region" if getattr(args, "all_regions", False) else (args.region or "the default region")
+    print(f"apigw-cockpit: listing the APIs of {where} (5XX over the last 15 minutes)…", file=sys.stderr)
     try:
         inv = asyncio.run(inventory(args, clock))
     except CockpitAwsError as exc:
