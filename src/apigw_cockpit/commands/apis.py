@@ -58,6 +58,7 @@ def render_text(inv: Inventory, out: TextIO) -> None:
             for i, (c, w) in enumerate(zip(r, widths, strict=True))
         )
         out.write("  ".join(cells).rstrip() + "\n")
+    out.write(f"(5XX and requests over the last {inv.window_s / 60:.0f} minutes, worst first)\n")
 
 
 def inventory_json(inv: Inventory) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apigw_cockpit.aws.inventory import Inventory
 
-HEADER = ("TYPE", "API", "ID", "REGION", "STAGE", "5XX/15m", "REQ/15m", "5XX RATE")
+HEADER = ("TYPE", "API", "ID", "REGION", "STAGE", "5XX", "REQUESTS", "RATE")  # over 15 minutes
 NUMERIC_FROM = 5  # columns from here on are right-aligned numbers
 NO_STAGE = "(no stage)"
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
 from apigw_cockpit.aws.inventory import Inventory
 from apigw_cockpit.aws.resolve_url import HTTP_NOT_YET
-from apigw_cockpit.service.apis_table import HEADER, NO_STAGE, rows
+from apigw_cockpit.service.apis_table import HEADER, NO_STAGE, NUMERIC_FROM, rows
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,11 @@ class PickerApp(App[Pick | None]):
     #note { height: auto; padding: 0 1; color: $warning; }
     DataTable { height: 1fr; }
     """
-    BINDINGS = [Binding("q", "quit_picker", "quit"), Binding("escape", "quit_picker", "quit", show=False)]
+    BINDINGS = [
+        Binding("enter", "open_row", "open"),
+        Binding("q", "quit_picker", "quit"),
+        Binding("escape", "quit_picker", "quit", show=False),
+    ]
 
     def __init__(self, inventory: Inventory) -> None:
         super().__init__()
@@ -46,7 +51,7 @@ class PickerApp(App[Pick | None]):
     def compose(self) -> ComposeResult:
         where = "every region" if self.inventory.region == "all" else self.inventory.region
         yield Static(
-            f"Which API is on fire? 5XX in the last 15 minutes, worst first ({where})  enter: open  q: quit",
+            f"Which API is on fire? 5XX in the last 15 minutes, worst first ({where})",
             id="title",
             markup=False,
         )
@@ -58,7 +63,8 @@ class PickerApp(App[Pick | None]):
         table = self.query_one(DataTable)
         table.add_columns(*HEADER)
         for i, row in enumerate(self._rows):
-            table.add_row(*row, key=str(i))
+            cells = [Text(c, justify="right") if n >= NUMERIC_FROM else Text(c) for n, c in enumerate(row)]
+            table.add_row(*cells, key=str(i))
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -71,6 +77,10 @@ class PickerApp(App[Pick | None]):
             self.query_one("#note", Static).update(f"{api_id} has no stage: nothing to watch")
             return
         self.exit(Pick(api_type, api_id, stage, region))
+
+    def action_open_row(self) -> None:
+        """Enter when the table does not have it (focus elsewhere): open the row under the cursor."""
+        self.query_one(DataTable).action_select_cursor()
 
     def action_quit_picker(self) -> None:
         self.exit(None)
