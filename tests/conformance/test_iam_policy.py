@@ -48,11 +48,6 @@ def _calls_made(h: Harness) -> set[tuple[str, str]]:
         probes = Probes(h.factory, h.clock, TOPOLOGY, "http://127.0.0.1:9/prod")
         await probes.simulate(ROLE, "lambda:InvokeFunction", FN)
         await probes.test_invoke("r2", "POST", confirmed=True)
-        # The front door: the inventory (both products, stages, one GetMetricData) and `--url`
-        # for a custom domain (domain names, base-path and API mappings).
-        await list_apis(h.factory, h.clock.now())
-        with contextlib.suppress(ConfigError):  # a generated domain list may not hold the host
-            await resolve_url(h.factory, "https://api.example.com/orders/x")
 
     @settings(SETTINGS, max_examples=max(12, EXAMPLES // 2))
     @given(data=st.data(), live_tail=st.booleans())
@@ -62,8 +57,28 @@ def _calls_made(h: Harness) -> set[tuple[str, str]]:
         made.update(h.responder.calls)
 
     sweep()
+
+    async def front_door() -> None:
+        # The inventory (both products, stages, one GetMetricData) and `--url` for a custom
+        # domain (domain names, base-path and API mappings). Its own sweep, so the one above
+        # draws exactly as before (its deepest paths, GetPolicyVersion, depend on the draws).
+        await list_apis(h.factory, h.clock.now())
+        with contextlib.suppress(ConfigError):  # a generated domain list may not hold the host
+            await resolve_url(h.factory, "https://api.example.com/orders/x")
+
+    @settings(SETTINGS, max_examples=12)
+    @given(data=st.data())
+    def front_door_sweep(data: st.DataObject) -> None:
+        h.responder.reset(data.draw, errors=False, pages=True)
+        h.run(front_door())
+        made.update(h.responder.calls)
+
+    front_door_sweep()
     # The published APIs (Lambda integration; private integration) walk every discovery call.
-    for fixed in (LAMBDA_API, NETWORK_API):
+    # With the published managed-policy answers too, GetPolicyVersion is reached whatever the
+    # generated draws above happened to walk (it sits four calls deep).
+    managed = {**LAMBDA_API, **world("iam-get-policy", "iam-get-policy-version")}
+    for fixed in (LAMBDA_API, NETWORK_API, managed):
         h.responder.reset(None, fixed=fixed)
         h.run(discover(h.factory, "o1y243m4f5", "dev"))
         made.update(h.responder.calls)
