@@ -77,7 +77,11 @@ def _calls_made(h: Harness) -> set[tuple[str, str]]:
     # The published APIs (Lambda integration; private integration) walk every discovery call.
     # With the published managed-policy answers too, GetPolicyVersion is reached whatever the
     # generated draws above happened to walk (it sits four calls deep).
-    managed = {**LAMBDA_API, **world("iam-get-policy", "iam-get-policy-version")}
+    # The published GetPolicy prints CreateDate "2015-06-17T19:23;32Z" (not a timestamp), so its
+    # two members that matter here are taken as published and the rest left out.
+    published = world("iam-get-policy")[("iam", "GetPolicy")]["Policy"]
+    policy = {k: published[k] for k in ("Arn", "PolicyName", "DefaultVersionId")}
+    managed = {**LAMBDA_API, **world("iam-get-policy-version"), ("iam", "GetPolicy"): {"Policy": policy}}
     for fixed in (LAMBDA_API, NETWORK_API, managed):
         h.responder.reset(None, fixed=fixed)
         h.run(discover(h.factory, "o1y243m4f5", "dev"))
