@@ -20,6 +20,7 @@ from apigw_cockpit.demo.world.evaluate import Outcome, evaluate
 from apigw_cockpit.demo.world.iam import simulate
 from apigw_cockpit.demo.world.logstore import LogStore
 from apigw_cockpit.demo.world.metricstore import MetricStore
+from apigw_cockpit.demo.world.neighbours import NeighbourTraffic, load_neighbours
 from apigw_cockpit.demo.world.network import HealthTracker, nlb_admitted
 from apigw_cockpit.demo.world.recorder import Recorder, hash_hex
 from apigw_cockpit.demo.world.scenario import Scenario
@@ -59,6 +60,9 @@ class World:
         self.traffic = Traffic(scenario.traffic, self.state, scenario.start, seed)
         self.recorder = Recorder(self.state, self.metrics, self.logs)
         self.alarm_book = AlarmBook(self.state, self.metrics)
+        # The account's other APIs (the front door's choice): their metrics only, no traces.
+        self.neighbours = load_neighbours()
+        self._neighbour_traffic = NeighbourTraffic(self.neighbours, self.metrics, seed)
         self._subs: list[Callable[[dict[str, Any]], None]] = []
         self._pending = [dict(a, at=scenario.start + a["at"]) for a in scenario.actions]
         self._cursor: int | None = None
@@ -228,6 +232,7 @@ class World:
                     "AWS/NetworkELB", "UnHealthyHostCount", {**base, "AvailabilityZone": az}, s, u
                 )
         self._flow_minute(s - 60)
+        self._neighbour_traffic.minute(s)
         self.alarm_book.tick(s)
         self.metrics.freeze_before(s)
         if s % 600 == 0:
