@@ -17,6 +17,8 @@ import pytest
 from tests.badinput.cases import CASES, Case
 from tests.badinput.tally import TALLY
 
+pytestmark = pytest.mark.sim  # slow lane: one CLI process per row, 200+ rows
+
 # A row that hangs fails on this timeout. Measuring an older build (where rows do hang),
 # BADINPUT_TIMEOUT_S makes that run finish sooner; it changes no row's expectation.
 TIMEOUT_S = float(os.environ.get("BADINPUT_TIMEOUT_S", "30"))

@@ -23,6 +23,8 @@ from apigw_cockpit.aws.resolve_url import Resolved, resolve_url
 from .harness import SETTINGS, T0, Harness
 from .test_examples import world
 
+pytestmark = pytest.mark.sim  # slow lane: generated answers through the whole client stack
+
 URLS = [
     "https://api.example.com/orders/v1/items",
     "https://shop.example.com/orders/x",

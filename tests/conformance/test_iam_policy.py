@@ -12,6 +12,7 @@ import contextlib
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,8 @@ from apigw_cockpit.aws.resolve_url import resolve_url
 from .harness import EXAMPLES, SETTINGS, Harness
 from .test_examples import LAMBDA_API, NETWORK_API, world
 from .test_model_pollers import FN, ROLE, TOPOLOGY, _rounds
+
+pytestmark = pytest.mark.sim  # slow lane: generated answers through the whole client stack
 
 POLICY = Path(__file__).resolve().parents[2] / "iam" / "apigw-cockpit-readonly.json"
 OPT_IN_SID = "OptInTestInvokeMethod"

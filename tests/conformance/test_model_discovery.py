@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,6 +23,8 @@ from apigw_cockpit.diagnose import Observations, run_checks
 from apigw_cockpit.model import Topology, Verdict
 
 from .harness import SETTINGS, Harness
+
+pytestmark = pytest.mark.sim  # slow lane: generated answers through the whole client stack
 
 # Without the API or its stage there is nothing to show: these may end the run (exit 2/3).
 FATAL = {"GetRestApi", "GetRestApis", "GetStage"}

@@ -9,6 +9,7 @@ every failed call is a PartError naming its operation.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +18,8 @@ from apigw_cockpit.aws._parts import Parts
 
 from .harness import SETTINGS, Harness
 from .test_model_pollers import TOPOLOGY
+
+pytestmark = pytest.mark.sim  # slow lane: generated answers through the whole client stack
 
 
 def _run(h: Harness, data: st.DataObject, errors: bool) -> Parts:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,6 +40,8 @@ from apigw_cockpit.model import (
 )
 
 from .harness import SETTINGS, Harness
+
+pytestmark = pytest.mark.sim  # slow lane: generated answers through the whole client stack
 
 ACCOUNT = "123456789012"
 NLB = f"arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:loadbalancer/net/orders-nlb/50dc6c495c0c9188"

@@ -7,6 +7,8 @@ import pytest
 from apigw_cockpit.demo.world import World, list_scenarios, load_scenario
 from apigw_cockpit.model import FrozenClock
 
+pytestmark = pytest.mark.sim  # slow lane: the simulated world itself (its engine, a simulated hour per test)
+
 NOW = 1_750_000_000.0
 API = {"ApiName": "orders-prod", "Stage": "prod"}
 

@@ -34,7 +34,7 @@ def _explain(stdin: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
     )
 
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.sim]  # slow lane: the CLI as processes
 
 
 def test_pasted_lines_one_line_per_request_and_summary() -> None:

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -32,6 +33,8 @@ from apigw_cockpit.ui.screens.trace import TraceScreen
 from . import planted
 from .kinds import Plant, all_plants, leaks, plant_values
 from .outputs import report_outputs
+
+pytestmark = pytest.mark.sim  # slow lane: drives the whole app through every screen
 
 NOW = fixtures.NOW
 SOURCES = ("metrics", "logs", "target_health", "changes", "alarms")

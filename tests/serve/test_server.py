@@ -17,6 +17,8 @@ from apigw_cockpit.serve.server import CockpitServer
 
 from .helpers import WsScreen
 
+pytestmark = pytest.mark.sim  # slow lane: serve processes
+
 
 def _base(server: CockpitServer) -> str:
     return f"127.0.0.1:{server.guard.port}"
