@@ -61,6 +61,7 @@ class Chart(Widget):
             width=self.size.width,
             height=self.size.height,
             ascii=app.settings.ascii,  # type: ignore[attr-defined]
+            marker_rgb=_rgb(theme.accent or theme.primary),  # the changes pane's colour
         )
         return Text.from_ansi(out, no_wrap=True)
 
