@@ -20,23 +20,28 @@ from apigw_cockpit.ui.app import CockpitApp
 from .conftest import settle, wait_for
 
 
-def drawn(app: CockpitApp, *, behind: bool = True) -> list[Segment]:
-    """Every segment of the frame as sent out; `behind=False` keeps only what a modal draws
-    itself (the screen it fades out behind it is decoration while it is up, not for reading)."""
+def cells(app: CockpitApp) -> list[tuple[int, int, Segment]]:
+    """(x, y, segment) for every segment of the frame as sent out (background screens included)."""
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     assert isinstance(update, LayoutUpdate)
-    keep = None
-    if not behind and isinstance(app.screen, ModalScreen):
-        keep = [w.region for w in app.screen.children if w.display]
-    out: list[Segment] = []
+    out: list[tuple[int, int, Segment]] = []
     for y, line in enumerate(update.strips, update.region.y):
         x = update.region.x
         for strip in line:
             for seg in strip:
-                if not seg.control and (keep is None or any(r.contains(x, y) for r in keep)):
-                    out.append(seg)
+                if not seg.control:
+                    out.append((x, y, seg))
                 x += seg.cell_length
     return out
+
+
+def drawn(app: CockpitApp, *, behind: bool = True) -> list[Segment]:
+    """Every segment of the frame; `behind=False` keeps only what a modal draws itself (the
+    screen it fades out behind it is decoration while it is up, not something to read)."""
+    keep = None
+    if not behind and isinstance(app.screen, ModalScreen):
+        keep = [w.region for w in app.screen.children if w.display]
+    return [seg for x, y, seg in cells(app) if keep is None or any(r.contains(x, y) for r in keep)]
 
 
 def frame_text(app: CockpitApp) -> str:
