@@ -45,7 +45,11 @@ def drawn(app: CockpitApp, *, behind: bool = True) -> list[Segment]:
 
 
 def frame_text(app: CockpitApp) -> str:
-    return "".join(s.text for s in drawn(app))
+    """The frame's characters, one line of text per terminal row."""
+    rows: dict[int, list[str]] = {}
+    for _x, y, seg in cells(app):
+        rows.setdefault(y, []).append(seg.text)
+    return "\n".join("".join(rows[y]) for y in sorted(rows))
 
 
 async def _press(app: CockpitApp, pilot: Any, *keys: str) -> None:
@@ -83,6 +87,9 @@ TOUR: tuple[tuple[str, Callable[[CockpitApp, Any], Any]], ...] = (
     ("timeline-change", _timeline_change),
     ("trace", lambda app, pilot: _press(app, pilot, "enter")),
     ("chart", lambda app, pilot: _press(app, pilot, "g")),
+    ("note", lambda app, pilot: _press(app, pilot, "n", "x")),
+    ("palette", lambda app, pilot: _press(app, pilot, "ctrl+p", "c")),
+    ("filter", lambda app, pilot: _press(app, pilot, "slash", "x")),
 )
 SCREENS = tuple(name for name, _ in TOUR)
 
@@ -96,3 +103,5 @@ async def tour(app: CockpitApp, pilot: Any) -> AsyncIterator[str]:
         if name == "cockpit-paused":
             await _press(app, pilot, "p")
         await _home(app, pilot)
+        if name == "filter":
+            await _press(app, pilot, "escape")

@@ -24,7 +24,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
 from apigw_cockpit.ui.state import LogRow
-from apigw_cockpit.ui.view import hms
+from apigw_cockpit.ui.view import UNICODE, Glyphs, hms
 
 COLUMNS = ("time", "rid", "path", "status", "verdict")
 GROUP_PREFIX = "group:"
@@ -51,22 +51,36 @@ def status_style(status: int | None) -> str:
     return "$error bold" if s >= 500 else ("$warning" if s >= 400 else "$success")
 
 
-def row_cells(r: LogRow, verdict: str, clean: Callable[[str], str], *, path: str, count: int = 1) -> Spec:
+def row_cells(
+    r: LogRow,
+    verdict: str,
+    clean: Callable[[str], str],
+    *,
+    path: str,
+    count: int = 1,
+    glyphs: Glyphs = UNICODE,
+) -> Spec:
     """The five cells of one row; a group's (count > 1) verdict carries its ×N."""
-    shown_verdict = clean(verdict) + (f" ×{count}" if count > 1 else "")
+    shown_verdict = clean(verdict) + (f" {glyphs.times}{count}" if count > 1 else "")
     return (
         (hms(r.ts), ""),
         (clean(r.request_id[:8]), "$text-muted"),
         (clean(f"{r.method} {path}".strip() or "?"), ""),
-        (str(r.status) if r.status else "…", status_style(r.status)),
+        (str(r.status) if r.status else glyphs.ellipsis, status_style(r.status)),
         (shown_verdict, "$error" if r.failed else "$text-muted"),
     )
 
 
 def per_request(
-    rows: Iterable[LogRow], verdict_of: Callable[[LogRow], str], clean: Callable[[str], str]
+    rows: Iterable[LogRow],
+    verdict_of: Callable[[LogRow], str],
+    clean: Callable[[str], str],
+    glyphs: Glyphs = UNICODE,
 ) -> list[Item]:
-    return [Item(r.request_id, r.request_id, row_cells(r, verdict_of(r), clean, path=r.path)) for r in rows]
+    return [
+        Item(r.request_id, r.request_id, row_cells(r, verdict_of(r), clean, path=r.path, glyphs=glyphs))
+        for r in rows
+    ]
 
 
 def grouped(
@@ -74,6 +88,7 @@ def grouped(
     verdict_of: Callable[[LogRow], str],
     clean: Callable[[str], str],
     rank: dict[str, int],
+    glyphs: Glyphs = UNICODE,
 ) -> list[Item]:
     """One item per (method, route, status, verdict), ordered by `rank` (updated in place: a group
     seen for the first time ranks above every known one; groups no longer present are forgotten)."""
@@ -94,7 +109,7 @@ def grouped(
     items = []
     for sig in sorted(groups, key=lambda k: rank[k], reverse=True):
         r, n = newest[sig], len(groups[sig])
-        cells = row_cells(r, verdicts[sig], clean, path=r.route or r.path, count=n)
+        cells = row_cells(r, verdicts[sig], clean, path=r.route or r.path, count=n, glyphs=glyphs)
         items.append(Item(sig, r.request_id, cells, n))
     return items
 

@@ -48,7 +48,7 @@ class LogPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Input(
-            placeholder="filter (request id, path, verdict, text) — enter to apply, esc to clear",
+            placeholder="filter (request id, path, verdict, text): enter to apply, esc to clear",
             id="log-filter",
         )
         yield QuietTable(id="log-table", cursor_type="row", zebra_stripes=False)
@@ -75,7 +75,7 @@ class LogPane(Pane):
             parts.append("PAUSED")
         if s is not None and s.dropped:
             parts.append(f"dropped {s.dropped:,}")
-        self._subtitle(" · ".join(parts))
+        self._subtitle(f" {self.view.glyphs.sep} ".join(parts))
 
     def _subtitle(self, text: str) -> None:
         """Set the border subtitle, repainting only the bottom border line when it just changes.
@@ -124,10 +124,10 @@ class LogPane(Pane):
             return clean(text, presenter=presenter)
 
         if self._grouped:
-            items = grouped(matching, s.verdict_of, cleaned, self._rank)[:MAX_ROWS_SHOWN]
+            items = grouped(matching, s.verdict_of, cleaned, self._rank, self.view.glyphs)[:MAX_ROWS_SHOWN]
         else:
             self._rank.clear()
-            items = per_request(matching[:MAX_ROWS_SHOWN], s.verdict_of, cleaned)
+            items = per_request(matching[:MAX_ROWS_SHOWN], s.verdict_of, cleaned, self.view.glyphs)
         self._show(items)
 
     def _fit(self) -> int:

@@ -24,12 +24,12 @@ class Spark(Pane):
         if self.kind == "5xx":
             series = s.series("5XXError")
             points = self._complete(series)
-            value = f"{points[-1][1]:.0f}/min" if points else "–"
+            value = f"{points[-1][1]:.0f}/min" if points else self.view.glyphs.dash
             return ("5XXError" if self.size.width > 50 else "5XX"), points, value, ""
         series = s.series("IntegrationLatency", "p99")
         points = self._complete(series)
         timeout_s = s.integration_timeout_ms() / 1000
-        value = f"{points[-1][1] / 1000:.1f}s" if points else "–"
+        value = f"{points[-1][1] / 1000:.1f}s" if points else self.view.glyphs.dash
         if self.size.width > 50:
             return "IntLatency p99", points, value, f" (timeout {timeout_s:g}s)"
         return "p99", points, value, f"/{timeout_s:g}s"
