@@ -36,6 +36,22 @@ def _aws_options(p: argparse.ArgumentParser, *, required: bool = False) -> None:
     g.add_argument("--endpoint-url", help="AWS endpoint URL (default: $AWS_ENDPOINT_URL)")
 
 
+def _url_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--url",
+        metavar="URL",
+        help="the URL from the alert: an execute-api host, a custom domain or a private API's vpce host;"
+        " resolved to API + stage (+ route), printed in one line",
+    )
+
+
+def _region_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("AWS account (flags > env > defaults)")
+    g.add_argument("--region", help="AWS region (default: from profile/env)")
+    g.add_argument("--profile", help="AWS named profile")
+    g.add_argument("--endpoint-url", help="AWS endpoint URL (default: $AWS_ENDPOINT_URL)")
+
+
 def _invoke_url_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--invoke-url",
@@ -83,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="with --headless: JSON lines (the default)")
     p.add_argument("--duration", type=float, default=None, help="with --headless: stop after SECONDS")
     _invoke_url_option(p)
+    _url_option(p)
+    p.add_argument(
+        "--all-regions", action="store_true", help="with no --api-id: the picker lists every region"
+    )
 
     p = sub.add_parser("demo", help="the cockpit on the embedded simulated AWS world")
     p.add_argument("--scenario", default="midnight-pager", help="scenario id (see `scenarios`)")
@@ -91,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--headless", type=float, default=None, metavar="SECONDS", help="no screen: run N simulated seconds"
     )
     p.add_argument("--json", action="store_true", help="with --headless: JSON output (the default)")
+    p.add_argument(
+        "--fix-at",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="with --headless: a drill; apply the scenario's fix SECONDS into the run",
+    )
     _ui_options(p)
     _journal_option(p)
 
@@ -98,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("checks", nargs="*", metavar="CHECK", help="check ids (default: all)")
     p.add_argument("--json", action="store_true", help="stable JSON output")
     _aws_options(p)
+    _url_option(p)
     _journal_option(p)
 
     p = sub.add_parser("verify", help="run the verification checklist (exit 0 only if all pass)")
@@ -121,7 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k6", metavar="FILE", help="also write an equivalent k6 script")
     p.add_argument("--json", action="store_true", help="stable JSON output")
     _aws_options(p)
+    _url_option(p)
     _journal_option(p)
+
+    p = sub.add_parser("apis", help="every REST and HTTP API with its stages' 5XX, worst first")
+    p.add_argument("--json", action="store_true", help="stable JSON output")
+    p.add_argument("--all-regions", action="store_true", help="every region API Gateway is offered in")
+    _region_options(p)
 
     p = sub.add_parser("explain", help="classify execution-log lines read on stdin (offline)")
     p.add_argument("--json", action="store_true", help="stable JSON output")
@@ -196,8 +230,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(attach_dash_values(sys.argv[1:] if argv is None else argv))
     if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            parser.print_help()  # a script or a pipe: say what there is, do not open a screen
+            return EXIT_USAGE
+        # A person at a terminal: the front door (`watch` with no API: the picker).
+        args = parser.parse_args(["watch"])
     from apigw_cockpit.logsetup import quiet_libraries
 
     quiet_libraries()

@@ -148,7 +148,7 @@ class Rule:
         return "--" + self.dest.replace("_", "-")
 
 
-_ALL_AWS = ("watch", "check", "verify", "report", "serve")
+_ALL_AWS = ("watch", "check", "verify", "report", "serve", "apis")
 _STAGE = r"[A-Za-z0-9_-]{1,128}"  # API Gateway stage names: alphanumerics, hyphen, underscore
 _REGION = r"[a-z]{2}(-[a-z0-9]+)+-\d{1,2}"  # us-east-1, us-gov-west-1, eu-central-2
 
@@ -169,6 +169,7 @@ RULES: tuple[Rule, ...] = (
     Rule(_ALL_AWS, "api_id", text(1024)),
     Rule(_ALL_AWS, "stage", text(128, _STAGE, "stage names are letters, digits, '-' and '_'")),
     Rule(_ALL_AWS, "profile", text(256)),
+    Rule(("watch", "check", "verify"), "url", text(2048)),
     Rule(("watch", "demo"), "theme", text(256)),
     Rule(("serve", "screenshot"), "scenario", scenario),
     Rule(("screenshot",), "out", out_file),

@@ -75,8 +75,8 @@ class AnsweredFactory(ClientFactory):
         )  # fmt: skip
         self.responder = responder
 
-    async def client(self, service: str) -> Any:
-        c = await super().client(service)
+    async def client(self, service: str, region: str | None = None) -> Any:
+        c = await super().client(service, region)
         self.responder.install(c)  # idempotent: handlers are registered by unique_id
         return c
 

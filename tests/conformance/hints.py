@@ -151,6 +151,13 @@ HINTS: dict[tuple[str, str, str], st.SearchStrategy[Any]] = {
     ("cloudtrail", "Resource", "ResourceName"): _mix(SG_IDS, NLB_ARNS),
     ("logs", "FilteredLogEvent", "message"): _mix(EXEC_LINES),
     ("logs", "LiveTailSessionLogEvent", "message"): _mix(EXEC_LINES),
+    # The front door: the alert's URL host is one of the account's custom domains (exact or the
+    # wildcard one level up), and a mapping key prefixes its path ("(none)" is the root mapping).
+    ("apigateway", "DomainName", "domainName"): _mix(st.sampled_from(["api.example.com", "*.example.com"])),
+    ("apigateway", "BasePathMapping", "basePath"): _mix(st.sampled_from(["(none)", "orders", "orders/v1"])),
+    ("apigatewayv2", "ApiMapping", "ApiMappingKey"): _mix(st.sampled_from(["", "orders", "orders/v1"])),
+    ("apigatewayv2", "Api", "ProtocolType"): _mix(st.sampled_from(["HTTP", "WEBSOCKET"])),
+    ("apigatewayv2", "Stage", "StageName"): _mix(st.sampled_from(["$default", "prod"])),
 }
 
 # Map keys where the key is a name the code looks up: HTTP verbs, method-setting paths,

@@ -42,6 +42,9 @@ IDENTITY: frozenset[tuple[str, str, str]] = frozenset(
     {
         ("apigateway", "Resource", "id"),
         ("apigateway", "RestApi", "id"),
+        ("apigateway", "Stage", "stageName"),
+        ("apigateway", "DomainName", "domainName"),
+        ("apigatewayv2", "Api", "ApiId"),
         ("elbv2", "TargetHealthDescription", "Target"),
         ("elbv2", "TargetDescription", "Id"),
         ("elbv2", "TargetGroup", "TargetGroupArn"),

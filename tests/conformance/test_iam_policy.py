@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from apigw_cockpit.aws import guard
 from apigw_cockpit.aws.discovery import discover
 from apigw_cockpit.aws.errors import ConfigError
+from apigw_cockpit.aws.inventory import list_apis
 from apigw_cockpit.aws.probes import Probes
+from apigw_cockpit.aws.resolve_url import resolve_url
 
 from .harness import EXAMPLES, SETTINGS, Harness
 from .test_examples import LAMBDA_API, NETWORK_API, world
@@ -55,8 +57,32 @@ def _calls_made(h: Harness) -> set[tuple[str, str]]:
         made.update(h.responder.calls)
 
     sweep()
+
+    async def front_door() -> None:
+        # The inventory (both products, stages, one GetMetricData) and `--url` for a custom
+        # domain (domain names, base-path and API mappings). Its own sweep, so the one above
+        # draws exactly as before (its deepest paths, GetPolicyVersion, depend on the draws).
+        await list_apis(h.factory, h.clock.now())
+        with contextlib.suppress(ConfigError):  # a generated domain list may not hold the host
+            await resolve_url(h.factory, "https://api.example.com/orders/x")
+
+    @settings(SETTINGS, max_examples=12)
+    @given(data=st.data())
+    def front_door_sweep(data: st.DataObject) -> None:
+        h.responder.reset(data.draw, errors=False, pages=True)
+        h.run(front_door())
+        made.update(h.responder.calls)
+
+    front_door_sweep()
     # The published APIs (Lambda integration; private integration) walk every discovery call.
-    for fixed in (LAMBDA_API, NETWORK_API):
+    # With the published managed-policy answers too, GetPolicyVersion is reached whatever the
+    # generated draws above happened to walk (it sits four calls deep).
+    # The published GetPolicy prints CreateDate "2015-06-17T19:23;32Z" (not a timestamp), so its
+    # two members that matter here are taken as published and the rest left out.
+    published = world("iam-get-policy")[("iam", "GetPolicy")]["Policy"]
+    policy = {k: published[k] for k in ("Arn", "PolicyName", "DefaultVersionId")}
+    managed = {**LAMBDA_API, **world("iam-get-policy-version"), ("iam", "GetPolicy"): {"Policy": policy}}
+    for fixed in (LAMBDA_API, NETWORK_API, managed):
         h.responder.reset(None, fixed=fixed)
         h.run(discover(h.factory, "o1y243m4f5", "dev"))
         made.update(h.responder.calls)
@@ -78,6 +104,11 @@ def _calls_made(h: Harness) -> set[tuple[str, str]]:
     # The published list may not hold that name (ConfigError): the call was made all the same.
     with contextlib.suppress(ConfigError):
         h.run(discover(h.factory, "myAPI", "dev"))
+    made.update(h.responder.calls)
+    # An HTTP API id where a REST API is expected: GetApi says what it is (ConfigError).
+    h.responder.reset(None, fixed={**by_name, **world("apigateway-get-rest-apis", "apigatewayv2-get-api")})
+    with contextlib.suppress(ConfigError):
+        h.run(discover(h.factory, "a1b2c3d4", "dev"))
     made.update(h.responder.calls)
     return made
 

@@ -147,10 +147,10 @@ def test_demo_is_usable_at_80x24(demo_term: type[PtyScreen]) -> None:
         assert "orders-tg" in text and "0/4 healthy" in text
         five_xx = FIVE_XX.search(text)
         assert five_xx is not None and int(five_xx.group(1)) > 0
-        # A security-group change by alex and the key to the checks are on the first screen too.
-        # (Only the newest change fits: the Revoke itself is below the fold at 24 rows.)
-        text = term.wait_for(lambda t: "SecurityGroupIngress" in t, KEY_S, what="a CloudTrail change")
-        assert "by alex" in text
+        # The culprit change (◆, the engine's suspect, first when space is short), the failing hop
+        # and the key to the checks are on the first screen too (issue 15: priority collapsing).
+        text = term.wait_for(lambda t: f"◆ 00:10 {CHANGE}" in t, KEY_S, what="the ◆ culprit change")
+        assert "by alex" in text and "TG ✗" in text
         assert "c Checks" in term.lines()[-1], term.lines()[-1]
         took = quit_and_check_restored(term)
         print(f"\n80x24: data on screen {ready_at:.1f} s, {took}")

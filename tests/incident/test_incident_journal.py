@@ -63,12 +63,15 @@ def test_reobserved_facts_are_written_once(tmp_path: Path) -> None:
     assert j.note_changes([_change("e1"), _change("e2"), _change("e3")]) == 1
     err = Finding("target-health", "t", Verdict.ERROR, "0/4 healthy")
     assert j.note_findings([err]) == 1
-    assert j.note_findings([Finding("target-health", "t", Verdict.ERROR, "1/4 healthy")]) == 0
+    assert j.note_findings([err]) == 0  # the same result again
+    # Same verdict, new numbers: written, so the record is not frozen at the first run.
+    assert j.note_findings([Finding("target-health", "t", Verdict.ERROR, "1/4 healthy")]) == 1
     assert j.note_findings([Finding("target-health", "t", Verdict.OK, "4/4 healthy")]) == 1
     assert j.note_findings([err]) == 1  # flapped back: a new fact
     hyp = [Hypothesis("sg-blocks-nlb-targets", 0.9, ("x",)), Hypothesis("none", 0.1)]
     assert j.note_hypotheses(hyp) and not j.note_hypotheses(hyp)
     assert j.note_hypotheses([Hypothesis("sg-blocks-nlb-targets", 0.95, ("x",))])
+    assert j.note_hypotheses([Hypothesis("sg-blocks-nlb-targets", 0.95, ("y",))])  # new evidence
     alarm = Alarm("5xx", "ALARM")
     assert j.note_alarms([alarm, alarm]) == 1
     steps = [{"id": "V1", "status": "pass"}]
@@ -78,8 +81,8 @@ def test_reobserved_facts_are_written_once(tmp_path: Path) -> None:
     assert j.note("same") and j.note("same")
     j.close()
     kinds = [e["kind"] for e in _lines(p)]
-    assert kinds.count("change") == 3 and kinds.count("check") == 3 and kinds.count("note") == 2
-    assert kinds.count("hypothesis") == 2 and kinds.count("alarm") == 1 and kinds.count("verification") == 2
+    assert kinds.count("change") == 3 and kinds.count("check") == 4 and kinds.count("note") == 2
+    assert kinds.count("hypothesis") == 3 and kinds.count("alarm") == 1 and kinds.count("verification") == 2
 
 
 def test_change_is_journaled_at_its_event_time(tmp_path: Path) -> None:

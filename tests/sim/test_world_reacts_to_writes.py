@@ -148,3 +148,114 @@ def test_a_write_moto_refuses_changes_nothing(sim_factory: Any) -> None:
         with pytest.raises(lam.exceptions.ResourceNotFoundException):
             lam.remove_permission(FunctionName="users-fn", StatementId="no-such-sid")
         assert len(sim.world.trail.all()) == before
+
+
+def _integration(sim: Any, resource: str, method: str = "GET") -> dict[str, Any]:
+    st = sim.world.state
+    got = client(sim, "apigateway").get_integration(
+        restApiId=st.api.id, resourceId=st.resources[resource].id, httpMethod=method
+    )
+    return dict(got)
+
+
+def test_deregistering_targets_by_cli_breaks_the_path_and_registering_heals_it(sim_factory: Any) -> None:
+    with _frozen(sim_factory, "healthy") as sim:
+        elb = client(sim, "elbv2")
+        tg = elb.describe_target_groups()["TargetGroups"][0]["TargetGroupArn"]
+        described = elb.describe_target_health(TargetGroupArn=tg)["TargetHealthDescriptions"]
+        targets = [{"Id": d["Target"]["Id"], "Port": d["Target"]["Port"]} for d in described]
+        assert set(_health(sim)) == {"healthy"} and len(targets) == 4
+        # `aws elbv2 deregister-targets --target-group-arn … --targets Id=10.0.1.10,Port=80 …`
+        elb.deregister_targets(TargetGroupArn=tg, Targets=targets)
+        event = _events(sim, "DeregisterTargets")[0]
+        assert event["Username"] == "cli" and [r["ResourceName"] for r in event["Resources"]] == [tg]
+        assert elb.describe_target_health(TargetGroupArn=tg)["TargetHealthDescriptions"] == []
+        sim.advance(180)
+        assert _status(sim.invoke_url + "/orders") == 504  # the NLB has nowhere to send it
+        assert metric(sim, "5XXError", "Sum", minutes=1)[0] > 0
+        elb.register_targets(TargetGroupArn=tg, Targets=targets)
+        assert _events(sim, "RegisterTargets")[0]["Username"] == "cli"
+        sim.advance(180)
+        assert set(_health(sim)) == {"healthy"} and len(_health(sim)) == 4
+        assert _status(sim.invoke_url + "/orders") == 200
+        assert metric(sim, "5XXError", "Sum", minutes=1) == [0.0]
+
+
+def test_a_target_the_world_has_no_task_for_is_left_to_moto(sim_factory: Any) -> None:
+    with _frozen(sim_factory, "healthy") as sim:
+        elb = client(sim, "elbv2")
+        tg = elb.describe_target_groups()["TargetGroups"][0]["TargetGroupArn"]
+        before = len(sim.world.trail.all())
+        elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": "10.0.9.99", "Port": 80}])
+        assert len(sim.world.trail.all()) == before and len(_health(sim)) == 4
+
+
+def test_integration_uri_fixed_by_cli_matches_the_certificate(sim_factory: Any) -> None:
+    with _frozen(sim_factory, "tls-name-mismatch") as sim:
+        st = sim.world.state
+        assert _status(sim.invoke_url + "/partners") == 500
+        # `aws apigateway update-integration --patch-operations op=replace,path=/uri,value=…`
+        client(sim, "apigateway").update_integration(
+            restApiId=st.api.id,
+            resourceId=st.resources["partners"].id,
+            httpMethod="GET",
+            patchOperations=[
+                {"op": "replace", "path": "/uri", "value": "https://legacy.partner.example.com/v1/quotes"}
+            ],
+        )
+        event = _events(sim, "UpdateIntegration")[0]
+        assert event["Username"] == "cli"
+        assert _integration(sim, "partners")["uri"] == "https://legacy.partner.example.com/v1/quotes"
+        assert _status(sim.invoke_url + "/partners") == 200
+
+
+def test_integration_put_again_by_cli_repoints_and_retimes_the_route(sim_factory: Any) -> None:
+    with _frozen(sim_factory, "tls-name-mismatch") as sim:
+        st = sim.world.state
+        # `aws apigateway put-integration --type HTTP_PROXY --integration-http-method GET --uri …
+        #  --timeout-in-millis 5000`
+        client(sim, "apigateway").put_integration(
+            restApiId=st.api.id,
+            resourceId=st.resources["partners"].id,
+            httpMethod="GET",
+            type="HTTP_PROXY",
+            integrationHttpMethod="GET",
+            uri="https://legacy.partner.example.com/v1/quotes",
+            timeoutInMillis=5000,
+        )
+        assert _events(sim, "PutIntegration")[0]["Username"] == "cli"
+        integ = st.resources["partners"].methods["GET"].integration
+        assert integ is not None and integ.timeout_ms == 5000 and integ.backend == "partner-api"
+        assert _status(sim.invoke_url + "/partners") == 200
+
+
+def test_integration_timeout_lowered_by_cli_shortens_the_outage_latency(sim_factory: Any) -> None:
+    with _frozen(sim_factory, "midnight-pager") as sim:
+        st = sim.world.state
+        sim.advance(120)
+        assert metric(sim, "IntegrationLatency", "Maximum", minutes=1)[0] > 28000
+        # Every route behind the VPC link, as `aws apigateway update-integration` one by one.
+        routes = [
+            (name, verb)
+            for name, res in st.resources.items()
+            for verb, m in res.methods.items()
+            if m.integration is not None and m.integration.connection_type == "VPC_LINK"
+        ]
+        for name, verb in routes:
+            client(sim, "apigateway").update_integration(
+                restApiId=st.api.id,
+                resourceId=st.resources[name].id,
+                httpMethod=verb,
+                patchOperations=[{"op": "replace", "path": "/timeoutInMillis", "value": "5000"}],
+            )
+        assert len(_events(sim, "UpdateIntegration")) == len(routes) >= 1
+        assert _events(sim, "UpdateIntegration")[0]["Username"] == "cli"
+        orders = _integration(sim, "orders")
+        assert int(orders["timeoutInMillis"]) == 5000
+        # The answer (and discovery after it) still carries the VPC link that moto alone drops.
+        assert orders["connectionType"] == "VPC_LINK"
+        assert orders["connectionId"] == st.vpc_links["orders-link"].id
+        sim.advance(180)
+        # Still failing (the security group still drops the SYNs), now after 5 s instead of 29 s.
+        assert 4000 < metric(sim, "IntegrationLatency", "Maximum", minutes=1)[0] < 6000
+        assert metric(sim, "5XXError", "Sum", minutes=1)[0] > 0

@@ -28,7 +28,9 @@ async def test_midnight_pager_tells_the_story(make_app: Callable[..., Any]) -> N
     verdict = text.splitlines()[1:3]
     assert "suspect sg-blocks-nlb-targets" in verdict[0] and "because security-groups:" in verdict[0]
     assert "likely change RevokeSecurityGroupIngress sg-0ab12cd34ef56 by alex at 00:10" in verdict[1]
-    assert text.count("integration-timeout") == 8  # one line per request, verdict from the classifier
+    # One line per request (verdict from the classifier), and the route summary's verdict.
+    assert text.count("integration-timeout") == 9
+    assert "GET /orders" in text and "504×8" in text  # the summary's status mix
     assert "504" in text
 
 

@@ -14,13 +14,13 @@ from textual.widgets import OptionList
 
 from apigw_cockpit import paths
 from apigw_cockpit.config import Settings
+from apigw_cockpit.diagnose import pipeline
 from apigw_cockpit.diagnose.recovery import find_recovery
 from apigw_cockpit.incident import read_journal
 from apigw_cockpit.incident.sink import JournalSink, sink_for
 from apigw_cockpit.model import FrozenClock
 from apigw_cockpit.ui.app import CockpitApp, DrillSpec, build_app
 from apigw_cockpit.ui.drill import DrillTracker
-from apigw_cockpit.ui.journal_watch import impact
 from apigw_cockpit.ui.screens.info import InfoScreen
 from apigw_cockpit.ui.screens.timeline import DetailScreen, TimelineScreen
 from apigw_cockpit.ui.screens.trace import TraceScreen
@@ -265,10 +265,11 @@ def _state(feed: FakeFeed) -> CockpitState:
 
 def test_impact_and_recovery_from_the_metrics() -> None:
     broken = _state(midnight_pager())
-    summary = impact(broken, ONSET)
-    assert summary is not None
-    assert summary["peak_5xx_per_min"] >= 148 and summary["requests_failed"] > 400
-    assert 0.9 < summary["error_rate"] <= 1.0
+    # The journal's impact is the engine's incident window (diagnose/window.py), onset → now.
+    window = pipeline.run(broken.snapshot(NOW)).window
+    assert window is not None and window.ongoing and window.end == NOW
+    assert window.peak_5xx_per_min >= 148 and window.errors_5xx > 400
+    assert window.error_rate is not None and 0.9 < window.error_rate <= 1.0
     # Recovery is the engine's one detector (diagnose.recovery), read from the same collector.
     assert find_recovery(broken.snapshot(NOW), ONSET) is None  # still failing
     fine = _state(healthy())

@@ -1,4 +1,5 @@
-"""80×24 over SSH: every pane title visible, or collapsed on purpose (the hop map)."""
+"""80×24 over SSH: every pane title visible; what matters (the ◆ change, the verdict, the failing
+hop) is never cut, because lower-priority panes collapse first (screens/cockpit_layout.py)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,17 @@ async def test_80x24_keeps_what_matters(make_app: Callable[..., Any]) -> None:
         text = screen_text(app)
         lines = text.splitlines()
         assert len(lines) <= 24 and max(len(ln) for ln in lines) <= 80
-        for title in ("metrics", "targets", "execution log", "recent changes"):
+        for title in ("metrics", "targets", "hop map", "execution log", "recent changes"):
             assert f"─ {title}" in text, title
-        assert not app.screen.query_one(HopMap).display  # deliberately collapsed at this width
+        hop = app.screen.query_one(HopMap)
+        assert hop.display and hop.compact  # only the failing chain and why, at this width
+        assert "VPC link ✓ → NLB ✓ → TG ✗" in text and "✗ TG: target-health" in text
         assert "● LIVE 00:15:30" in text  # header keeps the clock
         assert "0/4 healthy" in text and "152/min" in text and "28.9s/29s" in text
-        assert "RevokeSecurityGroupIngress" in text
+        assert "◆ 00:10 RevokeSecurityGroupIngress" in text  # the culprit line, whole
+        assert "suspect sg-blocks-nlb-targets" in text  # the verdict
+        assert text.count("unhealthy") == 4  # every target, not 1 of 4
+        assert "w Walkthrough v Verify" in text.splitlines()[-1]  # the footer packs its keys at 80 columns
 
 
 async def test_200x50_shows_everything(make_app: Callable[..., Any]) -> None:

@@ -9,8 +9,12 @@ import pytest
 
 from .conftest import settle
 from .fakes import healthy, midnight_pager
+from .pictures import logging_off
 
-SIZES = [(80, 24), (160, 48)]
+# The three sizes the layout is designed for (ui/screens/cockpit_layout.py): SSH minimum, a
+# laptop terminal, a war-room wall.
+SIZES = [(80, 24), (120, 36), (200, 50)]
+PICTURES = {"midnight_pager": midnight_pager, "healthy": healthy, "logging_off": logging_off}
 
 
 def _before(app: Any, *keys: str) -> Callable[[Any], Any]:
@@ -26,12 +30,11 @@ def _before(app: Any, *keys: str) -> Callable[[Any], Any]:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("picture", ["midnight_pager", "healthy"])
+@pytest.mark.parametrize("picture", list(PICTURES))
 def test_cockpit(
     snap_compare: Any, make_app: Callable[..., Any], picture: str, size: tuple[int, int]
 ) -> None:
-    feed = midnight_pager() if picture == "midnight_pager" else healthy()
-    app = make_app(feed)
+    app = make_app(PICTURES[picture]())
     assert snap_compare(app, terminal_size=size, run_before=_before(app))
 
 

@@ -23,6 +23,7 @@ from apigw_cockpit.aws.errors import (
     is_not_found,
     short,
 )
+from apigw_cockpit.aws.resolve_url import HTTP_NOT_YET
 from apigw_cockpit.model import (
     Integration,
     IntegrationResponse,
@@ -58,7 +59,7 @@ def log_group_from_arn(arn: str) -> str:
     return name[:-2] if name.endswith(":*") else name
 
 
-async def _find_api(apigw: Any, api_id_or_name: str) -> dict[str, Any]:
+async def _find_api(apigw: Any, api_id_or_name: str, factory: Any = None) -> dict[str, Any]:
     try:
         api: dict[str, Any] = await apigw.get_rest_api(restApiId=api_id_or_name)
         return api
@@ -82,7 +83,22 @@ async def _find_api(apigw: Any, api_id_or_name: str) -> dict[str, Any]:
         raise ConfigError(f"REST API name {api_id_or_name!r} is ambiguous ({ids}): pass --api-id")
     # Name the region searched: a wrong --region/profile default is the usual cause.
     region = getattr(getattr(apigw, "meta", None), "region_name", None) or "the default region"
+    if factory is not None and await _is_v2_api(factory, api_id_or_name):
+        raise ConfigError(HTTP_NOT_YET.format(id=api_id_or_name))
     raise ConfigError(f"unknown REST API {api_id_or_name!r} in region {region} (check --region)")
+
+
+async def _is_v2_api(factory: Any, api_id: str) -> bool:
+    """Is this id an apigatewayv2 (HTTP/WebSocket) API? Then say so instead of "unknown REST API".
+    Any failure of this courtesy lookup (denied, throttled) keeps the plain answer."""
+    try:
+        v2 = await factory.client("apigatewayv2")
+        await v2.get_api(ApiId=api_id)
+    except ReadOnlyViolation:
+        raise
+    except Exception:
+        return False
+    return True
 
 
 def _fatal(exc: BaseException, operation: str) -> Exception:
@@ -224,7 +240,7 @@ async def discover(factory: Any, api_id_or_name: str, stage: str) -> Topology:
     account = (identity or {}).get("Account", "")
 
     apigw = await factory.client("apigateway")
-    api = await _find_api(apigw, api_id_or_name)
+    api = await _find_api(apigw, api_id_or_name, factory)
     api_id = api["id"]
     try:
         raw_stage = await apigw.get_stage(restApiId=api_id, stageName=stage)

@@ -49,6 +49,11 @@ async def _run(args: argparse.Namespace, clock: Clock) -> tuple[Diagnosis, Obser
 
 
 def run(args: argparse.Namespace) -> int:
+    from apigw_cockpit.service.target import apply_url
+
+    code = apply_url(args, "check")
+    if code is not None:
+        return code
     unknown = [c for c in (args.checks or []) if c not in CHECKS]
     if unknown:
         print(

@@ -12,7 +12,9 @@ import contextlib
 import gc
 import os
 import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from apigw_cockpit.service.exits import EXIT_USAGE
@@ -81,22 +83,77 @@ def open_demo_feed(scenario: Any, speed: float = 1.0) -> Iterator[tuple[Any, Any
                 asyncio.run(feed.aclose())
 
 
+async def headless_observe(sim: Any) -> tuple[Any, Any]:
+    """One round of every poller against the world, then the checks and the ranking: (Diagnosis, obs)."""
+    from apigw_cockpit.service.observe import check_once
+
+    return await check_once(sim_settings(sim, max_attempts=2), sim.clock)
+
+
 async def headless_diagnosis(sim: Any) -> dict[str, Any]:
     """One round of every poller against the world, then the checks and the ranking."""
     from apigw_cockpit.diagnose.report import diagnosis_json
-    from apigw_cockpit.service.observe import check_once
 
-    d, obs = await check_once(sim_settings(sim, max_attempts=2), sim.clock)
+    d, obs = await headless_observe(sim)
     return diagnosis_json(d, obs)
+
+
+def demo_journal(journal: str | None, scenario_id: str) -> Path:
+    """`--journal PATH`, else a new file under the demo folder for this scenario and run."""
+    from apigw_cockpit.incident.paths import demo_journal_path
+
+    return Path(journal) if journal else demo_journal_path(scenario_id, time.time())
+
+
+def _write_journal(path: Path, sim: Any, result: Any) -> str:
+    """The headless run's journal (one engine answer); '' or one line saying why it failed."""
+    from apigw_cockpit.incident import Journal, JournalError
+    from apigw_cockpit.service.record import journal_result
+
+    topo = result.obs.topology
+    session = {"api_name": topo.api_name, "region": topo.region, "scenario": sim.scenario.id}
+    try:
+        with Journal.open(
+            path, api=topo.api_id, stage=topo.stage.name, clock=sim.clock, session=session
+        ) as journal:
+            journal_result(journal, result)
+    except (JournalError, OSError) as e:
+        return str(e)
+    return ""
 
 
 def _headless(args: argparse.Namespace, scenario: Any) -> int:
     from apigw_cockpit.demo.server import SimServer
     from apigw_cockpit.demo.summary import summarize
+    from apigw_cockpit.diagnose.report import diagnosis_json
 
+    fix_at = getattr(args, "fix_at", None)
+    if fix_at is not None and not 0 <= fix_at <= float(args.headless):
+        print("apigw-cockpit demo: --fix-at must be within the --headless run (0..SECONDS)", file=sys.stderr)
+        return EXIT_USAGE
     with sim_environment(), SimServer(scenario, frozen=True) as sim:
+        fix_time = None if fix_at is None else sim.clock.now() + fix_at
+        if fix_time is not None:
+            sim.world.schedule_fix(fix_time)  # a drill: the fix lands mid-run, as the on-call would
         summary = summarize(sim, float(args.headless))
-        diagnosis = asyncio.run(headless_diagnosis(sim))
+        d, obs = asyncio.run(headless_observe(sim))
+        result = None
+        if fix_time is not None or args.journal:
+            import dataclasses
+
+            from apigw_cockpit.diagnose import pipeline
+
+            # The same observations through the engine with the fix time: verification, recovery.
+            result = pipeline.run(dataclasses.replace(obs, fix_time=fix_time))
+            d = result.diagnosis
+        diagnosis = diagnosis_json(d, obs)
+        if args.journal:
+            assert result is not None
+            problem = _write_journal(Path(args.journal), sim, result)
+            if problem:
+                print(f"apigw-cockpit demo: journal not written: {problem}", file=sys.stderr)
+                return EXIT_USAGE
+            print(f"apigw-cockpit demo: journal written: {args.journal}", file=sys.stderr)
     doc = {
         "scenario": scenario.id,
         "root_cause_expected": scenario.root_cause,
@@ -156,7 +213,9 @@ def _opener(args: argparse.Namespace, settings: Any, world: _World, feeds: list[
         feed.apply_fix = sim.apply_fix  # demo drills: a key applies the scenario's fix to the world
         journal = None
         if not settings.read_only:
-            journal = sink_for(args.journal, feed.topology, sim.clock, scenario=sim.scenario.id)
+            # Demo journals live apart, one per run: never the real path for this API id.
+            path = demo_journal(args.journal, sim.scenario.id)
+            journal = sink_for(path, feed.topology, sim.clock, scenario=sim.scenario.id)
         # Start-up's objects (moto, the world's backfill, botocore's models) live as long as the
         # process: out of the full collections that would otherwise stall the UI ~0.5 s each.
         gc.freeze()

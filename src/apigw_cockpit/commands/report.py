@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     if path is None:
         where = incidents_dir()
         scope = f" for {args.api_id} {args.stage or ''}".rstrip() if getattr(args, "api_id", None) else ""
-        return _fail(f"no incident journal found{scope} in {where} (use --journal PATH)")
+        demo = "; demo runs journal under demo/, pass one with --journal" if (where / "demo").is_dir() else ""
+        return _fail(f"no incident journal found{scope} in {where} (use --journal PATH{demo})")
     try:
         read = read_journal(path)
     except JournalError as e:

@@ -89,6 +89,11 @@ def render_text(
 
 
 def run(args: argparse.Namespace) -> int:
+    from apigw_cockpit.service.target import apply_url
+
+    code = apply_url(args, "verify")
+    if code is not None:
+        return code
     clock = SystemClock()
     try:
         parse_since(args.since, clock.now())

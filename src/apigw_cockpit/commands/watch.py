@@ -60,8 +60,47 @@ def _tui_hook() -> Any:
     return run_tui
 
 
+def _picker_hook() -> Any:
+    """`pick(inventory) -> Pick | None` from the UI layer (the picker screen), imported lazily."""
+    from apigw_cockpit.ui.picker import PickerApp
+
+    return lambda inventory: PickerApp(inventory).run()
+
+
+def _choose(args: argparse.Namespace, clock: Clock) -> int | None:
+    """No API named: the front door. None to go on (args filled in), else the exit code."""
+    if args.headless:
+        from apigw_cockpit.service.target import require_target
+
+        return require_target(args, "watch")
+    from apigw_cockpit.commands.apis import inventory
+
+    where = "every region" if getattr(args, "all_regions", False) else (args.region or "the default region")
+    print(f"apigw-cockpit: listing the APIs of {where} (5XX over the last 15 minutes)…", file=sys.stderr)
+    try:
+        inv = asyncio.run(inventory(args, clock))
+    except CockpitAwsError as exc:
+        _error(exc)
+        return exc.exit_code
+    if not inv.apis:
+        _error(f"no REST or HTTP API in {inv.region} (check --region){''.join('; ' + e for e in inv.errors)}")
+        return EXIT_USAGE
+    picked = _picker_hook()(inv)
+    if picked is None:
+        return 0  # the user quit the picker
+    args.api_id, args.stage, args.region = picked.api_id, picked.stage, picked.region
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     clock: Clock = SystemClock()
+    from apigw_cockpit.service.target import apply_url
+
+    code = apply_url(args, "watch")
+    if code is None and not (args.api_id and args.stage):
+        code = _choose(args, clock)
+    if code is not None:
+        return code
     try:
         config = load_settings(args)
         intervals = aws_intervals(config)

@@ -141,7 +141,7 @@ class SimServer:
             self._spawn(self._server.serve_forever, "sim-aws", poll_interval=0.05)
             self.timings["server"] = time.perf_counter() - t0
             self._mirror = Mirror(self.endpoint_url, self.region)
-            self._mirror.seed(self.world.state, self._log_groups())
+            self._mirror.seed(self.world.state, self._log_groups(), self.world.neighbours)
             self.world.bind_ids(self._mirror.bindings())
             self.timings["seed"] = time.perf_counter() - t0 - self.timings["server"]
             # Subscribe before backfill: scenario actions inside the window (the revoke 5 min before

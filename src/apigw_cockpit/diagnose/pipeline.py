@@ -24,6 +24,7 @@ from apigw_cockpit.diagnose.ranking import rank_situation
 from apigw_cockpit.diagnose.recovery import find_recovery
 from apigw_cockpit.diagnose.verification import VerifyBounds, VerifyStep, verify
 from apigw_cockpit.diagnose.walkthrough import StepState, walk
+from apigw_cockpit.diagnose.window import IncidentWindow, incident_window
 from apigw_cockpit.model import Finding, Hypothesis, Verdict
 
 
@@ -65,6 +66,7 @@ class EngineResult:
     headline: Headline
     hops: tuple[Hop, ...]
     verdicts: Mapping[str, str] = field(default_factory=dict)  # request id → classifier verdict
+    window: IncidentWindow | None = None  # onset → recovery (or now): what the records write down
 
     @property
     def at(self) -> float:
@@ -120,14 +122,18 @@ def run(
     )
     changes = tuple(sit.changes)
     suspect = _suspect(changes, sit.onset)
+    recovery = find_recovery(obs)
+    # The incident is over when the data says so (onset.find_recovery), or after the fix.
+    end = sit.recovery.at if sit.recovery is not None else recovery
     return EngineResult(
         obs=obs,
         diagnosis=diagnosis,
         onset=sit.onset,
-        recovery=find_recovery(obs),
+        recovery=recovery,
         changes=changes,
         suspect=suspect,
         headline=_headline(hyps, suspect),
         hops=hops(obs.topology, all_findings),
         verdicts={c.trace.request_id: c.result.verdict for c in obs.classified if c.trace.request_id},
+        window=incident_window(obs, sit.onset.at if sit.onset else None, end),
     )

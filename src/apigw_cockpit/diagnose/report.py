@@ -9,6 +9,7 @@ from apigw_cockpit.diagnose.observations import Observations
 from apigw_cockpit.diagnose.onset import find_onset, find_recovery
 from apigw_cockpit.diagnose.pipeline import Diagnosis, EngineResult, diagnose
 from apigw_cockpit.diagnose.verification import VerifyStep
+from apigw_cockpit.diagnose.window import IncidentWindow, incident_window
 from apigw_cockpit.model import Finding, Hypothesis
 
 __all__ = ["Diagnosis", "diagnose", "diagnosis_json", "finding_json", "hypothesis_json", "result_json"]
@@ -42,6 +43,26 @@ def step_json(s: VerifyStep) -> dict[str, Any]:
     return {"id": s.id, "title": s.title, "status": s.status, "evidence": list(s.evidence)}
 
 
+def window_json(w: IncidentWindow | None) -> dict[str, Any] | None:
+    """The incident window's totals (onset → recovery or now), as the records write them."""
+    if w is None:
+        return None
+    return {
+        "start": w.start,
+        "end": None if w.ongoing else w.end,  # ongoing: up to the answer's own time
+        "ongoing": w.ongoing,
+        "periods": w.periods,
+        "requests": w.requests,
+        "errors_5xx": w.errors_5xx,
+        "peak_5xx_per_min": w.peak_5xx_per_min,
+        "mean_5xx_per_min": w.mean_5xx_per_min,
+        "error_rate": w.error_rate,
+        "peak_error_rate": w.peak_error_rate,
+        "traces": w.traces,
+        "failing_traces": w.failing_traces,
+    }
+
+
 def diagnosis_json(d: Diagnosis, obs: Observations) -> dict[str, Any]:
     """The stable `check --json` / `demo --headless` shape."""
     onset = find_onset(obs)
@@ -64,6 +85,10 @@ def diagnosis_json(d: Diagnosis, obs: Observations) -> dict[str, Any]:
             "errors": recovery.errors,
             "evidence": recovery.evidence,
         },
+        # Totals over the incident window: what the journal and the postmortem report.
+        "window": window_json(
+            incident_window(obs, onset.at if onset else None, recovery.at if recovery else None)
+        ),
         "findings": [finding_json(f) for f in d.findings],
         "hypotheses": [hypothesis_json(h) for h in d.hypotheses],
         "sources": [

@@ -19,10 +19,13 @@ Kinds:
   verification    steps: [{id ("V1".."V6"), status (pass/fail/pending), title?, summary?, evidence?}]
   drill           scenario; optional root_cause, time_to_root_cause_s, keystrokes, correct
   screenshot      path; optional caption
-  impact          a metrics summary the cockpit journals while the incident runs; every field
-                  optional: peak_5xx_per_min, error_rate (0..1, over the window), requests,
-                  requests_failed, window_start, window_end (epoch s). The report takes the
-                  largest peak and the latest window totals.
+  rediscovery     check, before, after (verdicts); optional reason (what made the cockpit read the
+                  configuration again: "CloudTrail AuthorizeSecurityGroupIngress sg-…"), summary
+  impact          the engine's incident-window totals (diagnose/window.py), journaled while the
+                  incident runs; every field optional: peak_5xx_per_min, mean_5xx_per_min,
+                  error_rate and peak_error_rate (0..1), requests, requests_failed (5XX),
+                  traces, failing_traces, periods, ongoing, window_start, window_end (epoch s).
+                  Each entry covers onset → its window_end, so the report takes the latest.
 """
 
 from __future__ import annotations
@@ -81,6 +84,13 @@ SCHEMA: dict[str, dict[str, FieldSpec]] = {
         "correct": ("bool", False),
     },
     "screenshot": {"path": ("str", True), "caption": ("str", False)},
+    "rediscovery": {
+        "check": ("str", True),
+        "before": ("str", True),
+        "after": ("str", True),
+        "reason": ("str", False),
+        "summary": ("str", False),
+    },
     "impact": {
         "peak_5xx_per_min": ("num", False),
         "error_rate": ("num", False),
@@ -88,6 +98,12 @@ SCHEMA: dict[str, dict[str, FieldSpec]] = {
         "requests_failed": ("int", False),
         "window_start": ("num", False),
         "window_end": ("num", False),
+        "mean_5xx_per_min": ("num", False),
+        "peak_error_rate": ("num", False),
+        "traces": ("int", False),
+        "failing_traces": ("int", False),
+        "periods": ("int", False),
+        "ongoing": ("bool", False),
     },
 }
 

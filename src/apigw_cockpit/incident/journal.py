@@ -8,9 +8,12 @@ half line with a warning. Reopening the same file continues the incident
 sealed with a newline first so it cannot swallow the next entry.
 
 Re-observations are deduplicated so a long session does not bloat the file: the same
-CloudTrail event id, the same check verdict, the same alarm state, the same ranking,
-the same verification results are written once (state is rebuilt from the file on
-resume). User notes are never deduplicated or rewritten; secrets are redacted on write.
+CloudTrail event id, the same check result (verdict and summary), the same alarm state,
+the same ranking and evidence, the same verification results are written once (state is
+rebuilt from the file on resume). A check whose numbers grew under the same verdict is
+written again, so the record is not frozen at the first run ("1 of 100 requests failed");
+the cockpit paces those refreshes (ui/journal_watch.py). User notes are never deduplicated
+or rewritten; secrets are redacted on write.
 """
 
 from __future__ import annotations
@@ -53,14 +56,18 @@ class _Dedupe:
 
     def __init__(self) -> None:
         self.change_ids: set[str] = set()
-        self.check_verdicts: dict[str, str] = {}
+        self.check_results: dict[str, tuple[str, str]] = {}  # id -> (verdict, summary)
         self.alarm_states: dict[str, str] = {}
-        self.ranking: tuple[tuple[str, float], ...] | None = None
+        self.ranking: tuple[object, ...] | None = None
         self.steps: tuple[tuple[str, str], ...] | None = None
 
     @staticmethod
-    def _ranking(entry: Mapping[str, Any]) -> tuple[tuple[str, float], ...]:
-        return tuple((h["root_cause"], round(float(h["confidence"]), 2)) for h in entry["ranked"])
+    def _ranking(entry: Mapping[str, Any]) -> tuple[object, ...]:
+        # The evidence counts too: the same order with grown numbers is a new, truer record.
+        return tuple(
+            (h["root_cause"], round(float(h["confidence"]), 2), tuple(h.get("because") or ()))
+            for h in entry["ranked"]
+        )
 
     @staticmethod
     def _steps(entry: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -71,7 +78,7 @@ class _Dedupe:
         if kind == "change":
             return e["event_id"] in self.change_ids
         if kind == "check":
-            return bool(self.check_verdicts.get(e["id"]) == e["verdict"])
+            return self.check_results.get(e["id"]) == (e["verdict"], e["summary"])
         if kind == "alarm":
             return bool(self.alarm_states.get(e["name"]) == e["state"])
         if kind == "hypothesis":
@@ -85,7 +92,7 @@ class _Dedupe:
         if kind == "change":
             self.change_ids.add(e["event_id"])
         elif kind == "check":
-            self.check_verdicts[e["id"]] = e["verdict"]
+            self.check_results[e["id"]] = (e["verdict"], e["summary"])
         elif kind == "alarm":
             self.alarm_states[e["name"]] = e["state"]
         elif kind == "hypothesis":
@@ -201,7 +208,7 @@ class Journal:
         return sum(self.append("change", c.time, **record.change_fields(c)) for c in changes)
 
     def note_findings(self, findings: Iterable[Finding], at: float | None = None) -> int:
-        """Journal check results; a check is written again only when its verdict changes."""
+        """Journal check results; a check is written again only when its verdict or summary changes."""
         return sum(
             self.append("check", at if at is not None else (f.at or None), **record.check_fields(f))
             for f in findings
@@ -233,6 +240,10 @@ class Journal:
 
     def note_impact(self, at: float | None = None, **summary: Any) -> bool:
         return self.append("impact", at, **summary)
+
+    def note_rediscovery(self, flip: Any) -> bool:
+        """A verdict a rediscovery changed (diagnose.flips.VerdictFlip-like), at the read's time."""
+        return self.append("rediscovery", flip.at, **record.flip_fields(flip))
 
     def note_drill(self, scenario: str, at: float | None = None, **result: Any) -> bool:
         return self.append("drill", at, scenario=scenario, **result)

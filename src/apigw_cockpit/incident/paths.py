@@ -1,4 +1,9 @@
-"""Where journals live: `$XDG_STATE_HOME/apigw-cockpit/incidents/<api>-<stage>-<YYYY-MM-DD>.jsonl`."""
+"""Where journals live: `$XDG_STATE_HOME/apigw-cockpit/incidents/<api>-<stage>-<YYYY-MM-DD>.jsonl`.
+
+Demo and drill journals live apart, in `incidents/demo/<scenario>-<run>.jsonl` (one file per
+run, never reused): a drill must not write into the file a real incident on that API id would
+use, nor resume the previous drill. `latest_journal` never looks into `demo/`.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,27 @@ def journal_name(api: str, stage: str, date: dt.date) -> str:
 
 def journal_path(api: str, stage: str, date: dt.date, directory: Path | None = None) -> Path:
     return (directory or incidents_dir()) / journal_name(api, stage, date)
+
+
+def demo_dir(directory: Path | None = None) -> Path:
+    return (directory or incidents_dir()) / "demo"
+
+
+def demo_journal_path(scenario: str, started: float, directory: Path | None = None) -> Path:
+    """A new journal for one demo run: `demo/<scenario>-<UTC start>[-n].jsonl`, never an existing file.
+
+    `started` is wall-clock time (the simulated clock replays the scenario's own date, so every
+    run of a scenario would share it): the run key is when this run began.
+    """
+    folder = demo_dir(directory)
+    stamp = dt.datetime.fromtimestamp(started, dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", scenario).strip("_.") or "_"  # a scenario id keeps its '-'
+    base = f"{name}-{stamp}"
+    path, n = folder / f"{base}.jsonl", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{base}-{n}.jsonl"
+    return path
 
 
 def utc_date(epoch: float) -> dt.date:

@@ -81,3 +81,36 @@ def step_fields(step: Any) -> dict[str, Any]:
     if title:
         data["title"] = str(title)
     return data
+
+
+def window_fields(w: Any) -> dict[str, Any]:
+    """An `impact` entry from the engine's IncidentWindow (duck-typed: no `diagnose` import)."""
+    data: dict[str, Any] = {
+        "window_start": float(w.start),
+        "window_end": float(w.end),
+        "ongoing": bool(w.ongoing),
+        "periods": int(w.periods),
+        "requests_failed": int(w.errors_5xx),
+        "peak_5xx_per_min": float(w.peak_5xx_per_min),
+        "mean_5xx_per_min": float(w.mean_5xx_per_min),
+        "traces": int(w.traces),
+        "failing_traces": int(w.failing_traces),
+    }
+    if w.requests is not None:
+        data["requests"] = int(w.requests)
+    if w.error_rate is not None:
+        data["error_rate"] = float(w.error_rate)
+    if w.peak_error_rate is not None:
+        data["peak_error_rate"] = float(w.peak_error_rate)
+    return data
+
+
+def flip_fields(flip: Any) -> dict[str, Any]:
+    """A `rediscovery` entry from a VerdictFlip (duck-typed: no `diagnose` import)."""
+    return {
+        "check": str(flip.check_id),
+        "before": str(flip.before),
+        "after": str(flip.after),
+        "reason": str(flip.reason),
+        "summary": str(flip.summary),
+    }

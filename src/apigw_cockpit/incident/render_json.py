@@ -82,6 +82,18 @@ def report_dict(r: Report) -> dict[str, Any]:
             "error_rate": i.error_rate,
             "requests": i.requests,
             "requests_failed": i.requests_failed,
+            # The window the totals above were computed over (ongoing: up to window_end).
+            "window": {
+                "start": i.window_start,
+                "start_iso": _iso(i.window_start),
+                "end": i.window_end,
+                "end_iso": _iso(i.window_end),
+                "ongoing": i.window_ongoing,
+            },
+            "mean_5xx_per_min": i.mean_5xx_per_min,
+            "peak_error_rate": i.peak_error_rate,
+            "traces": i.traces,
+            "failing_traces": i.failing_traces,
         },
         "timeline": [
             {

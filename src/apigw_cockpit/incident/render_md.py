@@ -53,20 +53,47 @@ def _change_line(c: ChangeRef, when: _Times) -> str:
     )
 
 
+def _window(r: Report, when: _Times) -> str:
+    """What every total in the Impact table is computed over."""
+    i = r.impact
+    if i.window_start is None or i.window_end is None:
+        return ""
+    span = _duration(i.window_end - i.window_start)
+    how = f"onset → now, {span} so far" if i.window_ongoing else f"onset → recovery, {span}"
+    return f"{when(i.window_start)}–{when(i.window_end)} UTC ({how})"
+
+
 def _impact(r: Report, when: _Times) -> list[str]:
     i = r.impact
     recovered = when(i.recovered_at) if i.recovered_at is not None else "not recorded (ongoing?)"
+    window = _window(r, when)
+    over = ""
+    if window:  # each figure names its window; the Window row gives the times
+        over = f" (onset → {when(i.window_end)}, ongoing)" if i.window_ongoing else " (onset → recovery)"
     failed = "—"
     if i.requests_failed is not None:
-        failed = f"{i.requests_failed:,}" + (f" of {i.requests:,}" if i.requests is not None else "")
+        failed = f"{i.requests_failed:,}" + (f" of {i.requests:,}" if i.requests is not None else "") + over
+    peak = "—"
+    if i.peak_5xx_per_min is not None:
+        peak = f"{i.peak_5xx_per_min:g} per minute"
+        if i.peak_error_rate is not None:
+            peak += f" ({i.peak_error_rate:.0%} of that minute's requests)"
     rows = [
         ("Onset", when(i.onset_at)),
         ("Recovered", recovered),
         ("Duration", _duration(i.duration_s)),
-        ("Peak 5XX", f"{i.peak_5xx_per_min:g} per minute" if i.peak_5xx_per_min is not None else "—"),
-        ("Error rate", f"{i.error_rate:.1%}" if i.error_rate is not None else "—"),
-        ("Requests failed", failed),
+        ("Window", window or "— (no impact totals journaled)"),
+        ("Peak 5XX", peak),
+        ("Mean 5XX", f"{i.mean_5xx_per_min:.1f} per minute{over}" if i.mean_5xx_per_min is not None else "—"),
+        ("Error rate", f"{i.error_rate:.1%}{over}" if i.error_rate is not None else "—"),
+        ("Requests failed (5XX)", failed),
     ]
+    if i.traces == 0:
+        # Nothing read from the window is not "none failed": the log source had not reached it.
+        rows.append(("Failing traces", f"— (no execution-log traces from the window were read){over}"))
+    elif i.failing_traces is not None:
+        seen = f" of {i.traces:,} traced" if i.traces is not None else ""
+        rows.append(("Failing traces", f"{i.failing_traces:,}{seen}{over}"))
     return ["## Impact", "", "| Measure | Value |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)]
 
 

@@ -36,6 +36,14 @@ class Impact:
     error_rate: float | None
     requests: int | None
     requests_failed: int | None
+    # The window the totals were computed over (onset → recovery, or → the last entry's time).
+    window_start: float | None = None
+    window_end: float | None = None
+    window_ongoing: bool | None = None
+    mean_5xx_per_min: float | None = None
+    peak_error_rate: float | None = None
+    traces: int | None = None
+    failing_traces: int | None = None
 
 
 @dataclass(frozen=True)
@@ -157,19 +165,25 @@ def _impact(entries: Sequence[Entry], onset: float | None) -> Impact:
     recovered = float(recoveries[0]) if recoveries else None
     impacts = _of(entries, "impact")
     peaks = [e["peak_5xx_per_min"] for e in impacts if e.get("peak_5xx_per_min") is not None]
-
-    def latest(name: str) -> Any:
-        vals = [e[name] for e in impacts if e.get(name) is not None]
-        return vals[-1] if vals else None
-
+    # Each entry holds the totals from onset to its window_end: the latest one is the incident's.
+    # (Fields are never mixed across entries: a total and its window belong together.)
+    last: Mapping[str, Any] = impacts[-1] if impacts else {}
+    ongoing = last.get("ongoing")
     return Impact(
         onset_at=onset,
         recovered_at=recovered,
         duration_s=(recovered - onset) if onset is not None and recovered is not None else None,
         peak_5xx_per_min=max(peaks) if peaks else None,
-        error_rate=latest("error_rate"),
-        requests=latest("requests"),
-        requests_failed=latest("requests_failed"),
+        error_rate=last.get("error_rate"),
+        requests=last.get("requests"),
+        requests_failed=last.get("requests_failed"),
+        window_start=last.get("window_start"),
+        window_end=last.get("window_end"),
+        window_ongoing=bool(ongoing) if ongoing is not None else None,
+        mean_5xx_per_min=last.get("mean_5xx_per_min"),
+        peak_error_rate=last.get("peak_error_rate"),
+        traces=last.get("traces"),
+        failing_traces=last.get("failing_traces"),
     )
 
 

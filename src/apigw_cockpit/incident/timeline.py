@@ -2,11 +2,13 @@
 
 `evidence_ref` tells the UI where to jump: ("change", event_id), ("check", check id),
 ("trace", request id), ("hypothesis", root cause), ("verification", step id),
-("screenshot", path), ("alarm", name), ("note", entry index) — or None.
+("screenshot", path), ("alarm", name), ("note", entry index) — or None. A rediscovery row
+points at the check whose verdict it changed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -74,6 +76,8 @@ def _check(e: Entry, i: int) -> TimelineRow:
         ("trace", request_ids[0]) if request_ids and e["verdict"] != "ok" else ("check", e["id"])
     )
     title = f"Check {e['id']}: {e['verdict']} — {_first_line(e['summary'])}"
+    if e.get("as_of"):
+        title += f" ({e['as_of']})"
     return TimelineRow(e["at"], "check", title, "\n".join(e.get("evidence") or []), ref)
 
 
@@ -83,6 +87,8 @@ def _hypothesis(e: Entry, i: int) -> TimelineRow:
         return TimelineRow(e["at"], "hypothesis", "No root cause ranked yet")
     top = max(ranked, key=lambda h: h["confidence"])
     title = f"Top hypothesis: {top['root_cause']} ({top['confidence']:.0%})"
+    if e.get("as_of"):
+        title += f", evidence {e['as_of']}"
     return TimelineRow(
         e["at"], "hypothesis", title, "\n".join(top.get("because") or []), ("hypothesis", top["root_cause"])
     )
@@ -129,10 +135,30 @@ def _screenshot(e: Entry, i: int) -> TimelineRow:
 
 
 def _impact(e: Entry, i: int) -> TimelineRow | None:
+    """The incident window's totals so far (the engine's, journaled each minute), never one sample."""
     peak = e.get("peak_5xx_per_min")
     if peak is None:
         return None
-    return TimelineRow(e["at"], "impact", f"Impact: peak {peak:g} 5XX/min")
+    parts = []
+    failed, requests, rate = e.get("requests_failed"), e.get("requests"), e.get("error_rate")
+    if failed is not None:
+        parts.append(f"{failed:,} 5XX" + (f" of {requests:,} requests" if requests is not None else ""))
+    if rate is not None:
+        parts.append(f"{rate:.0%}")
+    parts.append(f"peak {peak:g}/min")
+    if e.get("mean_5xx_per_min") is not None:
+        parts.append(f"mean {e['mean_5xx_per_min']:.0f}/min")
+    if e.get("failing_traces") is not None and e.get("traces"):  # 0 traces read is not "0 failing"
+        parts.append(f"{e['failing_traces']:,} failing traces")
+    start, end = e.get("window_start"), e.get("window_end")
+    span = f" over {_minutes(end - start)} since onset" if start is not None and end is not None else ""
+    return TimelineRow(e["at"], "impact", f"Impact{span}: " + ", ".join(parts))
+
+
+def _rediscovery(e: Entry, i: int) -> TimelineRow:
+    why = f" ({e['reason']})" if e.get("reason") else ""
+    title = f"{e['check']}: {e['before']} → {e['after']} after rediscovery{why}"
+    return TimelineRow(e["at"], "rediscovery", title, e.get("summary") or "", ("check", e["check"]))
 
 
 ROW_BUILDERS: dict[str, Callable[[Entry, int], TimelineRow | None]] = {
@@ -150,16 +176,58 @@ ROW_BUILDERS: dict[str, Callable[[Entry, int], TimelineRow | None]] = {
     "drill": _drill,
     "screenshot": _screenshot,
     "impact": _impact,
+    "rediscovery": _rediscovery,
 }
+
+
+def _refreshes(entries: Sequence[Entry]) -> tuple[set[int], dict[int, Entry]]:
+    """Entries that only refresh numbers under an unchanged verdict or top hypothesis.
+
+    The journal writes them so the record follows the incident. On the timeline they are not
+    events: the row stays where the verdict changed, and reads the latest numbers of its span
+    ("as of" their time), never the first run's. Returns (indexes to skip, row index -> latest).
+    """
+    skip: set[int] = set()
+    latest: dict[int, Entry] = {}
+    opened: dict[str, tuple[str, int]] = {}  # check id -> (verdict, index of its row)
+    top: tuple[str, int] | None = None
+    order = sorted(range(len(entries)), key=lambda i: (entries[i].get("at", 0), i))
+    for i in order:
+        e = entries[i]
+        if e.get("kind") == "check":
+            prev = opened.get(e["id"])
+            if prev is not None and prev[0] == e["verdict"]:
+                skip.add(i)
+                latest[prev[1]] = e
+            else:
+                opened[e["id"]] = (e["verdict"], i)
+        elif e.get("kind") == "hypothesis" and e["ranked"]:
+            best = max(e["ranked"], key=lambda h: h["confidence"])["root_cause"]
+            if top is not None and top[0] == best:
+                skip.add(i)
+                latest[top[1]] = e
+            else:
+                top = (best, i)
+    return skip, latest
+
+
+def _as_of(first: Entry, last: Entry) -> Entry:
+    """The row's entry with the span's latest numbers, and when they were read."""
+    when = dt.datetime.fromtimestamp(float(last["at"]), dt.UTC).strftime("%H:%M")
+    keep = ("summary", "evidence", "request_ids") if first["kind"] == "check" else ("ranked",)
+    return {**first, **{k: last[k] for k in keep if k in last}, "as_of": f"as of {when} UTC"}
 
 
 def build_timeline(entries: Sequence[Entry], kinds: set[str] | None = None) -> list[TimelineRow]:
     """Rows in time order (ties keep journal order), optionally only some kinds."""
     rows: list[tuple[float, int, TimelineRow]] = []
+    refreshes, latest = _refreshes(entries)
     for i, e in enumerate(entries):
         kind = e.get("kind", "")
-        if kinds is not None and kind not in kinds:
+        if (kinds is not None and kind not in kinds) or i in refreshes:
             continue
+        if i in latest:
+            e = _as_of(e, latest[i])
         builder = ROW_BUILDERS.get(kind)
         row = builder(e, i) if builder else None
         if row is not None:

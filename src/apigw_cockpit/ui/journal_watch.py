@@ -11,34 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apigw_cockpit.diagnose.recovery import RECOVERY_PERIODS
+from apigw_cockpit.incident import record
 from apigw_cockpit.incident.sink import JournalSink
 from apigw_cockpit.ui.state import CockpitState
 
 IMPACT_EVERY_S = 60.0
-PERIOD_S = 60.0  # one-minute metric periods
-
-
-def impact(state: CockpitState, onset: float, end: float | None = None) -> dict[str, Any] | None:
-    """Peak 5XX/min, failed and total requests, error rate over [onset, end) from the stage series."""
-    errors = state.series("5XXError", "Sum") or state.series("5XXError")
-    if errors is None:
-        return None
-    counts = state.series("Count", "Sum") or state.series("Count")
-    in_window = [(t, v) for t, v in errors.points if t >= onset and (end is None or t < end)]
-    if not in_window:
-        return None
-    failed = sum(v for _, v in in_window)
-    requests = sum(v for t, v in counts.points if t >= onset and (end is None or t < end)) if counts else 0.0
-    out: dict[str, Any] = {
-        "peak_5xx_per_min": max(v for _, v in in_window),
-        "requests_failed": round(failed),
-        "window_start": onset,
-        "window_end": end if end is not None else in_window[-1][0] + PERIOD_S,
-    }
-    if requests > 0:
-        out["requests"] = round(requests)
-        out["error_rate"] = min(1.0, failed / requests)
-    return out
+# A check or a ranking whose numbers grew under the same verdict is journaled again at most this
+# often: the record follows the incident ("412 of 560 failed", not the first "1 of 100").
+REFRESH_S = 60.0
 
 
 def steps_verified(steps: Sequence[Any]) -> bool:
@@ -64,6 +44,10 @@ class JournalWatch:
     _versions: dict[str, int] = field(default_factory=dict)
     _impact: dict[str, Any] | None = None
     _impact_at: float | None = None
+    _written: dict[str, tuple[str, str, float]] = field(default_factory=dict)  # id -> verdict, summary, at
+    _because: tuple[str, ...] = ()
+    _flips: int = 0  # rediscovery flips already journaled
+    _ranked_at: float | None = None
 
     def resume(self, entries: Sequence[dict[str, Any]]) -> None:
         """A resumed journal already holds an onset: it stays the incident's onset."""
@@ -98,17 +82,7 @@ class JournalWatch:
             alarms = state.alarms
             sink.submit(lambda j: j.note_alarms(alarms))
         if self._moved(state, "findings") and state.findings:
-            # A check that has only ever said "unknown" (not run, no data yet) is not a result;
-            # once it had a verdict, turning unknown (a source lost) is one and is kept.
-            findings = [f for f in state.findings if str(f.verdict) != "unknown" or f.check_id in self._known]
-            self._known.update(f.check_id for f in findings)
-            if findings:
-                sink.submit(lambda j: j.note_findings(findings, at=now))
-            top = state.hypotheses[0].root_cause if state.hypotheses else None
-            if top is not None and top != self.top:
-                self.top = top
-                ranked = tuple(state.hypotheses)
-                sink.submit(lambda j: j.note_hypotheses(ranked, at=now))
+            self._note_findings(state, now)
         if self._moved(state, "verification") and state.verification:
             steps = list(state.verification)
             if any(str(getattr(s, "status", "")) in ("pass", "fail") for s in steps):
@@ -131,7 +105,49 @@ class JournalWatch:
                 sink.submit(lambda j: j.mark_recovery(at, source="5XXError", detail=detail))
                 reached.append("recovery")
         self._note_impact(state, now)
+        if len(state.rediscoveries) > self._flips:
+            flips = state.rediscoveries[self._flips :]
+            self._flips = len(state.rediscoveries)
+            sink.submit(lambda j: [j.note_rediscovery(f) for f in flips])
         return reached
+
+    def _due(self, check_id: str, verdict: str, summary: str, now: float) -> bool | None:
+        """True: write it; False: nothing new; None: new numbers, but refreshed too recently."""
+        last = self._written.get(check_id)
+        if last is None or last[0] != verdict:
+            return True
+        if last[1] == summary:
+            return False
+        return True if now - last[2] >= REFRESH_S else None
+
+    def _note_findings(self, state: CockpitState, now: float) -> None:
+        sink, later = self.sink, False
+        # A check that has only ever said "unknown" (not run, no data yet) is not a result;
+        # once it had a verdict, turning unknown (a source lost) is one and is kept.
+        findings = []
+        for f in state.findings:
+            verdict = str(f.verdict)
+            if verdict == "unknown" and f.check_id not in self._known:
+                continue
+            due = self._due(f.check_id, verdict, f.summary, now)
+            later |= due is None
+            if due:
+                findings.append(f)
+                self._written[f.check_id] = (verdict, f.summary, now)
+        self._known.update(f.check_id for f in findings)
+        if findings:
+            sink.submit(lambda j: j.note_findings(findings, at=now))
+        top = state.hypotheses[0] if state.hypotheses else None
+        if top is not None:
+            refresh = top.root_cause == self.top and tuple(top.because) != self._because
+            paced = self._ranked_at is not None and now - self._ranked_at < REFRESH_S
+            later |= refresh and paced
+            if top.root_cause != self.top or (refresh and not paced):
+                self.top, self._because, self._ranked_at = top.root_cause, tuple(top.because), now
+                ranked = tuple(state.hypotheses)
+                sink.submit(lambda j: j.note_hypotheses(ranked, at=now))
+        if later:
+            self._versions.pop("findings", None)  # look again on a later tick
 
     def _note_impact(self, state: CockpitState, now: float) -> None:
         if self.onset is None or not self._moved(state, "metrics"):
@@ -139,8 +155,12 @@ class JournalWatch:
         if self._impact_at is not None and now - self._impact_at < IMPACT_EVERY_S:
             self._versions.pop("metrics", None)  # look again on a later tick
             return
-        summary = impact(state, self.onset, self.recovery)
-        if summary is None or summary == self._impact:
+        # The engine's incident-window totals (diagnose/window.py), the same `check --json` reports.
+        window = state.result.window if state.result is not None else None
+        if window is None:
+            return
+        summary = record.window_fields(window)
+        if summary == self._impact:
             return
         self._impact, self._impact_at = summary, now
         sink_summary = dict(summary)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from apigw_cockpit.diagnose.collect import ObservationBuilder
+from apigw_cockpit.diagnose.flips import VerdictFlip, verdict_flips
 from apigw_cockpit.diagnose.hops import Hop
 from apigw_cockpit.diagnose.observations import Observations, Probe
 from apigw_cockpit.diagnose.pipeline import EngineResult
@@ -95,7 +96,10 @@ class CockpitState:
     versions: dict[str, int] = field(default_factory=dict)
     result: EngineResult | None = None
     debounce_s: float = 1.0  # real seconds between engine runs while inputs keep changing (a key forces one)
+    # Verdicts a rediscovery changed (live configuration), oldest first: timeline events.
+    rediscoveries: list[VerdictFlip] = field(default_factory=list)
     collector: ObservationBuilder = field(init=False)
+    _rediscovered: tuple[TopologyUpdate, EngineResult | None] | None = None
     _dirty: bool = False
     _last_run: float = float("-inf")
 
@@ -126,6 +130,9 @@ class CockpitState:
         else:
             if isinstance(update, TopologyUpdate):  # live configuration: the collector has it too
                 self.topology = update.topology
+                # The answer before this read, kept until the engine has answered over the new one.
+                before = self._rediscovered[1] if self._rediscovered else self.result
+                self._rediscovered = (update, before)
             self.bump(_AREA[type(update).__name__])
 
     def set_source(self, status: SourceStatus) -> None:
@@ -303,10 +310,25 @@ class CockpitState:
     def set_result(self, result: EngineResult) -> None:
         """The engine's answer; each area bumps only when its part changed (panes redraw less)."""
         old, self.result = self.result, result
+        self._note_flips(result)
         self.bump("diagnosis")
         for area, part in _RESULT_PARTS.items():
             if old is None or part(old) != part(result):
                 self.bump(area)
+
+    def _note_flips(self, result: EngineResult) -> None:
+        """After a rediscovery, the first answer over the new topology: which verdicts it changed."""
+        pending = self._rediscovered
+        if pending is None or result.obs.topology is not pending[0].topology:
+            return
+        update, before = pending
+        self._rediscovered = None
+        if before is None:
+            return
+        flips = verdict_flips(before.diagnosis.findings, result.diagnosis.findings, update.at, update.reason)
+        if flips:
+            self.rediscoveries.extend(flips)
+            self.bump("rediscovery")
 
 
 # Result areas: each bumps when its part of the engine's answer changed.
@@ -320,7 +342,9 @@ _RESULT_PARTS: dict[str, Callable[[EngineResult], object]] = {
     "headline": lambda r: r.headline,
 }
 # Every area the store bumps: a pane may only listen to these (tests/architecture checks it).
-KNOWN_AREAS = DATA_AREAS | frozenset(_RESULT_PARTS) | {"diagnosis", "notes", "pause", "verification"}
+KNOWN_AREAS = (
+    DATA_AREAS | frozenset(_RESULT_PARTS) | {"diagnosis", "notes", "pause", "verification", "rediscovery"}
+)
 
 _AREA = {
     "MetricsUpdate": "metrics",

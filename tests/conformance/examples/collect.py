@@ -68,6 +68,19 @@ SOURCES: dict[str, tuple[str, str, str, int]] = {
     "cloudtrail-lookup-events": ("cloudtrail", "LookupEvents", "cloudtrail/lookup-events", 0),
     "cloudwatch-get-metric-data": ("cloudwatch", "GetMetricData", "cloudwatch/get-metric-data", 0),
     "cloudwatch-describe-alarms": ("cloudwatch", "DescribeAlarms", "cloudwatch/describe-alarms", 0),
+    # The front door: listing APIs and stages, resolving custom domains.
+    "apigateway-get-stages": ("apigateway", "GetStages", "apigateway/get-stages", 0),
+    "apigateway-get-domain-names": ("apigateway", "GetDomainNames", "apigateway/get-domain-names", 0),
+    "apigateway-get-base-path-mappings": (
+        "apigateway",
+        "GetBasePathMappings",
+        "apigateway/get-base-path-mappings",
+        0,
+    ),
+    "apigatewayv2-get-apis": ("apigatewayv2", "GetApis", "apigatewayv2/get-apis", 0),
+    "apigatewayv2-get-api": ("apigatewayv2", "GetApi", "apigatewayv2/get-api", 0),
+    "apigatewayv2-get-stages": ("apigatewayv2", "GetStages", "apigatewayv2/get-stages", 0),
+    "apigatewayv2-get-api-mappings": ("apigatewayv2", "GetApiMappings", "apigatewayv2/get-api-mappings", 0),
 }
 
 # fixture name → (service, operation, example id) from the installed botocore's examples-1.json.
@@ -92,6 +105,24 @@ TEXT_EDITS: list[tuple[str, str, str, str]] = [
         '      }\n      "PolicyName"',
         '      },\n      "PolicyName"',
         "missing comma before PolicyName (invalid JSON in the published example)",
+    ),
+    (
+        "apigatewayv2-get-api-mappings",
+        '"ApiMappingKey": "myTestApi"\n',
+        '"ApiMappingKey": "myTestApi",\n',
+        "missing comma after ApiMappingKey (invalid JSON in the published example)",
+    ),
+    (
+        "apigatewayv2-get-api-mappings",
+        '"ApiMappingKey": "myDevApi"\n',
+        '"ApiMappingKey": "myDevApi",\n',
+        "missing comma after ApiMappingKey (invalid JSON in the published example)",
+    ),
+    (
+        "apigatewayv2-get-api-mappings",
+        '"Stage": "dev"\n            },\n',
+        '"Stage": "dev"\n            }\n',
+        "trailing comma after the last item (invalid JSON in the published example)",
     ),
 ]
 # Value edits after parsing: (fixture, old, new, why). Only to make ids meet across calls.

@@ -8,6 +8,7 @@ from typing import Any
 
 from apigw_cockpit.demo.mirror.apigw import seed_api
 from apigw_cockpit.demo.mirror.clients import Clients
+from apigw_cockpit.demo.mirror.neighbours import seed_neighbours
 from apigw_cockpit.demo.mirror.seed import (
     Bindings,
     seed_identity,
@@ -30,13 +31,15 @@ class Mirror:
         self._lock = threading.Lock()
         self.mirrored = 0
 
-    def seed(self, state: Any, log_groups: list[str]) -> Bindings:
+    def seed(self, state: Any, log_groups: list[str], neighbours: Any = None) -> Bindings:
         self.state = state
         c, ids = self.clients, self.ids
         seed_network(c, state, ids)
         seed_load_balancers(c, state, ids)
         seed_identity(c, state, ids)
         seed_api(c, state, ids)
+        if neighbours is not None:
+            seed_neighbours(c, state, neighbours)
         seed_logs(c, state, ids, log_groups)
         return ids
 

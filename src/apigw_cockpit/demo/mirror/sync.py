@@ -223,6 +223,11 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "set_nlb_subnets": ("nlbs",),
     "delete_load_balancer": ("nlbs",),
     "create_load_balancer": ("nlbs",),
+    "update_integration": ("api",),
+    # Registration is answered from the world (DescribeTargetHealth is the overlay's); moto
+    # has the person's own call already.
+    "register_targets": (),
+    "deregister_targets": (),
 }
 
 

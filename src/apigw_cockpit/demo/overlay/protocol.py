@@ -143,6 +143,8 @@ def identify(
     if signing is None:
         return None
     service = _SIGNING_TO_SERVICE.get(signing, signing)
+    if service == "apigateway" and raw_path.startswith("/v2/"):
+        service = "apigatewayv2"  # HTTP/WebSocket APIs sign as apigateway too; their paths say v2
     target = headers.get("x-amz-target", "")
     if target:
         return AwsRequest(service, "json", target.rsplit(".", 1)[-1], method, raw_path, body, headers, query)

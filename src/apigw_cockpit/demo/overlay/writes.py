@@ -15,14 +15,17 @@ is left to moto alone and logged: the world does not pretend.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from apigw_cockpit.demo.mirror.clients import MIRROR_ACCESS_KEY
+from apigw_cockpit.demo.overlay import apigateway
 from apigw_cockpit.demo.overlay.app import Context
 from apigw_cockpit.demo.overlay.protocol import AwsRequest
-from apigw_cockpit.demo.overlay.render import Reply
+from apigw_cockpit.demo.overlay.render import Reply, render_error
+from apigw_cockpit.demo.world.actions_apigw import PATCHABLE
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +187,89 @@ def _update_stage(params: dict[str, Any], ws: Any) -> list[Action]:
     return actions
 
 
+def _resource(ws: Any, resource_id: str) -> str:
+    for logical, res in ws.resources.items():
+        if res.id == resource_id:
+            return str(logical)
+    raise Untranslatable(f"resource {resource_id!r} is not in the world's API")
+
+
+def _method_ref(params: dict[str, Any], ws: Any) -> dict[str, str]:
+    resource = _resource(ws, str(params["resource_id"]))
+    return {"resource": resource, "method": str(params["http_method"]).upper()}
+
+
+def _put_integration(params: dict[str, Any], ws: Any) -> list[Action]:
+    ref = _method_ref(params, ws)
+    typ = str(params.get("type", "")).upper()
+    p: dict[str, Any] = {**ref, "type": typ}
+    if typ != "MOCK":
+        method = ws.method(ref["resource"], ref["method"])
+        integ = method.integration if method is not None else None
+        # The world has no backend to invent: only the method's own kind of integration, re-put.
+        if integ is None or integ.type == "MOCK" or integ.type.startswith("AWS") != typ.startswith("AWS"):
+            raise Untranslatable(f"a {typ} integration where the world has none to re-point")
+        if params.get("uri"):
+            p["uri"] = str(params["uri"])
+        if params.get("timeoutInMillis") is not None:
+            p["timeout_ms"] = int(params["timeoutInMillis"])
+        if params.get("httpMethod"):  # the body's httpMethod is integrationHttpMethod
+            p["http_method"] = str(params["httpMethod"])
+        if params.get("connectionType"):
+            p["connection_type"] = str(params["connectionType"])
+        if params.get("connectionId"):
+            p["vpc_link"] = _vpc_link(ws, str(params["connectionId"]))
+    return [{"do": "put_integration", "params": p}]
+
+
+def _vpc_link(ws: Any, link_id: str) -> str:
+    for logical, link in ws.vpc_links.items():
+        if link.id == link_id:
+            return str(logical)
+    raise Untranslatable(f"VPC link {link_id!r} is not in the world")
+
+
+def _update_integration(params: dict[str, Any], ws: Any) -> list[Action]:
+    ops = [dict(op) for op in params.get("patchOperations") or []]
+    for op in ops:
+        path = str(op.get("path", ""))
+        if not any(path == p or (p.endswith("/") and path.startswith(p)) for p in PATCHABLE):
+            raise Untranslatable(f"integration patch {path!r}")
+        if path == "/connectionId":
+            _vpc_link(ws, str(op.get("value", "")))
+    if not ops:
+        raise Untranslatable("no patch operation in the request")
+    return [{"do": "update_integration", "params": {**_method_ref(params, ws), "patch": ops}}]
+
+
+# -- ELBv2 target registration --------------------------------------------------------------------
+def _targets(do: str) -> Translator:
+    def translate(params: dict[str, Any], ws: Any) -> list[Action]:
+        arn = str(params["TargetGroupArn"])
+        tg = next((n for n, g in ws.target_groups.items() if g.id == arn), None)
+        if tg is None:
+            raise Untranslatable(f"target group {arn!r} is not in the world")
+        names = []
+        for t in params.get("Targets") or []:
+            ip, port = str(t.get("Id")), t.get("Port")
+            found = next(
+                (
+                    n
+                    for n, x in ws.targets.items()
+                    if x.target_group == tg and x.ip == ip and (port is None or int(port) == x.port)
+                ),
+                None,
+            )
+            if found is None:  # a new IP would need a backend the world does not have
+                raise Untranslatable(f"target {ip}:{port} is not one of the world's tasks")
+            names.append(found)
+        if not names:
+            raise Untranslatable("no target in the request")
+        return [{"do": do, "params": {"target_group": tg, "targets": names}}]
+
+    return translate
+
+
 TRANSLATORS: dict[tuple[str, str], Translator] = {
     ("ec2", "AuthorizeSecurityGroupIngress"): _ingress("authorize_ingress"),
     ("ec2", "RevokeSecurityGroupIngress"): _ingress("revoke_ingress"),
@@ -196,6 +282,10 @@ TRANSLATORS: dict[tuple[str, str], Translator] = {
     ("iam", "DeleteRolePolicy"): _role_policy("detach_role_policy", "PolicyName"),
     ("apigateway", "CreateDeployment"): _create_deployment,
     ("apigateway", "UpdateStage"): _update_stage,
+    ("apigateway", "PutIntegration"): _put_integration,
+    ("apigateway", "UpdateIntegration"): _update_integration,
+    ("elbv2", "RegisterTargets"): _targets("register_targets"),
+    ("elbv2", "DeregisterTargets"): _targets("deregister_targets"),
 }
 
 
@@ -212,13 +302,46 @@ def translate(req: AwsRequest, ws: Any) -> list[Action]:
         raise Untranslatable(f"unexpected parameters ({e})") from None
 
 
+# Writes moto does not implement (5.x raises NotImplementedError): the world applies them first,
+# the mirror writes the result into moto (PutIntegration), and the answer is moto's own view of
+# the resource afterwards — the output shape of these operations is the resource's Get shape.
+WORLD_FIRST = {("apigateway", "UpdateIntegration")}
+
+
+# Where the overlay already owns the moto side of an operation (connectionType/connectionId that
+# moto drops), the write goes through that handler, not to moto directly.
+MOTO_STEP: dict[tuple[str, str], Callable[[Context, AwsRequest], Reply]] = {
+    ("apigateway", "PutIntegration"): apigateway.put_integration,
+}
+
+
+def _moto(ctx: Context, req: AwsRequest) -> Reply:
+    return MOTO_STEP.get((req.service, req.operation), Context.call_moto)(ctx, req)
+
+
+def _world_first(ctx: Context, req: AwsRequest) -> Reply:
+    with ctx.lock:
+        try:
+            for action in translate(req, ctx.world.state):
+                ctx.world.apply_action(action, caller(req))
+        except (Untranslatable, ValueError) as e:
+            return render_error(req, 400, "BadRequestException", f"Invalid patch operation: {e}")
+    environ = {**req.environ, "REQUEST_METHOD": "GET", "CONTENT_LENGTH": "0"}
+    get = dataclasses.replace(req, operation="GetIntegration", method="GET", body=b"", environ=environ)
+    return apigateway.get_integration(ctx, get)  # moto's view after the mirror, with the connection
+
+
 def handle(ctx: Context, req: AwsRequest) -> Reply:
     """moto answers; if it accepted the call, the world applies it.
 
     Registered outside the world lock and taking it only to apply: applying makes the mirror
     call these same operations from another server thread, which must not wait on this one.
     """
-    reply = ctx.call_moto(req)
+    if (req.service, req.operation) in WORLD_FIRST:
+        if access_key(req) == MIRROR_ACCESS_KEY:
+            return apigateway.update_integration(ctx, req)
+        return _world_first(ctx, req)
+    reply = _moto(ctx, req)
     if access_key(req) == MIRROR_ACCESS_KEY or reply.status >= 300:
         return reply
     with ctx.lock:
@@ -228,5 +351,8 @@ def handle(ctx: Context, req: AwsRequest) -> Reply:
             log.warning("%s stored by moto, but the world does not simulate it: %s", req.action, e)
             return reply
         for action in actions:
-            ctx.world.apply_action(action, caller(req))
+            try:
+                ctx.world.apply_action(action, caller(req))
+            except ValueError as e:  # the primitive refused: moto keeps the call, the world does not pretend
+                log.warning("%s stored by moto, but the world refused it: %s", req.action, e)
     return reply

@@ -100,21 +100,76 @@ def _del_integ(ws: WorldState, p: Params) -> TrailCall:
     return _integ_call(ws, p, "DeleteIntegration", None)
 
 
-@action("put_integration", Spec(("resource", "method"), ("type",), _M))
+_PUT_FIELDS = ("uri", "timeout_ms", "http_method", "connection_type", "vpc_link")
+
+
+@action("put_integration", Spec(("resource", "method"), ("type", *_PUT_FIELDS), _M))
 def _put_integ(ws: WorldState, p: Params) -> TrailCall:
+    """PutIntegration: a MOCK anywhere, or the method's own integration put again with new fields.
+
+    The world cannot invent a backend, so a non-MOCK put keeps the integration's backend,
+    function and role and replaces what the call names (uri, timeout, connection) — what a
+    person does with `aws apigateway put-integration` to repoint or re-time a route.
+    """
     typ = str(p.get("type", "MOCK")).upper()
-    if typ != "MOCK":
-        raise ValueError(
-            "put_integration supports type MOCK (restore other integrations with their own primitives)"
+    if typ == "MOCK":
+        _method(ws, p).integration = IntegrationState(type="MOCK")
+        return _integ_call(
+            ws,
+            p,
+            "PutIntegration",
+            None,
+            {"type": typ, "requestTemplates": {"application/json": '{"statusCode": 200}'}},
         )
-    _method(ws, p).integration = IntegrationState(type="MOCK")
-    return _integ_call(
-        ws,
-        p,
-        "PutIntegration",
-        None,
-        {"type": typ, "requestTemplates": {"application/json": '{"statusCode": 200}'}},
-    )
+    integ = _method(ws, p).integration
+    if integ is None or integ.type == "MOCK" or (integ.type.startswith("AWS") != typ.startswith("AWS")):
+        raise ValueError(f"put_integration {typ}: the world only re-puts the method's own {typ} integration")
+    integ.type = typ
+    if "uri" in p:
+        integ.uri = str(p["uri"])
+    integ.timeout_ms = int(p.get("timeout_ms", 29000))  # PutIntegration resets an omitted timeout
+    if "http_method" in p:
+        integ.http_method = str(p["http_method"]).upper()
+    if "connection_type" in p:
+        integ.connection_type = str(p["connection_type"]).upper()
+        if integ.connection_type != "VPC_LINK":
+            integ.vpc_link = ""
+    if "vpc_link" in p:
+        if p["vpc_link"] not in ws.vpc_links:
+            raise ValueError(f"unknown VPC link {p['vpc_link']!r}")
+        integ.vpc_link = str(p["vpc_link"])
+    req: Params = {"type": typ, "uri": integ.uri, "timeoutInMillis": integ.timeout_ms}
+    if integ.http_method:
+        req["integrationHttpMethod"] = integ.http_method
+    if integ.connection_type == "VPC_LINK":
+        req |= {"connectionType": "VPC_LINK", "connectionId": ws.vpc_links[integ.vpc_link].id}
+    return _integ_call(ws, p, "PutIntegration", None, req)
+
+
+# UpdateIntegration patch paths the world simulates (others are refused before moto's answer is used).
+PATCHABLE = ("/uri", "/timeoutInMillis", "/connectionId", "/requestTemplates/")
+
+
+@action("update_integration", Spec(("resource", "method", "patch"), (), _M))
+def _update_integ(ws: WorldState, p: Params) -> TrailCall:
+    """UpdateIntegration with its patch operations, recorded as the one call it is."""
+    integ = _integ(ws, p)
+    ops = [{k: str(v) for k, v in op.items()} for op in p["patch"]]
+    for op in ops:
+        path, value = op.get("path", ""), op.get("value", "")
+        if op.get("op", "replace") not in ("replace", "add"):
+            raise ValueError(f"update_integration: op {op.get('op')!r} on {path!r} is not simulated")
+        if path == "/uri":
+            integ.uri = value
+        elif path == "/timeoutInMillis":
+            integ.timeout_ms = int(value)
+        elif path == "/connectionId":
+            integ.vpc_link = next(n for n, link in ws.vpc_links.items() if link.id == value)
+        elif path.startswith("/requestTemplates/"):
+            integ.request_templates[path.removeprefix("/requestTemplates/").replace("~1", "/")] = value
+        else:
+            raise ValueError(f"update_integration: patch path {path!r} is not simulated")
+    return _integ_call(ws, p, "UpdateIntegration", ops)
 
 
 def _stage_call(ws: WorldState, ops: list[dict[str, str]]) -> TrailCall:
@@ -241,3 +296,34 @@ def _create_lb(ws: WorldState, p: Params) -> TrailCall:
         },
         {"loadBalancers": [{"loadBalancerArn": nlb.id}]},
     )
+
+
+# -- target registration -------------------------------------------------------------------------
+_TG = {"target_group": "target_groups"}
+
+
+def _targets_call(ws: WorldState, p: Params, name: str, registered: bool) -> TrailCall:
+    tg = ws.target_groups[p["target_group"]]
+    wanted = [str(t) for t in p["targets"]]
+    unknown = [t for t in wanted if t not in ws.targets or ws.targets[t].target_group != p["target_group"]]
+    if unknown:
+        raise ValueError(f"targets {unknown} are not in target group {p['target_group']!r}")
+    for t in wanted:
+        ws.targets[t].registered = registered
+    targets = [{"id": ws.targets[t].ip, "port": ws.targets[t].port} for t in wanted]
+    return TrailCall(
+        name,
+        "elasticloadbalancing.amazonaws.com",
+        [TrailResource("AWS::ElasticLoadBalancingV2::TargetGroup", tg.id)],
+        {"targetGroupArn": tg.id, "targets": targets},
+    )
+
+
+@action("register_targets", Spec(("target_group", "targets"), (), _TG))
+def _register(ws: WorldState, p: Params) -> TrailCall:
+    return _targets_call(ws, p, "RegisterTargets", True)
+
+
+@action("deregister_targets", Spec(("target_group", "targets"), (), _TG))
+def _deregister(ws: WorldState, p: Params) -> TrailCall:
+    return _targets_call(ws, p, "DeregisterTargets", False)

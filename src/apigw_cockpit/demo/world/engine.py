@@ -20,6 +20,7 @@ from apigw_cockpit.demo.world.evaluate import Outcome, evaluate
 from apigw_cockpit.demo.world.iam import simulate
 from apigw_cockpit.demo.world.logstore import LogStore
 from apigw_cockpit.demo.world.metricstore import MetricStore
+from apigw_cockpit.demo.world.neighbours import NeighbourTraffic, load_neighbours
 from apigw_cockpit.demo.world.network import HealthTracker, nlb_admitted
 from apigw_cockpit.demo.world.recorder import Recorder, hash_hex
 from apigw_cockpit.demo.world.scenario import Scenario
@@ -59,6 +60,9 @@ class World:
         self.traffic = Traffic(scenario.traffic, self.state, scenario.start, seed)
         self.recorder = Recorder(self.state, self.metrics, self.logs)
         self.alarm_book = AlarmBook(self.state, self.metrics)
+        # The account's other APIs (the front door's choice): their metrics only, no traces.
+        self.neighbours = load_neighbours()
+        self._neighbour_traffic = NeighbourTraffic(self.neighbours, self.metrics, seed)
         self._subs: list[Callable[[dict[str, Any]], None]] = []
         self._pending = [dict(a, at=scenario.start + a["at"]) for a in scenario.actions]
         self._cursor: int | None = None
@@ -154,6 +158,12 @@ class World:
     def apply_fix(self, user: str = "oncall") -> list[dict[str, Any]]:
         return [self.apply_action(a, user) for a in self.scenario.fix]
 
+    def schedule_fix(self, at: float, user: str = "drill") -> None:
+        """The scenario's fix as timed actions at `at` (a headless drill: `demo --headless --fix-at`)."""
+        with self._lock:
+            self._pending.extend(dict(a, at=at, user=user) for a in self.scenario.fix)
+            self._pending.sort(key=lambda a: float(a["at"]))
+
     # -- time -----------------------------------------------------------------------------------
     def backfill(self, seconds: float = 3600) -> None:
         """History [now - seconds, now) with the scenario's past actions applied at their times."""
@@ -222,6 +232,7 @@ class World:
                     "AWS/NetworkELB", "UnHealthyHostCount", {**base, "AvailabilityZone": az}, s, u
                 )
         self._flow_minute(s - 60)
+        self._neighbour_traffic.minute(s)
         self.alarm_book.tick(s)
         self.metrics.freeze_before(s)
         if s % 600 == 0:
@@ -235,7 +246,7 @@ class World:
         rng = random.Random(self.seed + start)
         for tgt in ws.targets.values():
             nlb = ws.nlb_of_tg(tgt.target_group)
-            if nlb is None or nlb.deleted or not nlb.subnets:
+            if nlb is None or nlb.deleted or not nlb.subnets or not tgt.registered:
                 continue
             sub = next((x for x in nlb.subnets if ws.subnets[x].az == tgt.az), nlb.subnets[0])
             src = nlb_ip(ws, sub)

@@ -77,6 +77,8 @@ def raw_health(ws: WorldState, t: TargetState) -> Health:
     """What the health checks would conclude right now if they had run long enough."""
     tg = ws.target_groups[t.target_group]
     nlb = ws.nlb_of_tg(t.target_group)
+    if not t.registered:
+        return Health("unused", "Target.NotRegistered", _DESCRIPTIONS["Target.NotRegistered"])
     if nlb is None or nlb.deleted:
         return Health(
             "unused",

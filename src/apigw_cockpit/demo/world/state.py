@@ -62,6 +62,7 @@ class TargetState:
     security_groups: list[str]
     eni: str
     az: str = ""
+    registered: bool = True  # DeregisterTargets takes it out of its group (and of DescribeTargetHealth)
 
 
 @dataclass
@@ -261,7 +262,7 @@ class WorldState:
         return f"API-Gateway-Execution-Logs_{self.api.id}/{self.stage.name}"
 
     def targets_of(self, tg: str) -> list[TargetState]:
-        return [t for t in self.targets.values() if t.target_group == tg]
+        return [t for t in self.targets.values() if t.target_group == tg and t.registered]
 
     def nlb_of_tg(self, tg: str) -> NlbState | None:
         return next((n for n in self.nlbs.values() if tg in n.listeners.values()), None)

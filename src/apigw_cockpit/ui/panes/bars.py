@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 
 from apigw_cockpit.model import SourceState
+from apigw_cockpit.ui.panes.route_summary import logging_off
 from apigw_cockpit.ui.sanitize import clean
 from apigw_cockpit.ui.view import Pane, ago, hms
 
@@ -110,13 +111,18 @@ class StatusBar(Pane):
             return Content("")
         parts: list[str | tuple[str, str]] = []
         order = list(_SHORT)
+        # Execution logging off is a fact of the stage (the topology), not of the poller: an
+        # empty log group polled fine must not read as "logs ✓".
+        no_logs = bool(logging_off(s.topology))
         for name, status in sorted(
             s.sources.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0])
         ):
             label = _SHORT.get(name, name).format(lambda_=v.glyphs.lambda_)
             fresh = s.last_fresh(name)
             age = v.now - fresh if fresh is not None else None
-            if status.state in (SourceState.DENIED, SourceState.ERROR):
+            if name in ("logs", "execution_logs") and no_logs:
+                parts.append((f"{label} OFF", "$error bold reverse"))
+            elif status.state in (SourceState.DENIED, SourceState.ERROR):
                 parts.append((f"{label} {status.state.value}", "$error bold"))
             elif status.state == SourceState.THROTTLED:
                 parts.append((f"{label} throttled", "$warning"))

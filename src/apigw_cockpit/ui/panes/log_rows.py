@@ -24,7 +24,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
 from apigw_cockpit.ui.state import LogRow
-from apigw_cockpit.ui.view import UNICODE, Glyphs, hms
+from apigw_cockpit.ui.view import hms
 
 COLUMNS = ("time", "rid", "path", "status", "verdict")
 GROUP_PREFIX = "group:"
@@ -58,29 +58,25 @@ def row_cells(
     *,
     path: str,
     count: int = 1,
-    glyphs: Glyphs = UNICODE,
+    times: str = "×",
+    pending: str = "…",  # view.Glyphs.ellipsis: a request still in flight
 ) -> Spec:
     """The five cells of one row; a group's (count > 1) verdict carries its ×N."""
-    shown_verdict = clean(verdict) + (f" {glyphs.times}{count}" if count > 1 else "")
+    shown_verdict = clean(verdict) + (f" {times}{count}" if count > 1 else "")
     return (
         (hms(r.ts), ""),
         (clean(r.request_id[:8]), "$text-muted"),
-        (clean(f"{r.method} {path}".strip() or "?"), ""),
-        (str(r.status) if r.status else glyphs.ellipsis, status_style(r.status)),
+        # No method line: a trace whose start is older than the log window (a partial trace).
+        (clean(f"{r.method} {path}".strip()), "") if r.method else ("(partial trace)", "$text-muted"),
+        (str(r.status) if r.status else pending, status_style(r.status)),
         (shown_verdict, "$error" if r.failed else "$text-muted"),
     )
 
 
 def per_request(
-    rows: Iterable[LogRow],
-    verdict_of: Callable[[LogRow], str],
-    clean: Callable[[str], str],
-    glyphs: Glyphs = UNICODE,
+    rows: Iterable[LogRow], verdict_of: Callable[[LogRow], str], clean: Callable[[str], str]
 ) -> list[Item]:
-    return [
-        Item(r.request_id, r.request_id, row_cells(r, verdict_of(r), clean, path=r.path, glyphs=glyphs))
-        for r in rows
-    ]
+    return [Item(r.request_id, r.request_id, row_cells(r, verdict_of(r), clean, path=r.path)) for r in rows]
 
 
 def grouped(
@@ -88,7 +84,7 @@ def grouped(
     verdict_of: Callable[[LogRow], str],
     clean: Callable[[str], str],
     rank: dict[str, int],
-    glyphs: Glyphs = UNICODE,
+    times: str = "×",
 ) -> list[Item]:
     """One item per (method, route, status, verdict), ordered by `rank` (updated in place: a group
     seen for the first time ranks above every known one; groups no longer present are forgotten)."""
@@ -109,7 +105,7 @@ def grouped(
     items = []
     for sig in sorted(groups, key=lambda k: rank[k], reverse=True):
         r, n = newest[sig], len(groups[sig])
-        cells = row_cells(r, verdicts[sig], clean, path=r.route or r.path, count=n, glyphs=glyphs)
+        cells = row_cells(r, verdicts[sig], clean, path=r.route or r.path, count=n, times=times)
         items.append(Item(sig, r.request_id, cells, n))
     return items
 

@@ -1,8 +1,11 @@
 """The execution-log stream: one line per request (time, id, method/path, status, verdict).
 
-Failures only by default; in a storm identical failures merge into one row with a ×N count
-(see log_rows). `/` filters; `enter` opens the whole trace; while paused the table freezes
-but the bounded buffer keeps filling (overflow shows as "dropped N").
+Above the table, a per-route summary (route_summary: requests/min, 5XX/min and share, status
+mix, p99, the engine's verdict); below it, failures only by default; in a storm identical
+failures merge into one row with a ×N count (see log_rows). With execution logging off the
+pane says so in its title and body instead of looking like "no failures". `/` filters;
+`enter` opens the whole trace; while paused the table freezes but the bounded buffer keeps
+filling (overflow shows as "dropped N").
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.geometry import Region
 from textual.message import Message
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from apigw_cockpit.ui.panes.log_rows import COLUMNS, Item, QuietTable, Spec, content, grouped, per_request
+from apigw_cockpit.ui.panes.route_summary import RouteLine, logging_off, summarize, turn_on_hint
 from apigw_cockpit.ui.sanitize import clean
 from apigw_cockpit.ui.state import LogRow
-from apigw_cockpit.ui.view import Pane
+from apigw_cockpit.ui.view import Glyphs, Pane
 
+MIX_WIDTH = 16  # columns of the route summary's status mix ("504×375 200×12")
 MAX_ROWS_SHOWN = 120  # the buffer is larger (and `/` searches all of it); a human reads the top screenful
 FIT_BEFORE_LAYOUT = 20
 
@@ -51,6 +56,8 @@ class LogPane(Pane):
             placeholder="filter (request id, path, verdict, text): enter to apply, esc to clear",
             id="log-filter",
         )
+        yield Static(id="log-off")
+        yield Static(id="route-summary")
         yield QuietTable(id="log-table", cursor_type="row", zebra_stripes=False)
 
     def on_mount(self) -> None:
@@ -66,6 +73,8 @@ class LogPane(Pane):
         what = "Execution failed" if self.failed_only else "all requests"
         flt = f" /{clean(self.query_text)}" if self.query_text else ""
         title = f"execution log ({what}){flt}"
+        if self.state is not None and logging_off(self.state.topology):
+            title = "execution log: OFF, no log evidence"
         # Setting a border title repaints the whole pane region: only do it when it changes.
         if self.border_title != title:
             self.border_title = title
@@ -109,6 +118,8 @@ class LogPane(Pane):
         s = self.state
         if s is None or (s.paused and self._order):
             return
+        self._banner()
+        self._summary()
         # Newest first by request time, not by activity: a request gaining a line keeps its place.
         matching = sorted(
             (r for r in s.rows.values() if self._matches(r)), key=lambda r: (r.ts, r.request_id), reverse=True
@@ -124,11 +135,37 @@ class LogPane(Pane):
             return clean(text, presenter=presenter)
 
         if self._grouped:
-            items = grouped(matching, s.verdict_of, cleaned, self._rank, self.view.glyphs)[:MAX_ROWS_SHOWN]
+            items = grouped(matching, s.verdict_of, cleaned, self._rank, self.view.glyphs.times)[
+                :MAX_ROWS_SHOWN
+            ]
         else:
             self._rank.clear()
-            items = per_request(matching[:MAX_ROWS_SHOWN], s.verdict_of, cleaned, self.view.glyphs)
+            items = per_request(matching[:MAX_ROWS_SHOWN], s.verdict_of, cleaned)
         self._show(items)
+
+    def _banner(self) -> None:
+        """Logging off: say it loudly, with the fix, instead of an empty table that reads as calm."""
+        assert self.state is not None
+        box = self.query_one("#log-off", Static)
+        why = logging_off(self.state.topology)
+        box.set_class(bool(why), "-on")
+        if why:
+            text = Content.assemble(
+                (f"{why} {self.view.glyphs.dash} no log evidence; ", "$error bold"),
+                ("turn it on: ", "bold"),
+                clean(turn_on_hint(self.state.topology), presenter=self.view.presenter),
+            )
+            if str(box.content) != str(text):
+                box.update(text)
+
+    def _summary(self) -> None:
+        """The per-route lines above the table (its height is the screen layout's: 0 hides it)."""
+        assert self.state is not None
+        box = self.query_one("#route-summary", Static)
+        lines = summarize(self.state, self.view.now)
+        text = summary_content(lines, self.view.glyphs, self.view.presenter)
+        if box.content != text:
+            box.update(text)
 
     def _fit(self) -> int:
         """Rows the table shows without scrolling (a guess until it has been laid out)."""
@@ -216,3 +253,47 @@ class LogPane(Pane):
         if key is not None:
             # A group row opens its newest request (the one whose time and id it shows).
             self.post_message(self.OpenTrace(self._request_of.get(key, key)))
+
+
+def _rate(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f}" if value >= 10 or value == 0 else f"{value:.1f}"
+
+
+def summary_content(lines: list[RouteLine], g: Glyphs, presenter: bool = False) -> Content:
+    """`route  req/m  5XX/m  share  p99  status mix  verdict`, one route per line; the rates'
+    source (per-method metrics or the logs) is named in the header."""
+    if not any(ln.source for ln in lines):
+        return Content("")  # nothing measured per route (no logs, no detailed metrics): no table of dashes
+    width = max(12, *(len(ln.route) for ln in lines))
+    mixes = [ln.mix.replace("×", g.times) for ln in lines]
+    mix_w = max(len("status 5m"), min(MIX_WIDTH, max(len(m) for m in mixes)))
+    source = {ln.source for ln in lines if ln.source}
+    where = "rates: metrics 1m" if source == {"metrics"} else "rates: logs 5m"
+    out = [
+        Content.styled(
+            f"{'route':<{width}} {'req/m':>5} {'5XX/m':>5} {'share':>5} {'p99':>5}"
+            f"   {'status 5m':<{mix_w}}  verdict {g.sep} {where}",
+            "$text-muted bold",
+        )
+    ]
+    for ln, mix in zip(lines, mixes, strict=True):
+        failing = bool(ln.errors_per_min) or bool(ln.verdict)
+        share = f"{ln.share:.0%}" if ln.share is not None else "-"
+        p99 = f"{ln.p99_ms / 1000:.1f}s" if ln.p99_ms is not None else "-"
+        mark = (g.bad, "$error bold") if failing else ((g.ok, "$success") if ln.source else (" ", ""))
+        if len(mix) > mix_w:  # the commonest statuses first; the rest is in the table below
+            mix = mix[: mix_w - 1].rsplit(" ", 1)[0] + "+"
+        out.append(
+            Content.assemble(
+                (f"{clean(ln.route, presenter=presenter):<{width}} ", "bold" if failing else ""),
+                f"{_rate(ln.per_min):>5} ",
+                (f"{_rate(ln.errors_per_min):>5} {share:>5} ", "$error" if failing else ""),
+                f"{p99:>5}  ",
+                mark,
+                (f" {mix:<{mix_w}}", "$text-muted"),
+                (f"  {clean(ln.verdict)}" if ln.verdict else "", "$error" if failing else ""),
+            )
+        )
+    return Content("\n").join(out)

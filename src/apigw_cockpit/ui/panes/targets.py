@@ -1,4 +1,8 @@
-"""Target health per target group and AZ: target, state, reason code; "0/4 healthy" summary."""
+"""Target health per target group and AZ: target, state, reason code; "0/4 healthy" summary.
+
+When the pane is too short for one line per target, each AZ becomes one line (its marks, the
+healthy count and the reasons), so a small terminal still sees every target's state.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,24 @@ class TargetGrid(Pane):
     def __init__(self) -> None:
         super().__init__(id="targets", classes="pane")
         self.border_title = "targets"
+
+    def on_resize(self) -> None:
+        self.refresh()  # one line per target or per AZ depends on the height
+
+    def lines_wanted(self) -> int:
+        """Lines for one line per target (the screen's layout asks before sizing the pane)."""
+        s = self.state
+        if s is None or not s.targets:
+            return 1
+        return len(s.targets) + len({th.target_group_arn for th in s.targets})
+
+    def lines_compact(self) -> int:
+        """Lines for one line per target group and AZ."""
+        s = self.state
+        if s is None or not s.targets:
+            return 1
+        groups = {th.target_group_arn for th in s.targets}
+        return len(groups) + len({(th.target_group_arn, th.az or "?") for th in s.targets})
 
     def render(self) -> Content:
         s = self.state
@@ -43,7 +65,11 @@ class TargetGrid(Pane):
             by_az: dict[str, list[TargetHealth]] = defaultdict(list)
             for r in rows:
                 by_az[r.az or "?"].append(r)
+            per_target = (self.size.height or 99) >= self.lines_wanted()
             for az, az_rows in sorted(by_az.items()):
+                if not per_target:
+                    parts += self._az_line(az, az_rows)
+                    continue
                 for r in az_rows:
                     ok = r.state == "healthy"
                     target = clean(r.target_id, presenter=self.view.presenter)
@@ -54,3 +80,15 @@ class TargetGrid(Pane):
                     if r.reason:
                         parts.append((f" {clean(r.reason)}", "$text-muted"))
         return Content.assemble(*parts)
+
+    def _az_line(self, az: str, rows: list[TargetHealth]) -> list[str | tuple[str, str]]:
+        g = self.view.glyphs
+        healthy = sum(1 for r in rows if r.state == "healthy")
+        reasons = sorted({clean(r.reason) for r in rows if r.reason})
+        style = "$success" if healthy == len(rows) else "$error"
+        marks = "".join(g.ok if r.state == "healthy" else g.bad for r in rows)
+        return [
+            f"\n{az[-2:]:>3} ",
+            (f"{marks} {healthy}/{len(rows)}", style),
+            (f" {', '.join(reasons)}" if reasons else "", "$text-muted"),
+        ]

@@ -10,7 +10,7 @@ from textual.content import Content
 
 from apigw_cockpit.diagnose.pipeline import Headline
 from apigw_cockpit.ui.sanitize import clean
-from apigw_cockpit.ui.view import UNICODE, Glyphs, Pane, hm
+from apigw_cockpit.ui.view import Pane, hm
 
 
 def _when(delta_s: float) -> str:
@@ -20,7 +20,7 @@ def _when(delta_s: float) -> str:
     return f"{minutes:.0f} min {'before' if delta_s >= 0 else 'after'} onset"
 
 
-def headline_content(h: Headline | None, *, presenter: bool = False, glyphs: Glyphs = UNICODE) -> Content:
+def headline_content(h: Headline | None, *, presenter: bool = False, sep: str = "·") -> Content:
     if h is None:
         return Content.styled("diagnosing... (the first answer comes with the first data)", "$text-muted")
     if h.healthy:
@@ -49,7 +49,7 @@ def headline_content(h: Headline | None, *, presenter: bool = False, glyphs: Gly
             (clean(ch.user or "?", presenter=presenter), "$accent"),
             f" at {hm(ch.time)} ({_when(h.change.delta_s)})",
         ]
-    parts.append((f"  {glyphs.sep} c details", "$text-muted"))
+    parts.append((f"  {sep} c details", "$text-muted"))
     return Content.assemble(*parts)
 
 
@@ -63,5 +63,5 @@ class VerdictBar(Pane):
         s = self.state
         result = s.result if s is not None else None
         return headline_content(
-            result.headline if result else None, presenter=self.view.presenter, glyphs=self.view.glyphs
+            result.headline if result else None, presenter=self.view.presenter, sep=self.view.glyphs.sep
         )

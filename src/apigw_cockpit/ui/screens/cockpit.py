@@ -1,4 +1,8 @@
-"""The default screen: header, sparklines, hop map, targets, log stream, changes, status."""
+"""The default screen: header, sparklines, hop map, targets, next step, log stream, changes, status.
+
+Pane heights come from `cockpit_layout.plan` (priority-based collapsing): measured from what
+the panes want to show now, recomputed on resize and when those wants change.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +18,16 @@ from apigw_cockpit.ui.panes.bars import HeaderBar, LiveClock, StatusBar
 from apigw_cockpit.ui.panes.changes import ChangesPane
 from apigw_cockpit.ui.panes.hopmap import HopMap
 from apigw_cockpit.ui.panes.logs import LogPane
+from apigw_cockpit.ui.panes.next_step import NextStep
+from apigw_cockpit.ui.panes.route_summary import summarize
 from apigw_cockpit.ui.panes.sparks import Spark
 from apigw_cockpit.ui.panes.targets import TargetGrid
 from apigw_cockpit.ui.panes.verdict import VerdictBar
+from apigw_cockpit.ui.screens.cockpit_layout import NARROW, Needs, Plan, plan
 from apigw_cockpit.ui.view import Pane
 
-NARROW = 100  # below this many columns the hop map goes and the changes stack under the log
-SHORT = 30
+# The store areas whose changes can change what a pane wants (and so the layout).
+_NEEDS_AREAS = ("hops", "targets", "changes", "logs", "verdicts", "metrics", "topology")
 
 
 class CockpitScreen(Screen[None]):
@@ -40,6 +47,7 @@ class CockpitScreen(Screen[None]):
                 yield HopMap()
             with Vertical(id="right"):
                 yield TargetGrid()
+                yield NextStep()
         with Horizontal(id="bottom"):
             yield LogPane()
             yield ChangesPane()
@@ -54,10 +62,74 @@ class CockpitScreen(Screen[None]):
         if callable(ready):
             ready()
 
+    _plan: Plan | None = None
+    _needs_key: tuple[object, ...] = ()
+
     @on(Resize)
     def _resized(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW, "-narrow")
-        self.set_class(event.size.height < SHORT, "-short")
+        narrow = event.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        # Narrow: the footer drops the palette hint and packs its keys (ctrl+p still works), so
+        # the keys that matter are not cut at "w Walkth".
+        for footer in self.query(Footer):
+            footer.compact = narrow
+            footer.show_command_palette = not narrow and not self.app.settings.ascii  # type: ignore[attr-defined]
+        self._relayout()
+
+    def _needs(self) -> Needs:
+        state = self.app.state  # type: ignore[attr-defined]
+        hop = self.query_one(HopMap)
+        path = tuple(state.hops)
+        full = compact = 1
+        if path:
+            was = hop.compact
+            hop.compact = False
+            full = len(hop.lines(path))
+            hop.compact = True
+            compact = len(hop.lines(path))
+            hop.compact = was
+        measured = [ln for ln in summarize(state, self.app.view().now) if ln.source]  # type: ignore[attr-defined]
+        return Needs(
+            hop_lines=full,
+            hop_compact=compact,
+            target_lines=self.query_one(TargetGrid).lines_wanted(),
+            target_compact=self.query_one(TargetGrid).lines_compact(),
+            changes=len(state.changes),
+            routes=len(measured),
+        )
+
+    def _relayout(self) -> None:
+        """Size every pane by the plan; a no-op unless the plan changed (styles cost a layout)."""
+        if not self.is_mounted or not self.query(HopMap):
+            return
+        width, height = self.size
+        state = self.app.state  # type: ignore[attr-defined]
+        # Measuring is not free (the hop map's lines, the route summary): only when its inputs moved.
+        key = (width, height, *(state.version(a) for a in _NEEDS_AREAS))
+        if key == self._needs_key:
+            return
+        self._needs_key = key
+        p = plan(width, height, self._needs())
+        if p == self._plan:
+            return
+        self._plan = p
+        self.query_one("#top").styles.height = p.top_rows
+        self.query_one("#metrics").styles.height = p.metrics_rows
+        for spark in self.query(Spark):
+            spark.styles.height = p.spark_rows
+        hop = self.query_one(HopMap)
+        hop.compact = p.hop_compact
+        hop.styles.height = p.hop_rows
+        hop.refresh()
+        self.query_one(TargetGrid).styles.height = p.targets_rows
+        nxt = self.query_one(NextStep)
+        nxt.display = p.next_rows > 0
+        nxt.styles.height = max(p.next_rows, 1)
+        changes = self.query_one(ChangesPane)
+        changes.styles.height = p.changes_rows if p.narrow else "1fr"
+        summary = self.query_one("#route-summary")
+        summary.display = p.summary_rows > 0
+        summary.styles.height = max(p.summary_rows, 1)
 
     def sync(self) -> None:
         """Push state down into every pane; each redraws only if its areas changed."""
@@ -68,6 +140,7 @@ class CockpitScreen(Screen[None]):
             bar.meter = app.meter_snapshot()  # type: ignore[attr-defined]
         for pane in self.query(Pane):
             pane.sync(state, view)
+        self._relayout()
 
     # -- actions bound on this screen ---------------------------------------------------
     def action_toggle_pause(self) -> None:

@@ -38,6 +38,7 @@ _KIND_STYLE = {
     "alarm": "$error",
     "drill": "$primary",
     "trace": "$error",
+    "rediscovery": "$accent",
 }
 _KIND_LABEL = {
     "fix-mark": "fix",
@@ -45,6 +46,7 @@ _KIND_LABEL = {
     "verification": "verify",
     "session-start": "session",
     "screenshot": "shot",
+    "rediscovery": "config",
 }
 
 
@@ -84,6 +86,8 @@ def state_rows(state: CockpitState) -> list[TimelineRow]:
         rows.append(TimelineRow(note.at, "note", note.text, note.text))
     if state.fix_time is not None:
         rows.append(TimelineRow(state.fix_time, "fix-mark", "fix marked"))
+    for flip in state.rediscoveries:  # live configuration changed a verdict
+        rows.append(TimelineRow(flip.at, "rediscovery", flip.title, flip.summary, ("check", flip.check_id)))
     # The oldest failing request still buffered: `enter` opens its whole trace.
     failed = next((r for r in state.rows.values() if r.failed), None)
     if failed is not None:
@@ -98,6 +102,7 @@ def merged_rows(state: CockpitState, entries: Sequence[Mapping[str, Any]]) -> li
     """State rows plus journal rows, without showing the same event twice."""
     own = state_rows(state)
     notes = {(round(r.at, 3), r.detail) for r in own if r.kind == "note"}
+    flips = {(round(r.at, 3), r.title) for r in own if r.kind == "rediscovery"}
     rows = list(own)
     for r in build_timeline(_journal_entries(entries)):
         if r.kind == "change" and r.evidence_ref and r.evidence_ref[1] in state.changes:
@@ -107,6 +112,8 @@ def merged_rows(state: CockpitState, entries: Sequence[Mapping[str, Any]]) -> li
         if r.kind == "fix-mark" and state.fix_time is not None and abs(r.at - state.fix_time) < 1e-3:
             continue
         if r.kind == "note" and (round(r.at, 3), r.detail) in notes:
+            continue
+        if r.kind == "rediscovery" and (round(r.at, 3), r.title) in flips:
             continue
         rows.append(r)
     order = {id(r): i for i, r in enumerate(rows)}
