@@ -88,20 +88,21 @@ async def test_drawn_pairs_meet_aa(make_app: Callable[..., Any], theme: str) -> 
 
 # -- declared pairs ------------------------------------------------------------------------
 _STYLE_VAR = re.compile(r"""["']\$([a-z][a-z0-9-]*)(?:\s[a-z ]*)?["']""")
-_DECL = re.compile(r"([a-z-]+)\s*:\s*[^;{}]*?\$([a-z][a-z0-9-]*)")
+_DECL = re.compile(r"([a-z-]+)\s*:\s*[^;{}]*?\$([a-z][a-z0-9-]*)(?:\s+(\d{1,3})%)?")
 _FG_PROPS = {"color", "border-title-color", "border-subtitle-color", "border"}
 
 
 def declared() -> tuple[set[str], set[str]]:
-    """(foreground variables, background variables) named by the UI's styles and stylesheet."""
+    """(foreground variables, backgrounds) named by the UI's styles and stylesheet; a background
+    with an alpha ("$error 20%": a tint over the pane) is "error 20"."""
     fg: set[str] = set()
     bg: set[str] = set()
     for py in UI.rglob("*.py"):
         fg.update(_STYLE_VAR.findall(py.read_text()))
     for css in [*UI.rglob("*.tcss"), *UI.rglob("*.py")]:
-        for prop, var in _DECL.findall(css.read_text()):
+        for prop, var, alpha in _DECL.findall(css.read_text()):
             if prop == "background":
-                bg.add(var)
+                bg.add(f"{var} {alpha}" if alpha and alpha != "100" else var)
             elif prop in _FG_PROPS:
                 fg.add(var)
     return fg, bg
@@ -121,7 +122,10 @@ def test_declared_pairs_meet_aa(theme: str) -> None:
     fg_vars, bg_vars = declared()
     failures = []
     for bg_var in sorted(bg_vars):
-        bg = Color.parse(variables[bg_var])
+        name, _, alpha = bg_var.partition(" ")
+        bg = Color.parse(variables[name])
+        if alpha:  # a tint: drawn over the pane's own background
+            bg = Color.parse(variables["surface"]) + bg.multiply_alpha(int(alpha) / 100)
         for fg_var in sorted(fg_vars | {"foreground"}):
             # Exactly as a pane's Content style "$name" resolves (on the pane's background).
             style_fg = parse_style(f"${fg_var}", variables).foreground

@@ -81,7 +81,8 @@ async def test_error_text_is_never_dimmer_than_plain_text(
         plain = _segments(app, screen.query_one(ChangesPane), " by ")[0]  # unstyled text
         errors = [
             *_segments(app, screen.query_one("#header"), "findings"),  # "$error bold"
-            *_segments(app, screen.query_one(HopMap), "✗ "),  # the broken hop's detail: "$error"
+            # The broken hop's line under the map ("✗ TG: ..."), not the muted key "✓ ok  ✗ failing".
+            *[s for s in _segments(app, screen.query_one(HopMap), "✗") if s.text.startswith("✗ ")],
             # Status cells, but not on the cursor row: the cursor is a highlight of its own.
             *[
                 seg
