@@ -195,9 +195,10 @@ async def test_change_kinds_on_the_path_are_collected_and_tagged() -> None:
         "ReplaceNetworkAclAssociation": "network-acl",
         "ReplaceRoute": "route-table",
         "DisassociateRouteTable": "route-table",
-        "PutFunctionConcurrency20171031": "lambda-concurrency",
-        "UpdateAlias20150331": "lambda-alias",
-        "PublishVersion20150331": "lambda-version",
+        # Lambda's API-version suffix is matched for the kind, and not shown as part of the name.
+        "PutFunctionConcurrency": "lambda-concurrency",
+        "UpdateAlias": "lambda-alias",
+        "PublishVersion": "lambda-version",
         "UpdateService": "ecs-deployment",
         "UpdateDeploymentGroup": "codedeploy-deployment",
     }

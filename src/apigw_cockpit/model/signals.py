@@ -93,6 +93,10 @@ class Change:
     kind: str = ""
     # The region whose trail recorded it (IAM/STS events live in us-east-1).
     region: str = ""
+    # The API version CloudTrail appends to some names ("20150331v2" for Lambda's
+    # "UpdateFunctionConfiguration20150331v2"); `event_name` is the operation without it.
+    # The exact EventName for a LookupEvents query is event_name + api_version.
+    api_version: str = ""
 
 
 @dataclass(frozen=True)

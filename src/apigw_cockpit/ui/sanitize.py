@@ -19,7 +19,8 @@ _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 
 REDACTED = "***"
 
-__all__ = ["clean", "redact_identity", "safe_text", "strip_controls"]
+__all__ = ["clean", "clean_lines", "one_line", "redact_identity", "safe_text", "strip_controls"]
+_NEWLINES = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
 
 
 def redact_identity(text: str) -> str:
@@ -32,6 +33,18 @@ def redact_identity(text: str) -> str:
 def clean(text: str | bytes, *, presenter: bool = False) -> str:
     out = redact_secrets(strip_controls(text))
     return redact_identity(out) if presenter else out
+
+
+def one_line(text: str, *, newline: str = "\N{RETURN SYMBOL}", presenter: bool = False) -> str:
+    """`clean` for a line of text that may hold line breaks: each shows as ` ⏎ ` (or a space
+    when `newline` is one), not as the U+FFFD `clean` puts in place of a control character."""
+    mark = f" {newline.strip()} " if newline.strip() else " "
+    return clean(_NEWLINES.sub(mark, text), presenter=presenter)
+
+
+def clean_lines(text: str, *, presenter: bool = False) -> str:
+    """`clean` for multi-line text: its lines stay lines."""
+    return "\n".join(clean(line, presenter=presenter) for line in text.splitlines())
 
 
 def safe_text(text: str | bytes, *, presenter: bool = False, style: str = "") -> Text:

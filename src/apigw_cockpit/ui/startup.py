@@ -18,6 +18,8 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from apigw_cockpit.ui.view import glyphs_of
+
 if TYPE_CHECKING:
     from apigw_cockpit.incident.sink import JournalSink
     from apigw_cockpit.model import Clock
@@ -60,7 +62,7 @@ class StartupScreen(Screen[None]):
         self.message = message
 
     def compose(self) -> ComposeResult:
-        yield Static("apigw-cockpit · starting", id="startup-title")
+        yield Static(f"apigw-cockpit {glyphs_of(self.app).sep} starting", id="startup-title")
         with Middle(), Center():
             yield Static(self.message, id="startup-box")
         yield Footer()

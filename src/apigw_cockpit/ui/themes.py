@@ -18,6 +18,7 @@ from textual.css.constants import VALID_STYLE_FLAGS
 from textual.theme import Theme
 
 from apigw_cockpit.safe_write import RefusedPath, read_regular
+from apigw_cockpit.ui.contrast import AA_TEXT, worst
 
 COLOR_KEYS = (
     "primary",
@@ -90,7 +91,7 @@ def theme_from_dict(path: Path, data: dict[str, Any]) -> Theme:
         if not isinstance(value, str):
             raise ThemeError(f"{path}: variables.{var}: must be a string")
         _check_variable(path, str(var), value)
-    return Theme(
+    theme = Theme(
         name=name,
         dark=dark,
         variables=dict(variables),
@@ -98,6 +99,28 @@ def theme_from_dict(path: Path, data: dict[str, Any]) -> Theme:
         text_alpha=floats.get("text_alpha", 0.95),
         **colors,  # type: ignore[arg-type]  # keys are exactly Theme's colour fields (validated above)
     )
+    if "text-muted" not in theme.variables:
+        theme.variables["text-muted"] = muted_colour(theme)
+    return theme
+
+
+def muted_colour(theme: Theme) -> str:
+    """A concrete `$text-muted` for a theme that does not set one.
+
+    Textual's default is `auto 60%`, and Content styles drop the alpha (muted text comes out
+    pure white, or pure black in the log table). The foreground is dimmed toward the panes'
+    background only as far as it stays AA-legible there, in truecolour and in 256 colours.
+    """
+    system = theme.to_color_system().generate()
+    fg = Color.parse(system["foreground"])
+    backgrounds = [Color.parse(system[k]) for k in ("surface", "panel", "background")]
+    best = fg
+    for step in range(1, 9):  # up to 40 % of the way: muted, not faint
+        candidate = fg.blend(backgrounds[0], step * 0.05)
+        if min(worst(candidate.rgb, bg.rgb) for bg in backgrounds) < AA_TEXT:
+            break
+        best = candidate
+    return best.hex
 
 
 def _is_colour(value: str) -> bool:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.theme import Theme
 
+from apigw_cockpit.ui import ascii_filter, nocolor
 from apigw_cockpit.ui.themes import DEFAULT_THEME, TEXTUAL_VARIABLES, ThemeError, load_all, load_theme_file
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ class ThemeWatcher(_Base):
         return True
 
     def load_themes(self, wanted: str) -> None:
+        nocolor.install(self)  # NO_COLOR: errors by bold/reverse, not by a dim grey
+        ascii_filter.install(self)  # --ascii: nothing else reaches the terminal
         themes, errors = load_all(self.theme_dirs)
         for theme in themes.values():
             self._register_checked(theme, "themes")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from textual.widget import Widget
 
 from apigw_cockpit.ui.state import CockpitState
@@ -15,6 +16,8 @@ SPARK_ASCII = "_.-~=+*#"
 
 @dataclass(frozen=True)
 class Glyphs:
+    """Every non-ASCII mark the cockpit draws, and its --ascii stand-in (the ASCII table)."""
+
     spark: str
     ok: str
     warn: str
@@ -24,12 +27,57 @@ class Glyphs:
     mark: str
     live: str
     sep: str
-    times: str = "×"  # "504×8": a count
-    dash: str = "—"
+    dash: str  # between a name and its description; "no value"
+    ellipsis: str  # waiting for / still loading
+    times: str  # a merged row's count: x37
+    bullet: str  # an evidence line under a step
+    lambda_: str  # Lambda, in the status bar's source names
+    newline: str  # a line break inside one-line text (an event's or a note's)
 
 
-UNICODE = Glyphs(SPARK_UNICODE, "✓", "!", "✗", "?", "→", "◆", "●", "·")
-ASCII = Glyphs(SPARK_ASCII, "+", "!", "X", "?", "->", "*", "*", "|", times="x", dash="-")
+UNICODE = Glyphs(
+    SPARK_UNICODE, "✓", "!", "✗", "?", "→", "◆", "●", "·",
+    dash="—", ellipsis="…", times="×", bullet="·", lambda_="λ", newline="⏎",
+)  # fmt: skip
+ASCII = Glyphs(
+    SPARK_ASCII, "+", "!", "X", "?", "->", "*", "*", "|",
+    dash="-", ellipsis="...", times="x", bullet="-", lambda_="fn", newline=" ",
+)  # fmt: skip
+
+# --ascii, the last line of defence: a character no pane chose (Textual's own widgets, help
+# text, a log line from the backend) is drawn as this, in the same number of cells, so the
+# layout does not move. Box drawing and blocks by shape; anything else unknown becomes "?".
+ASCII_FALLBACK: dict[str, str] = {
+    **dict.fromkeys("─━┄┅┈┉╌╍═╴╶╸╺▔▁", "-"),
+    **dict.fromkeys("│┃┆┇┊┋╎╏║╵╷╹╻▏▎▍▌▋▊▉▐", "|"),
+    **dict.fromkeys("┌┍┎┏┐┑┒┓└┕┖┗┘┙┚┛├┝┞┟┠┡┢┣┤┥┦┧┨┩┪┫┬┭┮┯┰┱┲┳┴┵┶┷┸┹┺┻┼╋╭╮╯╰╔╗╚╝╠╣╦╩╬", "+"),
+    **dict.fromkeys("▂▃▄▅▆▇", " "),  # a scrollbar thumb's partial cell: its colour does the work
+    **dict.fromkeys("█▀▖▗▘▙▚▛▜▝▞▟", "#"),
+    "→": ">", "←": "<", "↑": "^", "↓": "v", "↳": ">", "⏎": " ",
+    "✓": "+", "✔": "+", "✗": "X", "✘": "X", "×": "x", "◆": "*", "●": "*", "•": "*", "·": "-",
+    "—": "-", "–": "-", "…": ".", "λ": "L", "“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " ",
+}  # fmt: skip
+
+
+def ascii_only(text: str) -> str:
+    """`text` with every character outside printable ASCII replaced, cell for cell."""
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if " " <= ch <= "~" or ch == "\n":
+            out.append(ch)
+            continue
+        width = cell_len(ch)
+        if width == 0:  # combining marks, zero-width joiners: nothing to draw
+            continue
+        out.append((ASCII_FALLBACK.get(ch, "?") * width)[:width])
+    return "".join(out)
+
+
+def glyphs_of(app: object) -> Glyphs:
+    """The glyph table for an app's settings (screens without a View use this)."""
+    return ASCII if getattr(getattr(app, "settings", None), "ascii", False) else UNICODE
 
 
 @dataclass(frozen=True)

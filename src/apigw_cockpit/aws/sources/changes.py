@@ -77,6 +77,16 @@ OVERLAP_S = _CFG.overlap_s
 MAX_PAGES = _CFG.max_pages
 DELIVERY_DELAY_S = _CFG.delivery_delay_s
 _VERSION_SUFFIX = re.compile(r"^\d{8}(v\d+)?$")
+# Lambda's (and a few other services') event names end in the API version: a date, maybe "vN".
+_API_VERSION_AT_END = re.compile(r"(?<=[a-z])(20\d{6}(?:v\d+)?)$")
+
+
+def split_event_name(name: str) -> tuple[str, str]:
+    """("UpdateFunctionConfiguration", "20150331v2") from "UpdateFunctionConfiguration20150331v2";
+    a name without a version comes back whole, with "". People read the operation; the version is
+    kept for an exact LookupEvents query."""
+    m = _API_VERSION_AT_END.search(name)
+    return (name[: m.start()], m.group(1)) if m else (name, "")
 
 
 def kind_of(event_source: str, event_name: str) -> Kind | None:
@@ -150,10 +160,12 @@ def to_change(
     when = t.timestamp() if isinstance(t, dt.datetime) else float(t or 0)
     user = event.get("Username") or detail.get("userIdentity", {}).get("arn", "")
     params = detail.get("requestParameters")
+    name, api_version = split_event_name(event.get("EventName", ""))
     return Change(
         event_id=event.get("EventId", ""),
         time=when,
-        event_name=event.get("EventName", ""),
+        event_name=name,
+        api_version=api_version,
         event_source=event.get("EventSource", detail.get("eventSource", "")),
         user=user,
         resources=tuple(hits),

@@ -12,7 +12,7 @@ from apigw_cockpit.ui.view import Pane, ago, hms
 _SHORT = {
     "metrics": "metrics",
     "logs": "logs",
-    "lambda_logs": "λ logs",
+    "lambda_logs": "{lambda_} logs",  # λ, or "fn" under --ascii
     "flow_logs": "flow",
     "target_health": "health",
     "changes": "trail",
@@ -117,7 +117,7 @@ class StatusBar(Pane):
         for name, status in sorted(
             s.sources.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0])
         ):
-            label = _SHORT.get(name, name)
+            label = _SHORT.get(name, name).format(lambda_=v.glyphs.lambda_)
             fresh = s.last_fresh(name)
             age = v.now - fresh if fresh is not None else None
             if name in ("logs", "execution_logs") and no_logs:
@@ -133,7 +133,7 @@ class StatusBar(Pane):
             elif status.note:  # e.g. Live Tail sampling: the source is fine but not complete
                 parts.append((f"{label} {status.note.split(':')[0]}", "$warning"))
             elif age is None:
-                parts.append((f"{label} …", "$text-muted"))
+                parts.append((f"{label} {v.glyphs.ellipsis}", "$text-muted"))
             else:
                 parts.append((f"{label} {coarse_age(age, self.view.glyphs.ok)}", "$text-muted"))
             parts.append(" ")

@@ -52,7 +52,14 @@ def status_style(status: int | None) -> str:
 
 
 def row_cells(
-    r: LogRow, verdict: str, clean: Callable[[str], str], *, path: str, count: int = 1, times: str = "×"
+    r: LogRow,
+    verdict: str,
+    clean: Callable[[str], str],
+    *,
+    path: str,
+    count: int = 1,
+    times: str = "×",
+    pending: str = "…",  # view.Glyphs.ellipsis: a request still in flight
 ) -> Spec:
     """The five cells of one row; a group's (count > 1) verdict carries its ×N."""
     shown_verdict = clean(verdict) + (f" {times}{count}" if count > 1 else "")
@@ -61,7 +68,7 @@ def row_cells(
         (clean(r.request_id[:8]), "$text-muted"),
         # No method line: a trace whose start is older than the log window (a partial trace).
         (clean(f"{r.method} {path}".strip()), "") if r.method else ("(partial trace)", "$text-muted"),
-        (str(r.status) if r.status else "…", status_style(r.status)),
+        (str(r.status) if r.status else pending, status_style(r.status)),
         (shown_verdict, "$error" if r.failed else "$text-muted"),
     )
 

@@ -53,7 +53,7 @@ class LogPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Input(
-            placeholder="filter (request id, path, verdict, text) — enter to apply, esc to clear",
+            placeholder="filter (request id, path, verdict, text): enter to apply, esc to clear",
             id="log-filter",
         )
         yield Static(id="log-off")
@@ -84,7 +84,7 @@ class LogPane(Pane):
             parts.append("PAUSED")
         if s is not None and s.dropped:
             parts.append(f"dropped {s.dropped:,}")
-        self._subtitle(" · ".join(parts))
+        self._subtitle(f" {self.view.glyphs.sep} ".join(parts))
 
     def _subtitle(self, text: str) -> None:
         """Set the border subtitle, repainting only the bottom border line when it just changes.

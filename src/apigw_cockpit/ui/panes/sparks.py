@@ -78,11 +78,11 @@ class Spark(Pane):
         wide = self.size.width > 50
         if self.kind == "5xx":
             points = self._complete(s.series("5XXError"))
-            value = f"{points[-1][1]:.0f}/min" if points else "–"
+            value = f"{points[-1][1]:.0f}/min" if points else self.view.glyphs.dash
             return ("5XXError" if wide else "5XX"), points, value, "", 0.0
         points = self._complete(s.series("IntegrationLatency", "p99"))
         timeout_ms = s.integration_timeout_ms()
-        value = f"{points[-1][1] / 1000:.1f}s" if points else "–"
+        value = f"{points[-1][1] / 1000:.1f}s" if points else self.view.glyphs.dash
         ref = f" (timeout {timeout_ms / 1000:g}s)" if wide else f"/{timeout_ms / 1000:g}s"
         return ("IntLatency p99" if wide else "p99"), points, value, ref, float(timeout_ms)
 

@@ -47,7 +47,8 @@ class TargetGrid(Pane):
         if not s.targets:
             tgs = s.topology.target_groups()
             return Content.styled(
-                "no target groups" if not tgs else "waiting for target health…", "$text-muted"
+                "no target groups" if not tgs else f"waiting for target health{self.view.glyphs.ellipsis}",
+                "$text-muted",
             )
         g = self.view.glyphs
         names = {tg.arn: tg.name for tg in s.topology.target_groups()}

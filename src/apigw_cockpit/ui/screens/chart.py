@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static
 
 from apigw_cockpit.ui.charts import RGB, Line, build_chart
 from apigw_cockpit.ui.state import CockpitState
+from apigw_cockpit.ui.view import glyphs_of
 
 WINDOWS = {"15m": 15 * 60.0, "1h": 3600.0, "6h": 6 * 3600.0}
 # (title, [(metric, stat, namespace, label, theme colour)])
@@ -53,7 +54,7 @@ class Chart(Widget):
         markers = [c.time for c in state.changes.values()] + ([state.onset] if state.onset else [])
         markers += [state.fix_time] if state.fix_time else []
         out = build_chart(
-            " · ".join(spec[3] for spec in specs),
+            f" {glyphs_of(app).sep} ".join(spec[3] for spec in specs),
             lines,
             markers,
             now=app.view().now,  # type: ignore[attr-defined]
@@ -61,6 +62,7 @@ class Chart(Widget):
             width=self.size.width,
             height=self.size.height,
             ascii=app.settings.ascii,  # type: ignore[attr-defined]
+            marker_rgb=_rgb(theme.accent or theme.primary),  # the changes pane's colour
         )
         return Text.from_ansi(out, no_wrap=True)
 
@@ -95,7 +97,9 @@ class ChartScreen(Screen[None]):
 
     def _caption(self) -> None:
         self.query_one("#chart-caption", Static).update(
-            f"window {self.window}  ·  x = minutes from now  ·  vertical lines: changes, onset, fix"
+            f"  {glyphs_of(self.app).sep}  ".join(
+                (f"window {self.window}", "x = minutes from now", "vertical lines: changes, onset, fix")
+            )
         )
 
     def action_window(self, name: str) -> None:

@@ -19,7 +19,7 @@ from apigw_cockpit.diagnose.verification import VerifyStep
 from apigw_cockpit.diagnose.walkthrough import StepState
 from apigw_cockpit.ui.sanitize import clean
 from apigw_cockpit.ui.state import CockpitState
-from apigw_cockpit.ui.view import hms
+from apigw_cockpit.ui.view import UNICODE, Glyphs, glyphs_of, hms
 
 _VERDICT_STYLE = {"ok": "$success", "warn": "$warning", "error": "$error bold", "unknown": "$text-muted"}
 
@@ -56,7 +56,7 @@ _STEP_STYLE = {
 }
 
 
-def step_lines(steps: Iterable[VerifyStep | StepState]) -> list[Content]:
+def step_lines(steps: Iterable[VerifyStep | StepState], glyphs: Glyphs = UNICODE) -> list[Content]:
     """VerifyStep (status) and walkthrough StepState (state) rows: marker, title, outcome, evidence."""
     out: list[Content] = []
     for step in steps:
@@ -72,7 +72,7 @@ def step_lines(steps: Iterable[VerifyStep | StepState]) -> list[Content]:
             if extra:
                 out.append(Content.styled(f"{'':>10}{clean(str(extra))}", "$text-muted"))
         for ev in tuple(step.evidence)[:3]:
-            out.append(Content.styled(f"{'':>10}· {clean(str(ev))}", "$text-muted"))
+            out.append(Content.styled(f"{'':>10}{glyphs.bullet} {clean(str(ev))}", "$text-muted"))
     return out or [Content.styled("nothing to show yet", "$text-muted")]
 
 
@@ -124,7 +124,9 @@ class InfoScreen(Screen[None]):
         if state.result is None:
             return [Content.styled("diagnosing... (waiting for the first data)", "$text-muted")]
         d = state.result.diagnosis
-        return step_lines(d.walkthrough if self.kind == "walkthrough" else d.verification)
+        return step_lines(
+            d.walkthrough if self.kind == "walkthrough" else d.verification, glyphs_of(self.app)
+        )
 
     def sync(self) -> None:
         for body in self.query("#info-body").results(Static):  # none while the screen unmounts

@@ -21,10 +21,10 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from apigw_cockpit.incident import TimelineRow, build_timeline
-from apigw_cockpit.ui.sanitize import clean
+from apigw_cockpit.ui.sanitize import clean_lines, one_line
 from apigw_cockpit.ui.screens.info import InfoScreen
 from apigw_cockpit.ui.state import CockpitState
-from apigw_cockpit.ui.view import hms
+from apigw_cockpit.ui.view import UNICODE, Glyphs, glyphs_of, hms
 
 _KIND_STYLE = {
     "change": "$accent",
@@ -92,7 +92,7 @@ def state_rows(state: CockpitState) -> list[TimelineRow]:
     failed = next((r for r in state.rows.values() if r.failed), None)
     if failed is not None:
         what = f"{failed.method} {failed.path}".strip() or "request"
-        status = f" → {failed.status}" if failed.status else ""
+        status = f" returned {failed.status}" if failed.status else ""
         title = f"oldest failing request in the buffer: {what}{status} ({failed.request_id[:8]})"
         rows.append(TimelineRow(failed.ts, "trace", title, "", ("trace", failed.request_id)))
     return rows
@@ -120,12 +120,12 @@ def merged_rows(state: CockpitState, entries: Sequence[Mapping[str, Any]]) -> li
     return sorted(rows, key=lambda r: (r.at, order[id(r)]))
 
 
-def row_content(row: TimelineRow) -> Content:
+def row_content(row: TimelineRow, glyphs: Glyphs = UNICODE) -> Content:
     label = _KIND_LABEL.get(row.kind, row.kind)
     return Content.assemble(
         (hms(row.at) + "  ", "$text-muted"),
         (f"{label:<8} ", _KIND_STYLE.get(row.kind, "$text-muted")),
-        clean(row.title),
+        one_line(row.title, newline=glyphs.newline),
     )
 
 
@@ -142,9 +142,11 @@ class DetailScreen(ModalScreen[None]):
         with Vertical(id="detail-box", classes="pane") as box:
             box.border_title = "evidence"
             box.border_subtitle = "esc close"
-            yield Static(Content.styled(clean(self.title_text), "bold"))
+            newline = glyphs_of(self.app).newline
+            yield Static(Content.styled(one_line(self.title_text, newline=newline), "bold"))
             with VerticalScroll():
-                yield Static(Content(clean(self.body) or "(no further detail)"))
+                # The detail's own lines stay lines (clean() would turn each break into U+FFFD).
+                yield Static(Content(clean_lines(self.body) or "(no further detail)"))
 
 
 class TimelineScreen(InfoScreen):
@@ -156,7 +158,7 @@ class TimelineScreen(InfoScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="pane info") as box:
             box.border_title = self.title_text
-            box.border_subtitle = "enter evidence · esc back"
+            box.border_subtitle = f"enter evidence {glyphs_of(self.app).sep} esc back"
             yield OptionList(id="timeline-list")
         yield Footer(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
 
@@ -191,7 +193,7 @@ class TimelineScreen(InfoScreen):
             empty = Content.styled("nothing on the timeline yet", "$text-muted")
             options.add_option(Option(empty, disabled=True))
             return
-        options.add_options([Option(row_content(r)) for r in rows])
+        options.add_options([Option(row_content(r, glyphs_of(self.app))) for r in rows])
         options.highlighted = min(keep, len(rows) - 1) if keep is not None else None
 
     @on(OptionList.OptionSelected)
@@ -206,12 +208,13 @@ class TimelineScreen(InfoScreen):
             change = app.state.changes.get(ref)
             body = row.detail
             if change is not None:
+                api = f", API version {change.api_version}" if change.api_version else ""
                 body = "\n".join(
                     [
                         f"time      {hms(change.time)} UTC",
-                        f"event     {change.event_name} ({change.event_source})",
+                        f"event     {change.event_name} ({change.event_source}{api})",
                         f"user      {change.user}",
-                        f"resources {', '.join(change.resources) or '—'}",
+                        f"resources {', '.join(change.resources) or 'none'}",
                         f"event id  {change.event_id}",
                         "",
                         change.request_parameters or "",

@@ -21,6 +21,7 @@ from textual.widgets import ProgressBar, Static
 from apigw_cockpit.diagnose.probe_choice import SAFE_METHODS, ProbeChoice, SampleRequest, choose_probe
 from apigw_cockpit.ui.feed import probes_of
 from apigw_cockpit.ui.screens.info import InfoScreen
+from apigw_cockpit.ui.view import glyphs_of
 
 # Bounded on purpose: a verification, not a stress test (the cockpit is an incident tool).
 LOAD_REQUESTS = 100
@@ -43,7 +44,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="pane confirm"):
             yield Static(self.question)
-            yield Static("y yes · n no")
+            yield Static(f"y yes {glyphs_of(self.app).sep} n no")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
