@@ -97,7 +97,7 @@ def timeline_lines(state: CockpitState) -> list[Content]:
 class InfoScreen(Screen[None]):
     """A titled scrolling list; `kind` picks the source of its lines."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="close_info")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", tooltip="back one screen", id="close_info")]
 
     def __init__(self, kind: str, title: str) -> None:
         super().__init__(id=f"{kind}-screen")

@@ -15,7 +15,9 @@ from apigw_cockpit.ui.view import hms
 
 
 class TraceScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="close_trace")]
+    BINDINGS = [
+        Binding("escape,q", "dismiss", "Close", tooltip="back to where it was opened", id="close_trace")
+    ]
 
     def __init__(self, row: LogRow, verdict: str, *, presenter: bool = False) -> None:
         super().__init__()
