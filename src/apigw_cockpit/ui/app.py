@@ -230,7 +230,7 @@ class CockpitApp(EngineWorker, FeedWorkers, ThemeWatcher, IncidentActions, Journ
                 sync()
 
     def toggle_pause(self) -> None:
-        self.state.toggle_pause()
+        self.state.toggle_pause(self.clock.now())
         self.sync_screen()
 
     def add_probe(self, result: Probe) -> None:

@@ -92,6 +92,7 @@ class CockpitState:
     # On-demand probe results (V1 invoke URL, V5 TestInvokeMethod, V6 load test), newest last.
     probe_results: list[Probe] = field(default_factory=list)
     paused: bool = False
+    paused_at: float | None = None  # when the user paused (the header says so)
     versions: dict[str, int] = field(default_factory=dict)
     result: EngineResult | None = None
     debounce_s: float = 1.0  # real seconds between engine runs while inputs keep changing (a key forces one)
@@ -205,8 +206,10 @@ class CockpitState:
         self._dirty = True
         self.bump("verification")
 
-    def toggle_pause(self) -> None:
+    def toggle_pause(self, at: float | None = None) -> None:
+        """`at`: the clock's time, shown as "paused at …" while paused (None once resumed)."""
         self.paused = not self.paused
+        self.paused_at = at if self.paused else None
         self.bump("pause")
 
     # -- the collector's data, for panes ------------------------------------------------
