@@ -60,6 +60,7 @@ class LogRow:
     status: int | None = None
     failed: bool = False
     route: str = ""  # the path with its path parameters put back: /orders/{id}, for grouping
+    times: tuple[float, ...] = ()  # each line's timestamp when known (same length as lines)
 
 
 def route_of(path: str, lines: Iterable[str]) -> str:
@@ -147,6 +148,7 @@ class CockpitState:
 
     def _logs(self, events: Iterable[LogEvent], traces: Iterable[RequestTrace], dropped: int) -> None:
         grouped: dict[str, list[str]] = {}
+        times: dict[str, list[float]] = {}
         first: dict[str, float] = {}
         for ev in events:
             rid = ev.request_id
@@ -158,18 +160,23 @@ class CockpitState:
             if not rid:
                 continue
             grouped.setdefault(rid, []).append(msg)
+            times.setdefault(rid, []).append(ev.timestamp)
             first.setdefault(rid, ev.timestamp)
         whole: set[str] = set()
         for tr in traces:
             lines = [(_REQ_PREFIX.sub("", ln, count=1)) for ln in tr.lines]
             grouped[tr.request_id] = lines  # a trace is the authoritative full picture
+            times[tr.request_id] = list(tr.line_times)
             first[tr.request_id] = tr.first_ts
             whole.add(tr.request_id)
         for rid, lines in grouped.items():
             row = self.rows.get(rid)
+            stamps = times.get(rid, [])
             if row is not None and rid not in whole:
                 lines = list(row.lines) + lines
-            self.rows[rid] = self._row(rid, first[rid] if row is None else row.ts, tuple(lines))
+                stamps = list(row.times) + stamps
+            when = tuple(stamps) if len(stamps) == len(lines) else ()  # all known, or none shown
+            self.rows[rid] = self._row(rid, first[rid] if row is None else row.ts, tuple(lines), when)
             self.rows.move_to_end(rid)
         self.dropped += dropped
         while len(self.rows) > self.log_capacity:
@@ -177,7 +184,7 @@ class CockpitState:
             self.dropped += 1
         self.bump("logs")
 
-    def _row(self, rid: str, ts: float, lines: tuple[str, ...]) -> LogRow:
+    def _row(self, rid: str, ts: float, lines: tuple[str, ...], times: tuple[float, ...] = ()) -> LogRow:
         # Display fields only; the verdict comes from the engine (verdict_of).
         method, path, status = "", "", None
         for ln in lines:
@@ -187,7 +194,7 @@ class CockpitState:
                 status = int(s.group(1))
         failed = any(marker in ln for ln in lines for marker in FAILURE_MARKERS)
         failed = failed or (status or 0) >= 500
-        return LogRow(rid, ts, lines, method, path, status, failed, route_of(path, lines))
+        return LogRow(rid, ts, lines, method, path, status, failed, route_of(path, lines), times)
 
     # -- user actions (called by the app, never by a screen) ----------------------------
     def add_note(self, at: float, text: str) -> Note:
