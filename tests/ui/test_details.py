@@ -7,8 +7,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from textual.widgets import DataTable, Static
+
 from apigw_cockpit.aws.sources.traces import TraceGrouper
 from apigw_cockpit.model import LogEvent, LogsUpdate
+from apigw_cockpit.ui.panes.logs import LogPane
+from apigw_cockpit.ui.sanitize import clean
 from apigw_cockpit.ui.screens.trace import TraceScreen
 
 from .conftest import screen_text, settle, wait_for
@@ -85,3 +89,53 @@ async def test_trace_without_line_times_shows_no_made_up_gaps(make_app: Callable
         await pilot.pause()
         text = screen_text(app)
         assert "Execution failed due to a timeout" in text and "+29.0s" not in text and "took" not in text
+
+
+async def test_checks_screen_shows_the_fix_direction_of_failing_checks(make_app: Callable[..., Any]) -> None:
+    app = make_app(midnight_pager())
+    async with app.run_test(size=(140, 50)) as pilot:
+        await settle(app, pilot)
+        failing = [f for f in app.state.findings if str(f.verdict) in ("warn", "error") and f.fix]
+        assert failing  # midnight-pager: the security-groups check fails, with a fix direction
+        await pilot.press("c")
+        body = str(app.screen.query_one("#info-body", Static).content)
+        head, _, fixes = body.partition("fix direction (failing checks)")
+        assert all(f" {f.check_id} " in head for f in app.state.findings)  # the list, one line each
+        assert fixes.strip().splitlines() == [f"{f.check_id}: {clean(f.fix)}" for f in failing]
+
+
+def in_flight_and_done() -> LogsUpdate:
+    """Requests interleaved in time: done (200), failed (504) and still in flight (no status yet)."""
+    events = []
+    for i in range(30):
+        rid = f"a11{i:05x}-1c2d-4e5f-8a9b-0c1d2e3f{i:04x}"
+        kind = ("ok", "failed", "flight")[i % 3]
+        lines = [f"({rid}) HTTP Method: GET, Resource Path: /orders", f"({rid}) Sending request to x"]
+        if kind == "ok":
+            lines.append(f"({rid}) Method completed with status: 200")
+        elif kind == "failed":
+            lines += [
+                f"({rid}) Execution failed due to a timeout error",
+                f"({rid}) Method completed with status: 504",
+            ]
+        events += [
+            LogEvent(f"e{i}-{n}", NOW - 300 + i * 7, GROUP, "s", ln, request_id=rid)
+            for n, ln in enumerate(lines)
+        ]
+    return LogsUpdate("logs", NOW, tuple(events), dropped=59)
+
+
+async def test_all_requests_in_time_order_with_in_flight_said_so(make_app: Callable[..., Any]) -> None:
+    app = make_app(feed_with(in_flight_and_done()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        pane = app.screen.query_one(LogPane)
+        assert "dropped 59 (over the buffer)" in str(pane.border_subtitle)
+        await pilot.press("a")
+        await pilot.pause()
+        table = app.screen.query_one("#log-table", DataTable)
+        assert table.row_count == 30  # one row per request, none merged into a ×N group
+        times = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert times == sorted(times, reverse=True)  # newest first, by request time
+        verdicts = [str(table.get_row_at(i)[4]) for i in range(table.row_count)]
+        assert verdicts.count("in flight") == 10 and not [v for v in verdicts if "unknown" in v]

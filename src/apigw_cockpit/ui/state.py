@@ -39,6 +39,7 @@ from apigw_cockpit.model import (
 
 EXECUTION_LOG_SOURCES = frozenset({"logs", "execution_logs"})
 PENDING = "..."  # a row the engine has not classified yet
+IN_FLIGHT = "in flight"  # no status line yet: the request has not finished
 DATA_AREAS = frozenset(
     {"metrics", "logs", "other_logs", "targets", "changes", "alarms", "sources", "fix", "topology"}
 )
@@ -292,7 +293,12 @@ class CockpitState:
         return suspect.change if suspect else None
 
     def verdict_of(self, row: LogRow) -> str:
-        """The classifier's verdict for this request, from the engine's last run."""
+        """The classifier's verdict for this request, from the engine's last run.
+
+        A request with no status line and no failure yet is still in flight: there is nothing
+        to classify, and "unknown" would read as a finding."""
+        if row.status is None and not row.failed:
+            return IN_FLIGHT
         if self.result is None:
             return PENDING
         return self.result.verdicts.get(row.request_id, PENDING)

@@ -26,7 +26,10 @@ PANES = (
     ("targets", "NLB target health per target group and AZ with reason codes (Target.FailedHealthChecks …)."),
     (
         "execution log",
-        "one line per request: time, id, method/path, status, verdict. Failures only by default.",
+        "one line per request: time, id, method/path, status, verdict. Failures only by default "
+        "(a: all requests, newest first; 'in flight' = no status yet). 'dropped N (over the "
+        "buffer)': requests the bounded buffer let go (oldest first, over log_buffer) and lines "
+        "a poll skipped to keep the newest; the checks still saw them.",
     ),
     (
         "recent changes",
