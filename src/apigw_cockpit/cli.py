@@ -271,6 +271,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from apigw_cockpit.crash import report_bug
 
         return report_bug(exc, args.command)
+    if argv is None:  # the console script: a closed full-screen session ends here, at once
+        from apigw_cockpit import quick_exit
+
+        return quick_exit.leave(code)
     return code
 
 

@@ -228,9 +228,9 @@ async def test_a_moving_dropped_count_repaints_the_border_line_only() -> None:
             return change
 
         first = await bytes_after(pane, pilot, drop(5))  # appears: the whole pane
-        assert pane.border_subtitle == "dropped 5"
+        assert pane.border_subtitle == "dropped 5 (over the buffer)"
         moved = await bytes_after(pane, pilot, drop(1_000))
-        assert pane.border_subtitle == "dropped 1,005"
+        assert pane.border_subtitle == "dropped 1,005 (over the buffer)"
         assert "dropped 1,005" in "".join(CountingDriver.frames)  # it did reach the terminal
         assert 0 < moved * 4 < first, (moved, first)
 

@@ -12,11 +12,13 @@ import contextlib
 import gc
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from apigw_cockpit import quick_exit
 from apigw_cockpit.service.exits import EXIT_USAGE
 
 # The simulated account takes any credentials; never let a real profile or token leak into it.
@@ -166,31 +168,96 @@ def _headless(args: argparse.Namespace, scenario: Any) -> int:
     return 0
 
 
+# On the way out nothing is waited for longer than this: the feed's in-flight polls, the
+# world's servers. The process is leaving; what is not closed by then goes with it.
+CLOSE_BOUND_S = 0.5
+
+
 class _World:
-    """The SimServer started off the UI loop (it is synchronous and thread-based), stopped once."""
+    """The SimServer started off the UI loop (it is synchronous and thread-based), stopped once.
+
+    It starts in a daemon thread: quitting while it starts (seconds of moto, seeding and
+    backfill) must not wait for it, and a daemon thread does not hold the process open.
+    """
 
     def __init__(self, scenario: Any, speed: float) -> None:
         self.scenario, self.speed = scenario, speed
         self.server: Any = None  # set once started: a failed start stops itself
         self.starting: asyncio.Future[Any] | None = None
+        self._stopping = False
+        self._lock = threading.Lock()  # hands the started server to exactly one stopper
 
     async def start(self) -> Any:
         from apigw_cockpit.demo.server import SimServer  # moto: imported after the first frame
 
-        def enter() -> Any:
-            self.server = SimServer(self.scenario, speed=self.speed).__enter__()
-            return self.server
+        loop = asyncio.get_running_loop()
+        self.starting = loop.create_future()
+        done = self.starting
 
-        self.starting = asyncio.ensure_future(asyncio.to_thread(enter))
-        # Shielded: if the app quits mid-start the thread still finishes, and stop() waits for it.
-        return await asyncio.shield(self.starting)
+        def enter() -> None:
+            try:
+                server = SimServer(self.scenario, speed=self.speed).__enter__()
+            except BaseException as exc:
+                with contextlib.suppress(RuntimeError):  # the app already left: nobody waits
+                    loop.call_soon_threadsafe(_settle, done, None, exc)
+                return
+            with self._lock:
+                quitting = self._stopping
+                self.server = None if quitting else server
+            if quitting:  # quit while starting: stop it here, nobody waits for it
+                server.__exit__(None, None, None)
+                return
+            try:
+                loop.call_soon_threadsafe(_settle, done, server, None)
+            except RuntimeError:  # the loop closed meanwhile: stop what nobody will use
+                server.__exit__(None, None, None)
+
+        threading.Thread(target=enter, name="sim-start", daemon=True).start()
+        # Shielded: the app quitting mid-start cancels this await, not the start itself.
+        return await asyncio.shield(done)
 
     async def stop(self) -> None:
-        if self.starting is not None:
-            with contextlib.suppress(BaseException):
-                await self.starting
-        if self.server is not None:
-            await asyncio.to_thread(self.server.__exit__, None, None, None)
+        """Stop the world, bounded; a start still under way is told to stop itself, not waited for."""
+        with self._lock:
+            self._stopping = True
+            server, self.server = self.server, None
+        if server is None:
+            return
+        loop = asyncio.get_running_loop()
+        stopped = loop.create_future()
+
+        def stop() -> None:
+            try:
+                server.__exit__(None, None, None)
+            finally:
+                with contextlib.suppress(RuntimeError):  # the loop may be gone: nobody waits
+                    loop.call_soon_threadsafe(_settle, stopped, None, None)
+
+        # Its own daemon thread, not the loop's executor: asyncio.run waits for executor threads.
+        threading.Thread(target=stop, name="sim-stop", daemon=True).start()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopped, CLOSE_BOUND_S)
+
+
+def _settle(future: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:
+    if future.done():
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(result)
+
+
+async def close_bounded(feeds: list[Any], world: _World) -> None:
+    """The feeds (in-flight polls cancelled, not awaited) and the world, at once, bounded together."""
+    closing = [asyncio.ensure_future(feed.aclose()) for feed in feeds]
+    closing.append(asyncio.ensure_future(world.stop()))
+    _, late = await asyncio.wait(closing, timeout=CLOSE_BOUND_S)
+    for task in late:
+        task.cancel()  # asyncio.run would otherwise wait for it at the end
+    for task in closing:
+        if task.done() and not task.cancelled():
+            task.exception()  # retrieved: a failed close is not worth a warning on the way out
 
 
 def _opener(args: argparse.Namespace, settings: Any, world: _World, feeds: list[Any]) -> Any:
@@ -245,11 +312,10 @@ async def _tui(args: argparse.Namespace, scenario: Any) -> int:
     finally:
         if app.journal is not None:
             app.journal.close(app.exit_reason)  # no-op when the app closed it at unmount
-        for feed in feeds:
-            with contextlib.suppress(Exception):
-                await feed.aclose()
-        await world.stop()
-    return finish(app)
+        await close_bounded(feeds, world)
+    code = finish(app)
+    quick_exit.arm()  # journal and feed closed: the entry point may end the process at once
+    return code
 
 
 def run(args: argparse.Namespace) -> int:

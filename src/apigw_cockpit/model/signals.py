@@ -60,6 +60,9 @@ class RequestTrace:
     lines: tuple[str, ...]
     log_group: str = ""
     complete: bool = False
+    # Each line's event timestamp, same order as `lines` (empty when not known): the trace view
+    # shows the gaps (29 s between "Sending request" and "Execution failed" is the timeout).
+    line_times: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

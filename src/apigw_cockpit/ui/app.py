@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from apigw_cockpit import paths
 from apigw_cockpit.config import ConfigError, Settings, load_settings
@@ -18,7 +20,7 @@ from apigw_cockpit.diagnose.observations import Probe
 from apigw_cockpit.incident.sink import JournalSink, sink_for
 from apigw_cockpit.model import Clock
 from apigw_cockpit.ui.bindings import KEYS, WRITES, bindings
-from apigw_cockpit.ui.commands import CockpitCommands
+from apigw_cockpit.ui.commands import CockpitCommands, without_duplicates
 from apigw_cockpit.ui.drill import DrillSpec, DrillTracker
 from apigw_cockpit.ui.engine import EngineWorker
 from apigw_cockpit.ui.feed import Feed, can_apply_fix
@@ -55,6 +57,10 @@ class CockpitApp(EngineWorker, FeedWorkers, ThemeWatcher, IncidentActions, Journ
     TITLE = "apigw-cockpit"
     BINDINGS = bindings("app")
     COMMANDS = App.COMMANDS | {CockpitCommands}
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's Quit, Keys and Screenshot do what our q, ? and s do: list ours only.
+        yield from without_duplicates(super().get_system_commands(screen))
 
     def __init__(
         self,
@@ -182,6 +188,9 @@ class CockpitApp(EngineWorker, FeedWorkers, ThemeWatcher, IncidentActions, Journ
         # The drill key exists only where a fix can be applied (the demo, not read-only).
         if action == "apply_fix":
             return self.can_apply_fix
+        if action == "home":
+            # A priority key: while a text field has focus (filter, note, palette) `h` is a letter.
+            return not isinstance(self.focused, Input | TextArea)
         # A read-only view writes nothing: its write keys are gone, not faked.
         return not (self.settings.read_only and action in WRITE_ACTIONS)
 
@@ -202,17 +211,26 @@ class CockpitApp(EngineWorker, FeedWorkers, ThemeWatcher, IncidentActions, Journ
         self.journal_tick()
 
     def sync_screen(self) -> None:
+        """Redraw the screen on top and the live cockpit under it: behind a modal (help, a
+        trace, a question) the panes stay visible and must keep moving while LIVE is lit."""
+        top = self.screen
+        for screen in self.screen_stack:
+            if screen is top or isinstance(screen, CockpitScreen):
+                self._sync(screen)
+
+    @staticmethod
+    def _sync(screen: Screen[Any]) -> None:
         # A screen pushed this instant is composed only once mounted; one being torn down (the
         # app exiting) has lost its children: both are drawn on their next tick, not now.
-        if not self.screen.is_mounted:
+        if not screen.is_mounted:
             return
-        sync = getattr(self.screen, "sync", None)
+        sync = getattr(screen, "sync", None)
         if callable(sync):
             with contextlib.suppress(NoMatches):
                 sync()
 
     def toggle_pause(self) -> None:
-        self.state.toggle_pause()
+        self.state.toggle_pause(self.clock.now())
         self.sync_screen()
 
     def add_probe(self, result: Probe) -> None:
@@ -230,6 +248,11 @@ class CockpitApp(EngineWorker, FeedWorkers, ThemeWatcher, IncidentActions, Journ
 
     def action_help(self) -> None:
         self._show(HelpScreen())
+
+    def action_home(self) -> None:
+        """Back to the live cockpit, however many screens are stacked on it (esc pops one)."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, CockpitScreen):
+            self.pop_screen()
 
     def action_chart(self) -> None:
         from apigw_cockpit.ui.screens.chart import ChartScreen  # plotext: not on the first-frame path

@@ -20,12 +20,26 @@ class Key:
     help: str
     scope: str = "app"  # "app" or "cockpit" (only on the cockpit screen)
     show: bool = True
+    # Priority keys work over modal screens too (Textual stops other app keys at a modal); the
+    # app's check_action lets them through to a text field that has focus.
+    priority: bool = False
 
 
 KEYS: tuple[Key, ...] = (
     # Quit first: at 80 columns the footer cuts off whatever comes last.
     Key("quit", "q", "quit", "Quit", "leave the cockpit"),
     Key("help", "question_mark,f1", "help", "Help", "keys and what each pane means"),
+    # k9s/lazygit users press esc to go back one level; `h`/home goes back to the live view from
+    # any depth (help, a trace opened from the timeline, a yes/no question over verification).
+    Key(
+        "home",
+        "h,home",
+        "home",
+        "Home",
+        "back to the live cockpit from any screen",
+        show=False,
+        priority=True,
+    ),
     Key("checks", "c", "checks", "Checks", "the checks list and their findings"),
     Key("walkthrough", "w", "walkthrough", "Walkthrough", "guided steps for this incident"),
     Key("verify", "v", "verify", "Verify", "verification checklist after a fix"),
@@ -66,7 +80,9 @@ KEYS: tuple[Key, ...] = (
 
 def bindings(scope: str) -> list[BindingType]:
     out: list[BindingType] = [
-        Binding(k.key, k.action, k.label, show=k.show, id=k.id) for k in KEYS if k.scope == scope
+        Binding(k.key, k.action, k.label, show=k.show, id=k.id, priority=k.priority)
+        for k in KEYS
+        if k.scope == scope
     ]
     if scope == "app":
         # On-call reflex: Ctrl+C leaves (Textual's default only hints at ctrl+q).

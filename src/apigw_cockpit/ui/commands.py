@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from apigw_cockpit.diagnose import CHECKS
 from apigw_cockpit.ui.bindings import KEYS, display_key, offered
+
+# Textual's built-in palette commands that one of our keys does (title -> our key's id):
+# listing both shows "Quit" next to "Quit (q)" and "Screenshot" next to "Screenshot (s)".
+# Dropped even where ours is not offered: a read-only viewer must not get Textual's
+# screenshot (it writes to the server's disk) once ours is hidden.
+SUPERSEDED = {"Quit": "quit", "Keys": "help", "Screenshot": "screenshot"}
+
+
+def without_duplicates(commands: Iterable[SystemCommand]) -> Iterable[SystemCommand]:
+    return (c for c in commands if c.title not in SUPERSEDED)
 
 
 class CockpitCommands(Provider):

@@ -40,6 +40,7 @@ from apigw_cockpit.model import (
 
 EXECUTION_LOG_SOURCES = frozenset({"logs", "execution_logs"})
 PENDING = "..."  # a row the engine has not classified yet
+IN_FLIGHT = "in flight"  # no status line yet: the request has not finished
 DATA_AREAS = frozenset(
     {"metrics", "logs", "other_logs", "targets", "changes", "alarms", "sources", "fix", "topology"}
 )
@@ -61,6 +62,7 @@ class LogRow:
     status: int | None = None
     failed: bool = False
     route: str = ""  # the path with its path parameters put back: /orders/{id}, for grouping
+    times: tuple[float, ...] = ()  # each line's timestamp when known (same length as lines)
 
 
 def route_of(path: str, lines: Iterable[str]) -> str:
@@ -93,6 +95,7 @@ class CockpitState:
     # On-demand probe results (V1 invoke URL, V5 TestInvokeMethod, V6 load test), newest last.
     probe_results: list[Probe] = field(default_factory=list)
     paused: bool = False
+    paused_at: float | None = None  # when the user paused (the header says so)
     versions: dict[str, int] = field(default_factory=dict)
     result: EngineResult | None = None
     debounce_s: float = 1.0  # real seconds between engine runs while inputs keep changing (a key forces one)
@@ -153,6 +156,7 @@ class CockpitState:
 
     def _logs(self, events: Iterable[LogEvent], traces: Iterable[RequestTrace], dropped: int) -> None:
         grouped: dict[str, list[str]] = {}
+        times: dict[str, list[float]] = {}
         first: dict[str, float] = {}
         for ev in events:
             rid = ev.request_id
@@ -164,18 +168,23 @@ class CockpitState:
             if not rid:
                 continue
             grouped.setdefault(rid, []).append(msg)
+            times.setdefault(rid, []).append(ev.timestamp)
             first.setdefault(rid, ev.timestamp)
         whole: set[str] = set()
         for tr in traces:
             lines = [(_REQ_PREFIX.sub("", ln, count=1)) for ln in tr.lines]
             grouped[tr.request_id] = lines  # a trace is the authoritative full picture
+            times[tr.request_id] = list(tr.line_times)
             first[tr.request_id] = tr.first_ts
             whole.add(tr.request_id)
         for rid, lines in grouped.items():
             row = self.rows.get(rid)
+            stamps = times.get(rid, [])
             if row is not None and rid not in whole:
                 lines = list(row.lines) + lines
-            self.rows[rid] = self._row(rid, first[rid] if row is None else row.ts, tuple(lines))
+                stamps = list(row.times) + stamps
+            when = tuple(stamps) if len(stamps) == len(lines) else ()  # all known, or none shown
+            self.rows[rid] = self._row(rid, first[rid] if row is None else row.ts, tuple(lines), when)
             self.rows.move_to_end(rid)
         self.dropped += dropped
         while len(self.rows) > self.log_capacity:
@@ -183,7 +192,7 @@ class CockpitState:
             self.dropped += 1
         self.bump("logs")
 
-    def _row(self, rid: str, ts: float, lines: tuple[str, ...]) -> LogRow:
+    def _row(self, rid: str, ts: float, lines: tuple[str, ...], times: tuple[float, ...] = ()) -> LogRow:
         # Display fields only; the verdict comes from the engine (verdict_of).
         method, path, status = "", "", None
         for ln in lines:
@@ -193,7 +202,7 @@ class CockpitState:
                 status = int(s.group(1))
         failed = any(marker in ln for ln in lines for marker in FAILURE_MARKERS)
         failed = failed or (status or 0) >= 500
-        return LogRow(rid, ts, lines, method, path, status, failed, route_of(path, lines))
+        return LogRow(rid, ts, lines, method, path, status, failed, route_of(path, lines), times)
 
     # -- user actions (called by the app, never by a screen) ----------------------------
     def add_note(self, at: float, text: str) -> Note:
@@ -212,8 +221,10 @@ class CockpitState:
         self._dirty = True
         self.bump("verification")
 
-    def toggle_pause(self) -> None:
+    def toggle_pause(self, at: float | None = None) -> None:
+        """`at`: the clock's time, shown as "paused at …" while paused (None once resumed)."""
         self.paused = not self.paused
+        self.paused_at = at if self.paused else None
         self.bump("pause")
 
     # -- the collector's data, for panes ------------------------------------------------
@@ -289,7 +300,12 @@ class CockpitState:
         return suspect.change if suspect else None
 
     def verdict_of(self, row: LogRow) -> str:
-        """The classifier's verdict for this request, from the engine's last run."""
+        """The classifier's verdict for this request, from the engine's last run.
+
+        A request with no status line and no failure yet is still in flight: there is nothing
+        to classify, and "unknown" would read as a finding."""
+        if row.status is None and not row.failed:
+            return IN_FLIGHT
         if self.result is None:
             return PENDING
         return self.result.verdicts.get(row.request_id, PENDING)

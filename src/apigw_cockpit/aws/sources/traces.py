@@ -124,8 +124,10 @@ class TraceGrouper:
         return out
 
     def _trace(self, rid: str, b: _Building) -> RequestTrace:
-        lines = tuple(m for _, _, m in sorted(b.lines))
-        return RequestTrace(rid, b.first_ts, lines, b.group, b.complete)
+        ordered = sorted(b.lines)
+        lines = tuple(m for _, _, m in ordered)
+        times = tuple(t for t, _, _ in ordered)
+        return RequestTrace(rid, b.first_ts, lines, b.group, b.complete, times)
 
     def __len__(self) -> int:
         return len(self._open)

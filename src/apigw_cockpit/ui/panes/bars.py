@@ -74,14 +74,17 @@ class LiveClock(Pane):
     def on_state(self) -> None:
         text = self._text()
         if text != self._last:
+            # Its width is auto: LIVE -> "PAUSED at …" is longer and needs a layout pass, or it is cut.
+            layout = len(text) != len(self._last)
             self._last = text
-            self.refresh(layout=False)
+            self.refresh(layout=layout)
 
     def _text(self) -> str:
         if self.state is None:
             return ""
-        word = "PAUSED" if self.state.paused else "LIVE"
-        return f"{self.view.glyphs.live} {word} {hms(self.view.now)}"
+        if self.state.paused:  # when it stopped, not a clock that seems to run: "paused at 00:17:03"
+            return f"{self.view.glyphs.live} PAUSED at {hms(self.state.paused_at or self.view.now)}"
+        return f"{self.view.glyphs.live} LIVE {hms(self.view.now)}"
 
     def render(self) -> Content:
         paused = self.state is not None and self.state.paused

@@ -82,8 +82,8 @@ class LogPane(Pane):
         parts = []
         if s is not None and s.paused:
             parts.append("PAUSED")
-        if s is not None and s.dropped:
-            parts.append(f"dropped {s.dropped:,}")
+        if s is not None and s.dropped:  # what was dropped, not just a number (help says more)
+            parts.append(f"dropped {s.dropped:,} (over the buffer)")
         self._subtitle(f" {self.view.glyphs.sep} ".join(parts))
 
     def _subtitle(self, text: str) -> None:
@@ -134,7 +134,7 @@ class LogPane(Pane):
         def cleaned(text: str) -> str:
             return clean(text, presenter=presenter)
 
-        if self._grouped:
+        if self._grouped and self.failed_only:  # all requests (`a`): one row each, newest first
             items = grouped(matching, s.verdict_of, cleaned, self._rank, self.view.glyphs.times)[
                 :MAX_ROWS_SHOWN
             ]

@@ -74,10 +74,10 @@ def _rgb(colour: str) -> RGB:
 
 class ChartScreen(Screen[None]):
     BINDINGS = [
-        Binding("1", "window('15m')", "15m", id="window_15m"),
-        Binding("2", "window('1h')", "1h", id="window_1h"),
-        Binding("3", "window('6h')", "6h", id="window_6h"),
-        Binding("escape,g", "app.pop_screen", "Back", id="close_chart"),
+        Binding("1", "window('15m')", "15m", tooltip="show the last 15 minutes", id="window_15m"),
+        Binding("2", "window('1h')", "1h", tooltip="show the last hour", id="window_1h"),
+        Binding("3", "window('6h')", "6h", tooltip="show the last 6 hours", id="window_6h"),
+        Binding("escape,g", "app.pop_screen", "Back", tooltip="back to the cockpit", id="close_chart"),
     ]
 
     def __init__(self) -> None:

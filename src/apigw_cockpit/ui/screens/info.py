@@ -43,6 +43,12 @@ def checks_lines(state: CockpitState) -> list[Content]:
                 clean(f.summary or f.why),
             )
         )
+    # The README's promise: which way to fix each failing check. Below the list, so the list of
+    # verdicts stays one line per check and whole at 80x24; the screen scrolls to these.
+    fixes = [f for f in state.findings if f.fix and str(f.verdict) in ("warn", "error")]
+    if fixes:
+        out.append(Content.styled("\nfix direction (failing checks)", "bold"))
+        out += [Content.assemble((f"{f.check_id}: ", "$success bold"), clean(f.fix)) for f in fixes]
     return out or [Content.styled("no findings yet (waiting for data)", "$text-muted")]
 
 
@@ -97,7 +103,7 @@ def timeline_lines(state: CockpitState) -> list[Content]:
 class InfoScreen(Screen[None]):
     """A titled scrolling list; `kind` picks the source of its lines."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="close_info")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", tooltip="back one screen", id="close_info")]
 
     def __init__(self, kind: str, title: str) -> None:
         super().__init__(id=f"{kind}-screen")

@@ -11,7 +11,9 @@ from textual.widgets import Input
 
 
 class NoteScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_note")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="drop the note (enter saves it)", id="cancel_note")
+    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box", classes="pane") as box:

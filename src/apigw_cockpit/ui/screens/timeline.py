@@ -132,7 +132,9 @@ def row_content(row: TimelineRow, glyphs: Glyphs = UNICODE) -> Content:
 class DetailScreen(ModalScreen[None]):
     """A change (or any row without a richer view): what, when, and its raw parameters."""
 
-    BINDINGS = [Binding("escape,q,enter", "dismiss", "Close", id="close_detail")]
+    BINDINGS = [
+        Binding("escape,q,enter", "dismiss", "Close", tooltip="back to the timeline", id="close_detail")
+    ]
 
     def __init__(self, title: str, body: str) -> None:
         super().__init__()

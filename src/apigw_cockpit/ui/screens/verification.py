@@ -33,8 +33,8 @@ class ConfirmScreen(ModalScreen[bool]):
     """Yes/no before something that touches the customer's backend."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm_yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
+        Binding("y", "answer(True)", "Yes", tooltip="go ahead", id="confirm_yes"),
+        Binding("n,escape", "answer(False)", "No", tooltip="do nothing", id="confirm_no"),
     ]
 
     def __init__(self, question: str) -> None:
@@ -52,10 +52,23 @@ class ConfirmScreen(ModalScreen[bool]):
 
 class VerificationScreen(InfoScreen):
     BINDINGS = [
-        Binding("P", "run_probes", "Run V1+V6", id="verify_probes"),
-        Binding("T", "test_invoke", "V5 TestInvoke", id="verify_test_invoke"),
-        Binding("R", "next_route", "Route", id="verify_route"),
+        Binding(
+            "P",
+            "run_probes",
+            "Run V1+V6",
+            tooltip="one request through the invoke URL, then a bounded load test",
+            id="verify_probes",
+        ),
+        Binding(
+            "T",
+            "test_invoke",
+            "V5 TestInvoke",
+            tooltip="TestInvokeMethod on the route (calls the backend; asks first)",
+            id="verify_test_invoke",
+        ),
+        Binding("R", "next_route", "Route", tooltip="pick the route the probes use", id="verify_route"),
     ]
+    SENDS = frozenset({"run_probes", "test_invoke"})  # send traffic: not offered to read-only viewers
 
     def __init__(self) -> None:
         super().__init__("verify", "verification")
@@ -69,7 +82,7 @@ class VerificationScreen(InfoScreen):
         yield bar
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("run_probes", "test_invoke"):
+        if action in self.SENDS:
             # Viewers of a shared screen (serve --read-only) must not send traffic.
             return not self.app.settings.read_only and probes_of(self.app.feed) is not None  # type: ignore[attr-defined]
         return True
