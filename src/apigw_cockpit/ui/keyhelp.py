@@ -8,9 +8,9 @@ Remapped keys (config `[keys]`) show as remapped.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -52,11 +52,37 @@ class Section:
     rows: tuple[Row, ...]
 
 
-def screen_class(path: str) -> type[Screen[object]]:
-    module, name = path.split(":")
-    cls = getattr(importlib.import_module(module), name)
-    assert isinstance(cls, type) and issubclass(cls, Screen)
-    return cls
+def _screen_classes() -> dict[str, type[Screen[Any]]]:
+    # Imported here, when help opens, not at module import (see SCREENS).
+    from apigw_cockpit.ui.screens.chart import ChartScreen
+    from apigw_cockpit.ui.screens.cockpit import CockpitScreen
+    from apigw_cockpit.ui.screens.help import HelpScreen
+    from apigw_cockpit.ui.screens.info import InfoScreen
+    from apigw_cockpit.ui.screens.note import NoteScreen
+    from apigw_cockpit.ui.screens.timeline import DetailScreen
+    from apigw_cockpit.ui.screens.trace import TraceScreen
+    from apigw_cockpit.ui.screens.verification import ConfirmScreen, VerificationScreen
+
+    classes: tuple[type[Screen[Any]], ...] = (
+        ChartScreen,
+        CockpitScreen,
+        HelpScreen,
+        InfoScreen,
+        NoteScreen,
+        DetailScreen,
+        TraceScreen,
+        ConfirmScreen,
+        VerificationScreen,
+    )
+    return {f"{c.__module__}:{c.__name__}": c for c in classes}
+
+
+def screen_class(path: str) -> type[Screen[Any]]:
+    """The screen class SCREENS names; a name no screen answers to fails loudly."""
+    classes = _screen_classes()
+    if path not in classes:
+        raise KeyError(f"help lists {path!r}, which is not one of {sorted(classes)}")
+    return classes[path]
 
 
 def own_bindings(cls: type) -> list[Binding]:

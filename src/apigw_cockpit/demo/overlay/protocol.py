@@ -54,7 +54,8 @@ class AwsRequest:
             parser = EC2QueryParser if self.protocol == "ec2" else QueryParser
             try:
                 op = service_model(self.service).operation_model(self.operation)
-                return dict(parser(op).parse({"values": flat}))
+                request: Any = {"values": flat}  # moto's parser reads only "values" of its RequestDict
+                return dict(parser(op).parse(request))
             except Exception:
                 return flat
         if self.body:

@@ -9,13 +9,13 @@ from apigw_cockpit.demo.world.errors import ScenarioError
 from apigw_cockpit.demo.world.logstore import FilterPattern, LogStore, StoredEvent
 from apigw_cockpit.demo.world.metricstore import MetricStore
 from apigw_cockpit.demo.world.scenario import (
-    ROOT_CAUSES,
     Scenario,
     list_scenarios,
     load_scenario,
     parse_scenario,
 )
 from apigw_cockpit.demo.world.trail import Trail
+from apigw_cockpit.model.vocabulary import ROOT_CAUSES
 
 __all__ = [
     "ROOT_CAUSES",
