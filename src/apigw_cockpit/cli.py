@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from apigw_cockpit import __version__
+from apigw_cockpit.service.exits import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+)
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_AWS = 3
 SETTINGS_COMMANDS = frozenset({"watch", "demo", "screenshot"})  # commands that read config.toml
-EXIT_BUG = 70  # an unexpected exception: see crash.py and docs/EXIT-CODES.md
 
 
 class _Parser(argparse.ArgumentParser):
@@ -255,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = int(module.run(args))
         sys.stdout.flush()  # here, not at interpreter exit, so a full disk is reported
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except (BrokenPipeError, ConnectionResetError) as exc:
         return _output_failed(exc)
     except OSError as exc:

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from apigw_cockpit.paths import state_dir
-
-EXIT_BUG = 70
+from apigw_cockpit.service.exits import EXIT_BUG
 
 
 def write_traceback(exc: BaseException, command: str, directory: Path | None = None) -> Path | None:

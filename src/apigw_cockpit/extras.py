@@ -8,7 +8,8 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-EXIT_USAGE = 2
+from apigw_cockpit.service.exits import EXIT_USAGE
+
 INSTALL = "pip install 'apigw-cockpit[demo]'"
 NEEDED = ("moto", "boto3", "werkzeug")
 

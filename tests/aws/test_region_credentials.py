@@ -15,6 +15,7 @@ from apigw_cockpit.aws import errors
 from apigw_cockpit.aws.errors import AwsAccessError, as_access_error
 from apigw_cockpit.aws.session import ClientFactory
 from apigw_cockpit.aws.settings import AwsSettings
+from apigw_cockpit.service import exits
 
 
 def test_aws_region_wins_over_aws_default_region(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,7 +56,7 @@ def test_unexpected_exception_is_exit_70_with_traceback_file(
     monkeypatch.setattr(check, "_run", boom)
     code = cli.main(["check", "--api-id", "a", "--stage", "s"])
     err = capsys.readouterr().err
-    assert code == 70 and code != cli.EXIT_AWS
+    assert code == 70 and code != exits.EXIT_AWS
     assert err.count("\n") == 1 and "internal error" in err and "TypeError" in err
     files = list((tmp_path / "apigw-cockpit" / "crashes").glob("*-check-*.txt"))
     assert len(files) == 1 and str(files[0]) in err

@@ -7,8 +7,7 @@ import json
 import sys
 from typing import Any
 
-EXIT_OK = 0
-EXIT_USAGE = 2
+from apigw_cockpit.service.exits import EXIT_OK, EXIT_USAGE
 
 
 def load_or_exit(name: str) -> Any:

@@ -18,14 +18,13 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from apigw_cockpit.service.exits import EXIT_AWS
 from apigw_cockpit.ui.view import glyphs_of
 
 if TYPE_CHECKING:
     from apigw_cockpit.incident.sink import JournalSink
     from apigw_cockpit.model import Clock
     from apigw_cockpit.ui.feed import Feed
-
-EXIT_STARTUP = 3
 
 
 @dataclass
@@ -46,7 +45,7 @@ def failure(exc: BaseException) -> tuple[str, int]:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     if isinstance(code, int) and code > 0:
         return text or type(exc).__name__, code
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__, EXIT_STARTUP
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__, EXIT_AWS
 
 
 class StartupScreen(Screen[None]):
