@@ -1,4 +1,8 @@
-"""`apigw-cockpit explain`: classify execution-log lines read on stdin. Fully offline.
+"""`apigw-cockpit explain`: classify execution-log and access-log lines read on stdin. Offline.
+
+Access-log lines (JSON or the console's CLF, REST or HTTP API) are one request each and are
+classified as they are read (diagnose/access_log.py); execution-log lines are grouped into
+requests as below. Both may be mixed on stdin.
 
 Accepts pasted lines (any prefixes), `aws logs filter-log-events` text output, or its JSON
 (`{"events": [{"message": ...}, ...]}`, also a bare list of events or of strings).
@@ -24,6 +28,7 @@ from typing import Any, BinaryIO, TextIO
 
 from apigw_cockpit import outbound
 from apigw_cockpit.diagnose import Classification, classify, group_lines
+from apigw_cockpit.diagnose.access_log import classify_access, parse_access_line
 from apigw_cockpit.diagnose.lines import MAX_LINE, parse_line
 from apigw_cockpit.diagnose.vocabulary import VERDICT_CAUSES
 
@@ -73,7 +78,15 @@ def read_lines(text: str) -> list[str]:
 
 
 def explain(lines: list[str]) -> list[Classification]:
-    results = [classify(group) for group in group_lines(lines)]
+    access: list[Classification] = []
+    execution: list[str] = []
+    for line in lines:
+        record = parse_access_line(line)
+        if record is not None:
+            access.append(classify_access(record))
+        else:
+            execution.append(line)
+    results = access + [classify(group) for group in group_lines(execution)]
     # A group we understood nothing of (no pattern, no status) is noise, not a request.
     return [r for r in results if r.evidence or r.status is not None or r.integration_latency_ms is not None]
 
@@ -206,6 +219,10 @@ def classify_stream(lines: Iterator[str]) -> Iterator[Classification]:
     batch = Batcher()
     since = 0
     for n, line in enumerate(lines, 1):
+        record = parse_access_line(line)
+        if record is not None:  # one access-log line is one whole request
+            yield classify_access(record)
+            continue
         batch.add(line)
         since += 1
         if since >= BATCH_LINES:
@@ -261,7 +278,7 @@ def run(args: argparse.Namespace) -> int:
         print("apigw-cockpit explain: no stdin", file=sys.stderr)
         return EXIT_USAGE
     if sys.stdin.isatty():
-        print("paste execution-log lines, then Ctrl-D", file=sys.stderr)
+        print("paste execution-log or access-log lines, then Ctrl-D", file=sys.stderr)
     stream: Any = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else _BytesOf(sys.stdin)
     as_json = bool(getattr(args, "json", False))
     # The output boundary: pasted lines carry tokens and terminal escapes verbatim.
@@ -286,7 +303,8 @@ def run(args: argparse.Namespace) -> int:
     except InputStopped as exc:
         stopped = str(exc)
     if not total:
-        print(f"apigw-cockpit explain: {stopped or 'no execution-log lines found on stdin'}", file=sys.stderr)
+        nothing = "no execution-log lines found on stdin (nor access-log lines)"
+        print(f"apigw-cockpit explain: {stopped or nothing}", file=sys.stderr)
         return EXIT_USAGE
     if as_json:
         summary = {"requests": total, "failed": failed, "by_verdict": dict(verdicts.most_common())}
