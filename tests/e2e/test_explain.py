@@ -158,3 +158,15 @@ def test_access_log_text_output_and_garbage_alone() -> None:
     bad = _explain(b'{"not": "an access log"}\n')
     assert bad.returncode == 2 and bad.stderr.decode().count("\n") == 1
     assert b"Traceback" not in bad.stderr
+
+
+def test_access_log_events_from_filter_log_events_json() -> None:
+    # `aws logs filter-log-events --output json` over an access-log group: messages are the lines.
+    doc = {"events": [{"eventId": "1", "timestamp": 0, "message": m} for m in (ACCESS_JSON, ACCESS_CLF)]}
+    out = _explain(json.dumps(doc).encode(), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert [(r["verdict"], r["status"]) for r in data["requests"]] == [
+        ("integration-timeout", 504),
+        ("success", 200),
+    ]

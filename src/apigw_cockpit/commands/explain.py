@@ -19,6 +19,7 @@ document and is read whole, up to `MAX_JSON_INPUT`; beyond that it says so (exit
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import sys
@@ -240,7 +241,15 @@ def _results(stream: BinaryIO) -> Iterator[Classification]:
     head = stream.read(1)
     while head and head in b" \t\r\n":
         head = stream.read(1)
-    if head in (b"{", b"["):
+    if head == b"{":
+        # One access-log JSON object per line (NDJSON) is streamed like text; anything else
+        # that opens with "{" is one `aws logs … --output json` document.
+        head += stream.readline(MAX_LINE_BYTES)
+        if head.endswith(b"\n") and parse_access_line(head.decode("utf-8", errors="replace")) is not None:
+            first = head.decode("utf-8", errors="replace").rstrip("\r\n")
+            yield from classify_stream(itertools.chain([first], stdin_lines(stream)))
+            return
+    if head[:1] in (b"{", b"["):
         data = head + stream.read(MAX_JSON_INPUT)
         if len(data) > MAX_JSON_INPUT:
             raise InputStopped(

@@ -14,7 +14,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -59,11 +59,15 @@ class _Rule:
     evidence: tuple[str, ...]
 
 
+_KEY_JUNK = re.compile(r"[._\-\s]")
+
+
+@lru_cache(maxsize=4096)  # a log's lines share their keys: normalise each once
 def _norm(key: str) -> str:
     key = key.strip()
     if key.startswith("$context."):
         key = key[len("$context.") :]
-    return re.sub(r"[._\-\s]", "", key).lower()
+    return _KEY_JUNK.sub("", key).lower()
 
 
 @cache
