@@ -11,10 +11,17 @@ import json
 
 import pytest
 
+from apigw_cockpit.diagnose.access_format import AccessFormat, access_format
 from apigw_cockpit.diagnose.access_log import classify_access, parse_access_line
-from apigw_cockpit.diagnose.classifier import VERDICTS
+from apigw_cockpit.diagnose.classifier import VERDICTS, Classification
 
 RID = "7f3a9c12-1b2c-4d5e-8f90-123456789abc"
+
+
+def _classified(line: str, fmt: AccessFormat | None = None) -> Classification:
+    record = parse_access_line(line, fmt)
+    assert record is not None, line
+    return classify_access(record)
 
 
 def _j(**fields: object) -> str:
@@ -180,16 +187,14 @@ def test_access_line_verdict(line: str, verdict: str, status: int, quoted: str) 
 
 
 def test_fields_carried_over() -> None:
-    got = classify_access(
-        parse_access_line(
-            _j(
-                httpMethod="GET",
-                resourcePath="/orders/{id}",
-                status="504",
-                integrationLatency="29000.5",
-                integrationStatus="-",
-            )
-        )  # type: ignore[arg-type]
+    got = _classified(
+        _j(
+            httpMethod="GET",
+            resourcePath="/orders/{id}",
+            status="504",
+            integrationLatency="29000.5",
+            integrationStatus="-",
+        )
     )
     assert (got.method, got.path, got.integration_latency_ms) == ("GET", "/orders/{id}", 29000.5)
     assert got.backend_status is None and got.failed
@@ -216,3 +221,56 @@ def test_fields_carried_over() -> None:
 )
 def test_not_access_lines(line: str) -> None:
     assert parse_access_line(line) is None
+
+
+JSON_FORMAT = (
+    '{"rid":"$context.requestId","sc":"$context.status","lat":$context.integrationLatency,'
+    '"why":"$context.integrationErrorMessage","gw":{"type":"$context.error.responseType"}}'
+)
+TEXT_FORMAT = (
+    '$context.identity.sourceIp [$context.requestTime] "$context.httpMethod $context.resourcePath" '
+    '$context.status $context.integrationLatency $context.requestId "$context.error.message"'
+)
+
+
+def test_own_json_format_maps_keys_by_their_context_variable() -> None:
+    fmt = access_format(JSON_FORMAT)
+    assert (
+        fmt is not None
+        and fmt.json_keys["sc"] == "status"
+        and fmt.json_keys["gw.type"] == "error.responseType"
+    )
+    line = json.dumps({"rid": RID, "sc": "502", "lat": "40", "why": "Malformed Lambda proxy response"})
+    assert parse_access_line(line) is None  # without the format, "sc"/"rid" mean nothing
+    got = _classified(line, fmt)
+    assert (got.verdict, got.status, got.request_id, got.integration_latency_ms) == (
+        "malformed-proxy-response",
+        502,
+        RID,
+        40.0,
+    )
+    timeout = json.dumps({"rid": RID, "sc": 504, "gw": {"type": "INTEGRATION_TIMEOUT"}})
+    assert _classified(timeout, fmt).verdict == "integration-timeout"
+
+
+def test_own_text_format_reads_quoted_values_with_spaces() -> None:
+    fmt = access_format(TEXT_FORMAT)
+    assert fmt is not None and fmt.regex is not None
+    line = (
+        f'192.0.2.9 [02/Dec/2026:03:01:02 +0000] "GET /orders" 504 29050 {RID} "Endpoint request timed out"'
+    )
+    record = parse_access_line(line, fmt)
+    assert record is not None and record.form == "format"
+    got = classify_access(record)
+    assert (got.verdict, got.status, got.method, got.path) == ("integration-timeout", 504, "GET", "/orders")
+    assert "integrationLatency=29050" in got.evidence
+    # A console-CLF line still reads when the stage's format does not match it.
+    clf = f'203.0.113.7 - - [02/Dec/2026:03:01:02 +0000] "GET /orders HTTP/1.1" 200 41 {RID}'
+    assert _classified(clf, fmt).verdict == "success"
+    # A long line of spaces that almost matches: refused (the groups cannot backtrack far).
+    assert parse_access_line("1 " * 4000, fmt) is None
+
+
+def test_format_without_context_variables() -> None:
+    assert access_format("just text") is None
+    assert access_format("") is None

@@ -170,3 +170,14 @@ def test_access_log_events_from_filter_log_events_json() -> None:
         ("integration-timeout", 504),
         ("success", 200),
     ]
+
+
+def test_access_format_option() -> None:
+    fmt = "$context.requestId $context.status $context.integrationLatency $context.error.responseType"
+    out = _explain(b"r-9 500 12 AUTHORIZER_FAILURE\n", "--json", "--access-format", fmt)
+    assert out.returncode == 0, out.stderr
+    [row] = json.loads(out.stdout)["requests"]
+    assert (row["request_id"], row["verdict"], row["status"]) == ("r-9", "authorizer-failure", 500)
+    bad = _explain(b"r-9 500\n", "--access-format", "no variables here")
+    assert bad.returncode == 2 and b"Traceback" not in bad.stderr
+    assert bad.stderr.decode().strip() == "apigw-cockpit explain: --access-format names no $context variable"

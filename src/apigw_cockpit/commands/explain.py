@@ -29,6 +29,7 @@ from typing import Any, BinaryIO, TextIO
 
 from apigw_cockpit import outbound
 from apigw_cockpit.diagnose import Classification, classify, group_lines
+from apigw_cockpit.diagnose.access_format import AccessFormat, access_format
 from apigw_cockpit.diagnose.access_log import classify_access, parse_access_line
 from apigw_cockpit.diagnose.lines import MAX_LINE, parse_line
 from apigw_cockpit.diagnose.vocabulary import VERDICT_CAUSES
@@ -78,11 +79,11 @@ def read_lines(text: str) -> list[str]:
     return lines
 
 
-def explain(lines: list[str]) -> list[Classification]:
+def explain(lines: list[str], fmt: AccessFormat | None = None) -> list[Classification]:
     access: list[Classification] = []
     execution: list[str] = []
     for line in lines:
-        record = parse_access_line(line)
+        record = parse_access_line(line, fmt)
         if record is not None:
             access.append(classify_access(record))
         else:
@@ -215,12 +216,12 @@ class Batcher:
         return out
 
 
-def classify_stream(lines: Iterator[str]) -> Iterator[Classification]:
+def classify_stream(lines: Iterator[str], fmt: AccessFormat | None = None) -> Iterator[Classification]:
     """Per-request verdicts as their requests complete; InputStopped when too much is open."""
     batch = Batcher()
     since = 0
     for n, line in enumerate(lines, 1):
-        record = parse_access_line(line)
+        record = parse_access_line(line, fmt)
         if record is not None:  # one access-log line is one whole request
             yield classify_access(record)
             continue
@@ -228,16 +229,16 @@ def classify_stream(lines: Iterator[str]) -> Iterator[Classification]:
         since += 1
         if since >= BATCH_LINES:
             since = 0
-            yield from explain(batch.take(final=False))
+            yield from explain(batch.take(final=False), fmt)
             if batch.held > MAX_OPEN_LINES:
                 raise InputStopped(
                     f"stopped at line {n}: more than {MAX_OPEN_LINES} lines of requests without a "
                     "'Method completed with status' line; results above cover the requests before it"
                 )
-    yield from explain(batch.take(final=True))
+    yield from explain(batch.take(final=True), fmt)
 
 
-def _results(stream: BinaryIO) -> Iterator[Classification]:
+def _results(stream: BinaryIO, fmt: AccessFormat | None = None) -> Iterator[Classification]:
     head = stream.read(1)
     while head and head in b" \t\r\n":
         head = stream.read(1)
@@ -245,9 +246,12 @@ def _results(stream: BinaryIO) -> Iterator[Classification]:
         # One access-log JSON object per line (NDJSON) is streamed like text; anything else
         # that opens with "{" is one `aws logs … --output json` document.
         head += stream.readline(MAX_LINE_BYTES)
-        if head.endswith(b"\n") and parse_access_line(head.decode("utf-8", errors="replace")) is not None:
+        if (
+            head.endswith(b"\n")
+            and parse_access_line(head.decode("utf-8", errors="replace"), fmt) is not None
+        ):
             first = head.decode("utf-8", errors="replace").rstrip("\r\n")
-            yield from classify_stream(itertools.chain([first], stdin_lines(stream)))
+            yield from classify_stream(itertools.chain([first], stdin_lines(stream)), fmt)
             return
     if head[:1] in (b"{", b"["):
         data = head + stream.read(MAX_JSON_INPUT)
@@ -256,9 +260,9 @@ def _results(stream: BinaryIO) -> Iterator[Classification]:
                 f"stopped after {MAX_JSON_INPUT // (1024 * 1024)} MiB of JSON on stdin: pipe "
                 "`aws logs filter-log-events --output text` instead (it is streamed)"
             )
-        yield from explain(read_lines(data.decode("utf-8", errors="replace")))
+        yield from explain(read_lines(data.decode("utf-8", errors="replace")), fmt)
         return
-    yield from classify_stream(stdin_lines(stream, head))
+    yield from classify_stream(stdin_lines(stream, head), fmt)
 
 
 def _text_row(r: Classification) -> str:
@@ -290,6 +294,12 @@ def run(args: argparse.Namespace) -> int:
         print("paste execution-log or access-log lines, then Ctrl-D", file=sys.stderr)
     stream: Any = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else _BytesOf(sys.stdin)
     as_json = bool(getattr(args, "json", False))
+    fmt: AccessFormat | None = None
+    if getattr(args, "access_format", None) is not None:
+        fmt = access_format(str(args.access_format))
+        if fmt is None:
+            print("apigw-cockpit explain: --access-format names no $context variable", file=sys.stderr)
+            return EXIT_USAGE
     # The output boundary: pasted lines carry tokens and terminal escapes verbatim.
     out: Any = sys.stdout if as_json else outbound.SafeWriter(sys.stdout)
     counts: Counter[tuple[str, int | None]] = Counter()
@@ -297,7 +307,7 @@ def run(args: argparse.Namespace) -> int:
     total = failed = 0
     stopped = ""
     try:
-        for r in _results(stream):
+        for r in _results(stream, fmt):
             # Output streams too: rows (or JSON array items) as requests complete. A broken pipe
             # or a full disk propagates to cli.main, which ends quietly / in one line.
             if as_json:

@@ -18,6 +18,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from apigw_cockpit.diagnose.access_format import AccessFormat, flatten, pairs_of
 from apigw_cockpit.diagnose.classifier import Classification
 from apigw_cockpit.diagnose.lines import parse_line
 from apigw_cockpit.diagnose.patterns import match_line
@@ -42,7 +43,7 @@ class AccessRecord:
 
     values: dict[str, Any]
     keys: dict[str, str] = field(default_factory=dict)  # meaning → the key the line used
-    form: str = "json"  # "json" or "clf"
+    form: str = "json"  # "json", "clf" or "format" (read with the stage's own format)
 
     def get(self, name: str) -> Any:
         return self.values.get(name)
@@ -105,17 +106,6 @@ def access_rules() -> tuple[_Rule, ...]:
     )
 
 
-def _flatten(obj: dict[str, Any], prefix: str = "", depth: int = 0) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in obj.items():
-        key = f"{prefix}.{k}" if prefix else str(k)
-        if isinstance(v, dict) and depth < 3:
-            out.update(_flatten(v, key, depth + 1))
-        else:
-            out[key] = v
-    return out
-
-
 def _value(kind: str, v: Any) -> Any:
     """A field's value as the rules want it; None for AWS's "-" / empty / unparsable."""
     if v is None or isinstance(v, (dict, list, bool)):
@@ -155,9 +145,17 @@ def _record(pairs: dict[str, Any], form: str) -> AccessRecord | None:
     return AccessRecord(values=values, keys=keys, form=form)
 
 
-def parse_access_line(raw: str) -> AccessRecord | None:
-    """An access-log line (JSON or CLF, any `aws logs` prefix) → its record; else None."""
+def parse_access_line(raw: str, fmt: AccessFormat | None = None) -> AccessRecord | None:
+    """An access-log line (JSON or CLF, any `aws logs` prefix) → its record; else None.
+
+    With `fmt` (the stage's own format, access_format.py) its lines are read by it first.
+    """
     try:
+        if fmt is not None:
+            pairs = pairs_of(fmt, parse_line(str(raw)).text)
+            record = _record(pairs, "format") if pairs is not None else None
+            if record is not None:
+                return record
         if '"' not in raw:  # JSON and CLF both quote; most execution-log lines do not (hot path)
             return None
         text = parse_line(str(raw)).text
@@ -166,7 +164,7 @@ def parse_access_line(raw: str) -> AccessRecord | None:
                 obj = json.loads(text)
             except (ValueError, RecursionError):
                 return None
-            return _record(_flatten(obj), "json") if isinstance(obj, dict) else None
+            return _record(flatten(obj), "json") if isinstance(obj, dict) else None
         m = _CLF.match(text)
         if m is None:
             return None
