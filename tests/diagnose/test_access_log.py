@@ -215,6 +215,7 @@ def test_fields_carried_over() -> None:
         "[1, 2, 3]",
         '{"status": ',
         f"({RID}) Method completed with status: 504",
+        f'({RID}) {{"statusCode": 502, "body": "a Lambda proxy response, logged"}}',
         f'({RID}) Endpoint response body before transformations: {{"message": "x"}}',
         '203.0.113.7 - - [not closed "GET / HTTP/1.1" 200 1 x',
     ],

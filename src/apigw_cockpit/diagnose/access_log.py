@@ -152,13 +152,17 @@ def parse_access_line(raw: str, fmt: AccessFormat | None = None) -> AccessRecord
     """
     try:
         if fmt is not None:
-            pairs = pairs_of(fmt, parse_line(str(raw)).text)
+            first = parse_line(str(raw))
+            pairs = None if first.prefixed else pairs_of(fmt, first.text)
             record = _record(pairs, "format") if pairs is not None else None
             if record is not None:
                 return record
         if '"' not in raw:  # JSON and CLF both quote; most execution-log lines do not (hot path)
             return None
-        text = parse_line(str(raw)).text
+        parsed = parse_line(str(raw))
+        if parsed.prefixed:  # "(<id>) {…}" is an execution-log body line, never an access log
+            return None
+        text = parsed.text
         if text.startswith("{"):
             try:
                 obj = json.loads(text)
