@@ -157,8 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all-regions", action="store_true", help="every region API Gateway is offered in")
     _region_options(p)
 
-    p = sub.add_parser("explain", help="classify execution-log lines read on stdin (offline)")
+    p = sub.add_parser("explain", help="classify execution-log or access-log lines read on stdin (offline)")
     p.add_argument("--json", action="store_true", help="stable JSON output")
+    p.add_argument(
+        "--access-format",
+        metavar="FORMAT",
+        help="the stage's access-log format string (accessLogSettings.format) its lines were written with",
+    )
 
     p = sub.add_parser("report", help="write the incident postmortem from the journal")
     p.add_argument("--format", choices=["md", "json"], default="md")

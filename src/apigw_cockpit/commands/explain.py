@@ -1,4 +1,8 @@
-"""`apigw-cockpit explain`: classify execution-log lines read on stdin. Fully offline.
+"""`apigw-cockpit explain`: classify execution-log and access-log lines read on stdin. Offline.
+
+Access-log lines (JSON or the console's CLF, REST or HTTP API) are one request each and are
+classified as they are read (diagnose/access_log.py); execution-log lines are grouped into
+requests as below. Both may be mixed on stdin.
 
 Accepts pasted lines (any prefixes), `aws logs filter-log-events` text output, or its JSON
 (`{"events": [{"message": ...}, ...]}`, also a bare list of events or of strings).
@@ -15,6 +19,7 @@ document and is read whole, up to `MAX_JSON_INPUT`; beyond that it says so (exit
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import sys
@@ -24,6 +29,8 @@ from typing import Any, BinaryIO, TextIO
 
 from apigw_cockpit import outbound
 from apigw_cockpit.diagnose import Classification, classify, group_lines
+from apigw_cockpit.diagnose.access_format import AccessFormat, access_format
+from apigw_cockpit.diagnose.access_log import classify_access, parse_access_line
 from apigw_cockpit.diagnose.lines import MAX_LINE, parse_line
 from apigw_cockpit.diagnose.vocabulary import VERDICT_CAUSES
 
@@ -72,8 +79,16 @@ def read_lines(text: str) -> list[str]:
     return lines
 
 
-def explain(lines: list[str]) -> list[Classification]:
-    results = [classify(group) for group in group_lines(lines)]
+def explain(lines: list[str], fmt: AccessFormat | None = None) -> list[Classification]:
+    access: list[Classification] = []
+    execution: list[str] = []
+    for line in lines:
+        record = parse_access_line(line, fmt)
+        if record is not None:
+            access.append(classify_access(record))
+        else:
+            execution.append(line)
+    results = access + [classify(group) for group in group_lines(execution)]
     # A group we understood nothing of (no pattern, no status) is noise, not a request.
     return [r for r in results if r.evidence or r.status is not None or r.integration_latency_ms is not None]
 
@@ -201,38 +216,53 @@ class Batcher:
         return out
 
 
-def classify_stream(lines: Iterator[str]) -> Iterator[Classification]:
+def classify_stream(lines: Iterator[str], fmt: AccessFormat | None = None) -> Iterator[Classification]:
     """Per-request verdicts as their requests complete; InputStopped when too much is open."""
     batch = Batcher()
     since = 0
     for n, line in enumerate(lines, 1):
+        record = parse_access_line(line, fmt)
+        if record is not None:  # one access-log line is one whole request
+            yield classify_access(record)
+            continue
         batch.add(line)
         since += 1
         if since >= BATCH_LINES:
             since = 0
-            yield from explain(batch.take(final=False))
+            yield from explain(batch.take(final=False), fmt)
             if batch.held > MAX_OPEN_LINES:
                 raise InputStopped(
                     f"stopped at line {n}: more than {MAX_OPEN_LINES} lines of requests without a "
                     "'Method completed with status' line; results above cover the requests before it"
                 )
-    yield from explain(batch.take(final=True))
+    yield from explain(batch.take(final=True), fmt)
 
 
-def _results(stream: BinaryIO) -> Iterator[Classification]:
+def _results(stream: BinaryIO, fmt: AccessFormat | None = None) -> Iterator[Classification]:
     head = stream.read(1)
     while head and head in b" \t\r\n":
         head = stream.read(1)
-    if head in (b"{", b"["):
+    if head == b"{":
+        # One access-log JSON object per line (NDJSON) is streamed like text; anything else
+        # that opens with "{" is one `aws logs … --output json` document.
+        head += stream.readline(MAX_LINE_BYTES)
+        if (
+            head.endswith(b"\n")
+            and parse_access_line(head.decode("utf-8", errors="replace"), fmt) is not None
+        ):
+            first = head.decode("utf-8", errors="replace").rstrip("\r\n")
+            yield from classify_stream(itertools.chain([first], stdin_lines(stream)), fmt)
+            return
+    if head[:1] in (b"{", b"["):
         data = head + stream.read(MAX_JSON_INPUT)
         if len(data) > MAX_JSON_INPUT:
             raise InputStopped(
                 f"stopped after {MAX_JSON_INPUT // (1024 * 1024)} MiB of JSON on stdin: pipe "
                 "`aws logs filter-log-events --output text` instead (it is streamed)"
             )
-        yield from explain(read_lines(data.decode("utf-8", errors="replace")))
+        yield from explain(read_lines(data.decode("utf-8", errors="replace")), fmt)
         return
-    yield from classify_stream(stdin_lines(stream, head))
+    yield from classify_stream(stdin_lines(stream, head), fmt)
 
 
 def _text_row(r: Classification) -> str:
@@ -261,9 +291,15 @@ def run(args: argparse.Namespace) -> int:
         print("apigw-cockpit explain: no stdin", file=sys.stderr)
         return EXIT_USAGE
     if sys.stdin.isatty():
-        print("paste execution-log lines, then Ctrl-D", file=sys.stderr)
+        print("paste execution-log or access-log lines, then Ctrl-D", file=sys.stderr)
     stream: Any = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else _BytesOf(sys.stdin)
     as_json = bool(getattr(args, "json", False))
+    fmt: AccessFormat | None = None
+    if getattr(args, "access_format", None) is not None:
+        fmt = access_format(str(args.access_format))
+        if fmt is None:
+            print("apigw-cockpit explain: --access-format names no $context variable", file=sys.stderr)
+            return EXIT_USAGE
     # The output boundary: pasted lines carry tokens and terminal escapes verbatim.
     out: Any = sys.stdout if as_json else outbound.SafeWriter(sys.stdout)
     counts: Counter[tuple[str, int | None]] = Counter()
@@ -271,7 +307,7 @@ def run(args: argparse.Namespace) -> int:
     total = failed = 0
     stopped = ""
     try:
-        for r in _results(stream):
+        for r in _results(stream, fmt):
             # Output streams too: rows (or JSON array items) as requests complete. A broken pipe
             # or a full disk propagates to cli.main, which ends quietly / in one line.
             if as_json:
@@ -286,7 +322,8 @@ def run(args: argparse.Namespace) -> int:
     except InputStopped as exc:
         stopped = str(exc)
     if not total:
-        print(f"apigw-cockpit explain: {stopped or 'no execution-log lines found on stdin'}", file=sys.stderr)
+        nothing = "no execution-log lines found on stdin (nor access-log lines)"
+        print(f"apigw-cockpit explain: {stopped or nothing}", file=sys.stderr)
         return EXIT_USAGE
     if as_json:
         summary = {"requests": total, "failed": failed, "by_verdict": dict(verdicts.most_common())}
