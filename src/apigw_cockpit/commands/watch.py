@@ -3,8 +3,11 @@
 Headless output is one JSON object per line (shape in service/stream.py): the topology first,
 then every update, and `{"type": "diagnosis", ...}` — the `check --json` object — whenever the
 engine's answer changes.
+The TUI draws its start-up screen at once and discovers the stage behind it (ui/startup.py);
+the panes fill as each source answers.
 Errors a user can act on are one line on stderr: exit 2 (unknown API/stage, bad flags),
-exit 3 (credentials, endpoint, denied). Never a traceback.
+exit 3 (credentials, endpoint, denied) -- in the TUI printed once the app has left the screen.
+Never a traceback.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ import errno
 import sys
 from typing import Any, TextIO
 
+from apigw_cockpit import quick_exit
 from apigw_cockpit.aws.errors import CockpitAwsError
 from apigw_cockpit.aws.feed import Feed, open_feed
 from apigw_cockpit.aws.settings import AwsSettings
 from apigw_cockpit.config import ConfigError as SettingsError
 from apigw_cockpit.config import load_settings
 from apigw_cockpit.model import Clock, SystemClock
-from apigw_cockpit.service.exits import EXIT_FINDINGS, EXIT_USAGE
+from apigw_cockpit.service.exits import EXIT_BUG, EXIT_FINDINGS, EXIT_USAGE
 from apigw_cockpit.service.settings import aws_intervals, settings_from_args
 from apigw_cockpit.service.stream import stream
 
@@ -39,14 +43,9 @@ async def headless(
     return 0
 
 
-async def _open_for_tui(settings: AwsSettings, clock: Clock) -> Feed:
-    feed = await open_feed(settings, clock)
-    # The app runs its own event loop: hand over a feed whose clients open lazily there.
-    await feed.factory.release()
-    return feed
-
-
 _OUTPUT_ERRNOS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT)
+# On the way out the feed's in-flight polls are not waited for longer than this.
+CLOSE_BOUND_S = 0.5
 
 
 def _error(exc: object) -> None:
@@ -54,10 +53,84 @@ def _error(exc: object) -> None:
 
 
 def _tui_hook() -> Any:
-    """`run_tui(args, feed, clock) -> int` from the UI layer, imported lazily (headless needs no Textual)."""
-    from apigw_cockpit.ui.app import run_tui
+    """`drive(app) -> Awaitable[None]`: how the built cockpit is run (tests drive it with Pilot)."""
+    return lambda app: app.run_async()
 
-    return run_tui
+
+class _StartFailed(Exception):
+    """Opening failed in a way the app reports as one line and an exit code (ui/startup.failure)."""
+
+    def __init__(self, line: str, exit_code: int) -> None:
+        super().__init__(line)
+        self.exit_code = exit_code
+
+
+@dataclasses.dataclass
+class _Opening:
+    """What the opener leaves for `_tui` once the app has left: the feed to close, a bug to report."""
+
+    feed: Feed | None = None
+    bug: Exception | None = None
+
+
+def _opener(
+    args: argparse.Namespace, settings: AwsSettings, clock: Clock, read_only: bool, opening: _Opening
+) -> Any:
+    """The app's FeedOpener: discovery and the journal, in the app's loop, behind the first frame."""
+
+    async def opener(say: Any) -> Any:
+        from apigw_cockpit.incident.sink import sink_for
+        from apigw_cockpit.ui.startup import Opened
+
+        try:
+            # Any: the aws/ Feed satisfies ui/'s Feed protocol structurally, as in `demo`.
+            feed: Any = await open_feed(settings, clock)
+            opening.feed = feed
+            # Read-only views (serve's war room) watch; only the driving session keeps the record.
+            journal = None if read_only else sink_for(getattr(args, "journal", None), feed.topology, clock)
+        except CockpitAwsError:
+            raise  # unknown API (2), credentials / endpoint / denied (3): its own line and code
+        except OSError as exc:
+            raise _StartFailed(f"{type(exc).__name__}: {exc}", EXIT_FINDINGS) from exc
+        except Exception as exc:
+            opening.bug = exc  # reported after the app left the alternate screen: line + traceback file
+            raise _StartFailed(f"{type(exc).__name__}: {exc}", EXIT_BUG) from exc
+        return Opened(feed, clock, journal)
+
+    return opener
+
+
+def _discovering(settings: AwsSettings) -> str:
+    where = f" in {settings.region}" if settings.region else ""
+    return f"discovering API {settings.api_id} stage {settings.stage}{where}…"
+
+
+async def _tui(args: argparse.Namespace, config: Any, settings: AwsSettings, clock: Clock) -> int:
+    """The cockpit at once on the start-up screen; discovery runs behind it (issue 17)."""
+    try:
+        from apigw_cockpit.ui.app import build_app
+        from apigw_cockpit.ui.startup import finish
+    except ImportError as exc:
+        _error(f"the full-screen cockpit is not available ({exc}); use --headless")
+        return EXIT_FINDINGS
+    opening = _Opening()
+    opener = _opener(args, settings, clock, config.read_only, opening)
+    app = build_app(config, None, None, opener=opener, starting=_discovering(settings))
+    try:
+        await _tui_hook()(app)
+    finally:
+        if app.journal is not None:
+            app.journal.close(app.exit_reason)  # no-op after unmount closed it
+        if opening.feed is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(opening.feed.aclose(), CLOSE_BOUND_S)
+    if opening.bug is not None:
+        from apigw_cockpit.crash import report_bug
+
+        return report_bug(opening.bug, "watch")
+    code = finish(app)
+    quick_exit.arm()  # journal and feed closed: the entry point may end the process at once
+    return code
 
 
 def _picker_hook() -> Any:
@@ -113,7 +186,6 @@ def run(args: argparse.Namespace) -> int:
             settings = dataclasses.replace(settings, invoke_url=config.invoke_url)
         if args.headless:
             return asyncio.run(headless(settings, clock, sys.stdout, args.duration))
-        feed = asyncio.run(_open_for_tui(settings, clock))
     except CockpitAwsError as exc:
         _error(exc)
         return exc.exit_code
@@ -128,12 +200,4 @@ def run(args: argparse.Namespace) -> int:
         from apigw_cockpit.crash import report_bug
 
         return report_bug(exc, "watch")
-    try:
-        run_tui = _tui_hook()
-        return int(run_tui(args, feed, clock))
-    except ImportError as exc:
-        _error(f"the full-screen cockpit is not available ({exc}); use --headless")
-        return EXIT_FINDINGS
-    finally:
-        with contextlib.suppress(Exception):
-            asyncio.run(feed.aclose())
+    return asyncio.run(_tui(args, config, settings, clock))
