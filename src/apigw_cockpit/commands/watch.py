@@ -18,23 +18,43 @@ import contextlib
 import dataclasses
 import errno
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from apigw_cockpit import quick_exit
-from apigw_cockpit.aws.errors import CockpitAwsError
-from apigw_cockpit.aws.feed import Feed, open_feed
-from apigw_cockpit.aws.settings import AwsSettings
 from apigw_cockpit.config import ConfigError as SettingsError
 from apigw_cockpit.config import load_settings
 from apigw_cockpit.model import Clock, SystemClock
 from apigw_cockpit.service.exits import EXIT_BUG, EXIT_FINDINGS, EXIT_USAGE
-from apigw_cockpit.service.settings import aws_intervals, settings_from_args
-from apigw_cockpit.service.stream import stream
+
+# aws/ (botocore, aiobotocore: ~0.5 s of imports) is imported where it is used, so the TUI's
+# first frame is drawn before it (issue 17); `headless` imports it at once anyway.
+if TYPE_CHECKING:
+    from apigw_cockpit.aws.feed import Feed
+    from apigw_cockpit.aws.settings import AwsSettings
+
+
+async def open_feed(settings: AwsSettings, clock: Clock, **kw: Any) -> Feed:
+    """aws/'s discovery and pollers (ConfigError exit 2, AwsAccessError exit 3)."""
+    from apigw_cockpit.aws.feed import open_feed as open_aws_feed
+
+    return await open_aws_feed(settings, clock, **kw)
+
+
+def aws_settings(args: argparse.Namespace, config: Any) -> AwsSettings:
+    """The aws/ settings from the flags and the config file's `[intervals]` and invoke_url."""
+    from apigw_cockpit.service.settings import aws_intervals, settings_from_args
+
+    settings = dataclasses.replace(settings_from_args(args), intervals=aws_intervals(config))
+    if not settings.invoke_url and config.invoke_url:  # [verify] invoke_url: the probes' target
+        settings = dataclasses.replace(settings, invoke_url=config.invoke_url)
+    return settings
 
 
 async def headless(
     settings: AwsSettings, clock: Clock, out: TextIO, duration: float | None, **kw: Any
 ) -> int:
+    from apigw_cockpit.service.stream import stream
+
     feed = await open_feed(settings, clock, **kw)
     try:
         await stream(feed, out, duration)
@@ -73,16 +93,18 @@ class _Opening:
     bug: Exception | None = None
 
 
-def _opener(
-    args: argparse.Namespace, settings: AwsSettings, clock: Clock, read_only: bool, opening: _Opening
-) -> Any:
-    """The app's FeedOpener: discovery and the journal, in the app's loop, behind the first frame."""
+def _opener(args: argparse.Namespace, config: Any, clock: Clock, opening: _Opening) -> Any:
+    """The app's FeedOpener: aws/ settings, discovery and the journal, in the app's loop, behind
+    the first frame."""
 
     async def opener(say: Any) -> Any:
+        from apigw_cockpit.aws.errors import CockpitAwsError
         from apigw_cockpit.incident.sink import sink_for
         from apigw_cockpit.ui.startup import Opened
 
+        read_only = bool(config.read_only)
         try:
+            settings = aws_settings(args, config)
             # Any: the aws/ Feed satisfies ui/'s Feed protocol structurally, as in `demo`.
             feed: Any = await open_feed(settings, clock)
             opening.feed = feed
@@ -100,12 +122,13 @@ def _opener(
     return opener
 
 
-def _discovering(settings: AwsSettings) -> str:
-    where = f" in {settings.region}" if settings.region else ""
-    return f"discovering API {settings.api_id} stage {settings.stage}{where}…"
+def _discovering(args: argparse.Namespace) -> str:
+    region = getattr(args, "region", None)
+    where = f" in {region}" if region else ""
+    return f"discovering API {args.api_id} stage {args.stage}{where}…"
 
 
-async def _tui(args: argparse.Namespace, config: Any, settings: AwsSettings, clock: Clock) -> int:
+async def _tui(args: argparse.Namespace, config: Any, clock: Clock) -> int:
     """The cockpit at once on the start-up screen; discovery runs behind it (issue 17)."""
     try:
         from apigw_cockpit.ui.app import build_app
@@ -114,8 +137,8 @@ async def _tui(args: argparse.Namespace, config: Any, settings: AwsSettings, clo
         _error(f"the full-screen cockpit is not available ({exc}); use --headless")
         return EXIT_FINDINGS
     opening = _Opening()
-    opener = _opener(args, settings, clock, config.read_only, opening)
-    app = build_app(config, None, None, opener=opener, starting=_discovering(settings))
+    opener = _opener(args, config, clock, opening)
+    app = build_app(config, None, None, opener=opener, starting=_discovering(args))
     try:
         await _tui_hook()(app)
     finally:
@@ -150,6 +173,8 @@ def _choose(args: argparse.Namespace, clock: Clock) -> int | None:
 
     where = "every region" if getattr(args, "all_regions", False) else (args.region or "the default region")
     print(f"apigw-cockpit: listing the APIs of {where} (5XX over the last 15 minutes)…", file=sys.stderr)
+    from apigw_cockpit.aws.errors import CockpitAwsError
+
     try:
         inv = asyncio.run(inventory(args, clock))
     except CockpitAwsError as exc:
@@ -167,25 +192,29 @@ def _choose(args: argparse.Namespace, clock: Clock) -> int | None:
 
 def run(args: argparse.Namespace) -> int:
     clock: Clock = SystemClock()
-    from apigw_cockpit.service.target import apply_url
+    if getattr(args, "url", None):
+        from apigw_cockpit.service.target import apply_url
 
-    code = apply_url(args, "watch")
-    if code is None and not (args.api_id and args.stage):
+        code = apply_url(args, "watch")
+        if code is not None:
+            return code
+    if not (args.api_id and args.stage):
         code = _choose(args, clock)
-    if code is not None:
-        return code
+        if code is not None:
+            return code
     try:
         config = load_settings(args)
-        intervals = aws_intervals(config)
     except SettingsError as exc:
         _error(exc)
         return EXIT_USAGE
+    if not args.headless:
+        # The first frame at once; flags, discovery and their errors come behind it.
+        return asyncio.run(_tui(args, config, clock))
+    from apigw_cockpit.aws.errors import CockpitAwsError
+
     try:
-        settings = dataclasses.replace(settings_from_args(args), intervals=intervals)
-        if not settings.invoke_url and config.invoke_url:  # [verify] invoke_url: the probes' target
-            settings = dataclasses.replace(settings, invoke_url=config.invoke_url)
-        if args.headless:
-            return asyncio.run(headless(settings, clock, sys.stdout, args.duration))
+        settings = aws_settings(args, config)
+        return asyncio.run(headless(settings, clock, sys.stdout, args.duration))
     except CockpitAwsError as exc:
         _error(exc)
         return exc.exit_code
@@ -200,4 +229,3 @@ def run(args: argparse.Namespace) -> int:
         from apigw_cockpit.crash import report_bug
 
         return report_bug(exc, "watch")
-    return asyncio.run(_tui(args, config, settings, clock))
