@@ -145,3 +145,22 @@ def test_a_bug_while_opening_is_reported_after_the_app_left(
     [printed] = [x for x in capsys.readouterr().err.splitlines() if x.strip()]
     assert "internal error (a bug, not AWS): TypeError: a bug in discovery" in printed
     assert "traceback: " in printed
+
+
+def test_quit_while_discovering_ends_at_once_with_nothing_to_report(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    never, asked = asyncio.Event(), []
+
+    async def open_feed(settings: Any, clock: Any, **kw: Any) -> Any:
+        asked.append(settings.api_id)
+        await never.wait()  # discovery that never answers: `q` must not wait for it
+
+    async def body(app: Any, pilot: Any) -> None:
+        await wait_for(lambda: bool(asked), pilot)
+        await pilot.press("q")
+
+    monkeypatch.setattr(watch, "open_feed", open_feed)
+    monkeypatch.setattr(watch, "_tui_hook", _driver(body))
+    assert watch.run(_args()) == 0
+    assert asked == ["abc123"] and capsys.readouterr().err == ""
