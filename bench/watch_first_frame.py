@@ -137,7 +137,7 @@ def main() -> int:
         sim.stop()
     print("medians (seconds from `watch` process start):")
     for key in ("first_frame", "startup", "cockpit", "first_pane", "all_panes"):
-        vals = [r[key] for r in results if r[key] is not None]
+        vals = [v for r in results if (v := r[key]) is not None]
         med = f"{statistics.median(vals):.2f} s" if vals else "-"
         span = f" (range {min(vals):.2f}–{max(vals):.2f})" if vals else ""
         print(f"  {key:12s} {med}{span}  [{len(vals)}/{len(results)} runs]")
