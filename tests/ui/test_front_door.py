@@ -20,9 +20,7 @@ import pytest
 
 from apigw_cockpit.cli import build_parser
 from apigw_cockpit.commands import watch
-from apigw_cockpit.config import Settings
 from apigw_cockpit.demo.world import load_scenario
-from apigw_cockpit.ui.app import build_app
 from apigw_cockpit.ui.picker import Pick, PickerApp
 
 from .conftest import screen_text, wait_for
@@ -41,22 +39,19 @@ def _args(sim: Any, *extra: str) -> argparse.Namespace:
 
 
 def _cockpit_driver(seen: dict[str, Any]) -> Any:
-    """A `run_tui` that opens the real cockpit under Pilot and records what it shows."""
+    """A `drive(app)` that runs the real cockpit `watch` built under Pilot and records what it shows."""
 
-    def run_tui(args: Any, feed: Any, clock: Any) -> int:
-        async def drive() -> None:
-            app = build_app(Settings(), feed, clock)
-            app.start_theme_watcher = lambda: None  # type: ignore[method-assign]
-            async with app.run_test(size=(140, 40)) as pilot:
-                await wait_for(lambda: feed.topology.api_name in screen_text(app), pilot, timeout=20)
-                seen["screen"] = screen_text(app)
-                await pilot.press("q")
+    async def drive(app: Any) -> None:
+        app.start_theme_watcher = lambda: None
+        async with app.run_test(size=(140, 40)) as pilot:
+            await wait_for(lambda: app.attached, pilot, timeout=20)  # discovery ran behind the first frame
+            feed = app.feed
+            await wait_for(lambda: feed.topology.api_name in screen_text(app), pilot, timeout=20)
+            seen["topology"] = (feed.topology.api_id, feed.topology.stage.name)
+            seen["screen"] = screen_text(app)
+            await pilot.press("q")
 
-        seen["topology"] = (feed.topology.api_id, feed.topology.stage.name)
-        asyncio.run(drive())
-        return 0
-
-    return lambda: run_tui
+    return lambda: drive
 
 
 @pytest.mark.usefixtures("aws_env")
