@@ -35,6 +35,7 @@ def _leaks(text: str) -> str:
     return "".join(sorted({c for c in text if ord(c) > 126 or (ord(c) < 32 and c != "\n")}))
 
 
+@pytest.mark.sim  # slow lane: every screen of the tour, for each story
 @pytest.mark.parametrize("story", sorted(STORIES))
 async def test_every_screen_is_pure_ascii(make_app: Callable[..., Any], story: str) -> None:
     app = make_app(STORIES[story](), ascii=True)

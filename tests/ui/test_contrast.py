@@ -10,6 +10,7 @@ Two views of "the pairs a theme uses", neither typed by hand:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +42,12 @@ def _rgb(c: Any) -> RGB:
     return (t.red, t.green, t.blue)
 
 
+@functools.cache
+def _worst(fg: RGB, bg: RGB) -> float:
+    """The lower of the truecolour and 256-colour ratios (a screen repeats few pairs many times)."""
+    return min(ratio(fg, bg), ratio(downsampled(fg), downsampled(bg)))
+
+
 def _failures(segments: list[Segment], where: str) -> list[str]:
     bad: dict[tuple[RGB, RGB, bool], str] = {}
     for seg in segments:
@@ -57,7 +64,7 @@ def _failures(segments: list[Segment], where: str) -> list[str]:
         if style.dim:  # the terminal blends dim text toward the background (Textual's factor)
             fg = Color(*fg).blend(Color(*bg), 1 - DIM_FACTOR).rgb
         need = AA_GRAPHICS if GRAPHICS.match(text) else AA_TEXT
-        got = min(ratio(fg, bg), ratio(downsampled(fg), downsampled(bg)))
+        got = _worst(fg, bg)
         if got < need:
             bad.setdefault((fg, bg, need == AA_TEXT), text.strip()[:24])
     return [
@@ -72,6 +79,7 @@ def test_every_shipped_theme_is_measured() -> None:
     assert {"cockpit-dark", "cockpit-light", "high-contrast", "colorblind-safe"} <= set(THEMES)
 
 
+@pytest.mark.sim  # slow lane: every screen of the tour, drawn and measured cell by cell
 @pytest.mark.parametrize("theme", sorted(THEMES))
 async def test_drawn_pairs_meet_aa(make_app: Callable[..., Any], theme: str) -> None:
     app = make_app(midnight_pager(), theme=theme)
