@@ -26,6 +26,7 @@ from apigw_cockpit import outbound
 from apigw_cockpit.diagnose import Classification, classify, group_lines
 from apigw_cockpit.diagnose.lines import MAX_LINE, parse_line
 from apigw_cockpit.diagnose.vocabulary import VERDICT_CAUSES
+from apigw_cockpit.outbound import err_line
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -258,10 +259,10 @@ def _request_json(r: Classification) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     if sys.stdin is None:
-        print("apigw-cockpit explain: no stdin", file=sys.stderr)
+        err_line("apigw-cockpit explain: no stdin")
         return EXIT_USAGE
     if sys.stdin.isatty():
-        print("paste execution-log lines, then Ctrl-D", file=sys.stderr)
+        err_line("paste execution-log lines, then Ctrl-D")
     stream: Any = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else _BytesOf(sys.stdin)
     as_json = bool(getattr(args, "json", False))
     # The output boundary: pasted lines carry tokens and terminal escapes verbatim.
@@ -286,7 +287,7 @@ def run(args: argparse.Namespace) -> int:
     except InputStopped as exc:
         stopped = str(exc)
     if not total:
-        print(f"apigw-cockpit explain: {stopped or 'no execution-log lines found on stdin'}", file=sys.stderr)
+        err_line(f"apigw-cockpit explain: {stopped or 'no execution-log lines found on stdin'}")
         return EXIT_USAGE
     if as_json:
         summary = {"requests": total, "failed": failed, "by_verdict": dict(verdicts.most_common())}
@@ -296,7 +297,7 @@ def run(args: argparse.Namespace) -> int:
         out.write(f"\n{total} requests, {failed} failed: {parts}\n")
     out.flush()
     if stopped:
-        print(f"apigw-cockpit explain: {stopped}", file=sys.stderr)
+        err_line(f"apigw-cockpit explain: {stopped}")
         return EXIT_USAGE
     return EXIT_OK
 

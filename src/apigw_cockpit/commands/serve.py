@@ -21,6 +21,7 @@ import socket
 import sys
 from pathlib import Path
 
+from apigw_cockpit.outbound import SafeFormatter, err_line
 from apigw_cockpit.serve.guard import Guard, is_loopback, new_token
 
 __all__ = ["is_loopback", "run"]
@@ -87,7 +88,8 @@ def _validate(args: argparse.Namespace) -> tuple[tuple[int, int], int]:
         from apigw_cockpit.commands.scenarios import load_or_exit
 
         load_or_exit(args.scenario)  # one line and exit 2 for an unknown or broken scenario
-    from apigw_cockpit.config import ConfigError, load_settings
+    from apigw_cockpit.config import load_settings
+    from apigw_cockpit.errors import ConfigError
 
     try:
         load_settings(args)  # the cockpit would refuse it after start; refuse it before serving
@@ -141,7 +143,7 @@ def bind(host: str, port: int) -> socket.socket:
 
 def _logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s serve: %(message)s", "%H:%M:%S"))
+    handler.setFormatter(SafeFormatter("%(asctime)s serve: %(message)s", "%H:%M:%S"))
     log = logging.getLogger("apigw_cockpit.serve")
     log.addHandler(handler)
     log.setLevel(logging.INFO)
@@ -191,10 +193,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         size, sock, warnings = preflight(args)
     except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        err_line(f"{PROG}: error: {exc}")
         return EXIT_USAGE
     for line in warnings:
-        print(f"{PROG}: warning: {line}", file=sys.stderr)
+        err_line(f"{PROG}: warning: {line}")
     _logging()
     try:
         return asyncio.run(_serve(args, size, sock))

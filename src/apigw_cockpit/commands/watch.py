@@ -17,12 +17,12 @@ import errno
 import sys
 from typing import Any, TextIO
 
-from apigw_cockpit.aws.errors import CockpitAwsError
 from apigw_cockpit.aws.feed import Feed, open_feed
 from apigw_cockpit.aws.settings import AwsSettings
-from apigw_cockpit.config import ConfigError as SettingsError
 from apigw_cockpit.config import load_settings
+from apigw_cockpit.errors import CockpitError, ConfigError
 from apigw_cockpit.model import Clock, SystemClock
+from apigw_cockpit.outbound import err_line
 from apigw_cockpit.service.exits import EXIT_FINDINGS, EXIT_USAGE
 from apigw_cockpit.service.settings import aws_intervals, settings_from_args
 from apigw_cockpit.service.stream import stream
@@ -50,7 +50,7 @@ _OUTPUT_ERRNOS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT)
 
 
 def _error(exc: object) -> None:
-    print(f"apigw-cockpit: error: {exc}", file=sys.stderr)
+    err_line(f"apigw-cockpit: error: {exc}")
 
 
 def _tui_hook() -> Any:
@@ -76,10 +76,10 @@ def _choose(args: argparse.Namespace, clock: Clock) -> int | None:
     from apigw_cockpit.commands.apis import inventory
 
     where = "every region" if getattr(args, "all_regions", False) else (args.region or "the default region")
-    print(f"apigw-cockpit: listing the APIs of {where} (5XX over the last 15 minutes)…", file=sys.stderr)
+    err_line(f"apigw-cockpit: listing the APIs of {where} (5XX over the last 15 minutes)…")
     try:
         inv = asyncio.run(inventory(args, clock))
-    except CockpitAwsError as exc:
+    except CockpitError as exc:
         _error(exc)
         return exc.exit_code
     if not inv.apis:
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         config = load_settings(args)
         intervals = aws_intervals(config)
-    except SettingsError as exc:
+    except ConfigError as exc:
         _error(exc)
         return EXIT_USAGE
     try:
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         if args.headless:
             return asyncio.run(headless(settings, clock, sys.stdout, args.duration))
         feed = asyncio.run(_open_for_tui(settings, clock))
-    except CockpitAwsError as exc:
+    except CockpitError as exc:
         _error(exc)
         return exc.exit_code
     except BrokenPipeError:
