@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from apigw_cockpit import __version__
+from apigw_cockpit.outbound import err_line
 from apigw_cockpit.service.exits import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -205,7 +206,7 @@ def _output_failed(exc: OSError) -> int:
     _quiet_stdout()
     if isinstance(exc, BrokenPipeError):
         return EXIT_OK
-    print(f"apigw-cockpit: error: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+    err_line(f"apigw-cockpit: error: cannot write output: {exc.strerror or exc}")
     return EXIT_USAGE
 
 
@@ -244,7 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     quiet_libraries()
     from apigw_cockpit.cli_values import UsageError, validate
-    from apigw_cockpit.config import ConfigError, load_settings
+    from apigw_cockpit.config import load_settings
+    from apigw_cockpit.errors import ConfigError
 
     try:
         validate(args)
@@ -253,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # dependencies (botocore, Textual) or starts anything.
             load_settings(args)
     except (UsageError, ConfigError) as exc:
-        print(f"apigw-cockpit {args.command}: error: {exc}", file=sys.stderr)
+        err_line(f"apigw-cockpit {args.command}: error: {exc}")
         return EXIT_USAGE
     module = importlib.import_module(f"apigw_cockpit.commands.{args.command}")
     try:
@@ -268,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _output_failed(exc)
         if os.environ.get("APIGW_COCKPIT_DEBUG"):
             raise
-        print(f"apigw-cockpit {args.command}: error: {exc}", file=sys.stderr)
+        err_line(f"apigw-cockpit {args.command}: error: {exc}")
         return EXIT_USAGE
     except Exception as exc:  # the last net: a bug is one line + a traceback file, exit 70
         if os.environ.get("APIGW_COCKPIT_DEBUG"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import ipaddress
 import math
 import re
 import socket
@@ -178,26 +179,59 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def serve_address(host: str, port_number: int) -> None:
-    """The address `serve` will bind: resolvable, local, free. Checked by binding it once."""
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def host(flag: str, value: Any) -> None:
+    """An IP literal or a well-formed host name; junk is refused here, without asking DNS."""
+    text(253)(flag, value)
+    name = str(value).strip("[]")
     try:
-        infos = socket.getaddrinfo(host, port_number, type=socket.SOCK_STREAM)
+        ipaddress.ip_address(name)
+        return
+    except ValueError:
+        pass
+    labels = name.rstrip(".").split(".")
+    if not all(_LABEL.fullmatch(label) for label in labels):
+        raise UsageError(f"{flag} {value!r}: cannot resolve (not an IP address or a host name)")
+    if labels[-1].isdigit():
+        raise UsageError(f"{flag} {value!r}: cannot resolve (not a valid IP address)")
+
+
+def listen(host_name: str, port_number: int) -> socket.socket:
+    """The listening socket `serve` uses, bound now so a bad or busy address is one line (exit 2)
+    before anything starts."""
+    name = host_name.strip("[]")
+    try:
+        infos = socket.getaddrinfo(name, port_number, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (socket.gaierror, UnicodeError) as exc:
-        raise UsageError(f"--host {host!r}: cannot resolve ({exc})") from None
+        raise UsageError(f"--host {host_name!r}: cannot resolve ({exc})") from None
     family, kind, proto, _, addr = infos[0]
-    with socket.socket(family, kind, proto) as s:
-        try:
-            s.bind(addr)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise UsageError(f"--port {port_number}: already in use on {host}") from None
-            if exc.errno == errno.EADDRNOTAVAIL:
-                raise UsageError(f"--host {host!r}: not an address of this machine") from None
-            if exc.errno == errno.EACCES:
-                raise UsageError(
-                    f"--port {port_number}: permission denied (ports below 1024 need root)"
-                ) from None
-            raise UsageError(f"--host {host} --port {port_number}: cannot bind: {exc.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(addr)
+        sock.listen(64)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"--port {port_number}: already in use on {host_name}") from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise UsageError(f"--host {host_name!r}: not an address of this machine") from None
+        if exc.errno == errno.EACCES:
+            raise UsageError(
+                f"--port {port_number}: permission denied (ports below 1024 need root)"
+            ) from None
+        raise UsageError(f"--host {host_name} --port {port_number}: cannot bind: {exc.strerror}") from None
+    sock.setblocking(False)
+    return sock
+
+
+def serve_address(host_name: str, port_number: int) -> None:
+    """The address `serve` will bind: well-formed, resolvable, local, free (bound once, closed)."""
+    host("--host", host_name)
+    port("--port", port_number)
+    listen(host_name, port_number).close()
 
 
 def validate(args: argparse.Namespace) -> None:
@@ -207,5 +241,4 @@ def validate(args: argparse.Namespace) -> None:
         if command in rule.commands and hasattr(args, rule.dest):
             rule.check(rule.flag, getattr(args, rule.dest))
     if command == "serve":
-        text(253)("--host", args.host)
         serve_address(args.host, args.port)

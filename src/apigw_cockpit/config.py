@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from apigw_cockpit import paths
+from apigw_cockpit.errors import ConfigError
 from apigw_cockpit.safe_write import RefusedPath, read_regular
 
 DEFAULT_INTERVALS: dict[str, float] = {
@@ -78,14 +79,6 @@ _CHAR_NAMES = {
     _NAME_REPLACEMENTS.get(n, n)
     for n in (unicodedata.name(chr(c)).lower().replace(" ", "_").replace("-", "_") for c in range(33, 127))
 }
-
-
-class ConfigError(ValueError):
-    """A malformed config; `str()` is one line naming the file and the key."""
-
-    def __str__(self) -> str:
-        # Keys come from the user's file and may hold newlines: the message stays one line.
-        return super().__str__().replace("\r", "\\r").replace("\n", "\\n")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 from typing import TextIO
 
+from apigw_cockpit.outbound import err_line
 from apigw_cockpit.paths import state_dir
 from apigw_cockpit.service.exits import EXIT_BUG
 
@@ -38,8 +39,8 @@ def report_bug(exc: BaseException, command: str, err: TextIO | None = None) -> i
     path = write_traceback(exc, command)
     detail = " ".join((str(exc).splitlines() or [""])[0].split())[:160]
     where = f"traceback: {path}" if path else "traceback could not be written"
-    print(
+    err_line(
         f"apigw-cockpit {command}: internal error (a bug, not AWS): {type(exc).__name__}: {detail} ({where})",
-        file=out,
+        out,
     )
     return EXIT_BUG

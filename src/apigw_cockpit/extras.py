@@ -6,8 +6,8 @@ dynamic imports)."""
 from __future__ import annotations
 
 import importlib.util
-import sys
 
+from apigw_cockpit.outbound import err_line
 from apigw_cockpit.service.exits import EXIT_USAGE
 
 INSTALL = "pip install 'apigw-cockpit[demo]'"
@@ -32,9 +32,8 @@ def require_demo_extra(command: str) -> int | None:
     missing = missing_demo_modules()
     if not missing:
         return None
-    print(
+    err_line(
         f"apigw-cockpit {command}: the simulated AWS world needs the demo extra "
-        f"({', '.join(missing)} not installed): {INSTALL}",
-        file=sys.stderr,
+        f"({', '.join(missing)} not installed): {INSTALL}"
     )
     return EXIT_USAGE

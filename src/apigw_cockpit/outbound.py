@@ -10,7 +10,9 @@ redaction. Stdlib only, so every layer may import it.
 from __future__ import annotations
 
 import json
+import logging
 import re
+import sys
 from typing import Any, TextIO
 
 from apigw_cockpit.redact import redact, redact_value
@@ -43,6 +45,27 @@ def strip_controls(text: str | bytes, *, keep_newlines: bool = False) -> str:
 def safe_text(text: str | bytes) -> str:
     """Multi-line text for a terminal or a file: controls gone, secrets masked, lines kept."""
     return redact(strip_controls(text, keep_newlines=True))
+
+
+def safe_line(text: str | bytes) -> str:
+    """One line for a terminal: controls (newlines included) made harmless, secrets masked."""
+    return redact(strip_controls(text))
+
+
+def err_line(text: str, err: TextIO | None = None) -> None:
+    """Print one message line on stderr (or `err`) through the same sanitiser as stdout.
+
+    Error text quotes what the user or AWS gave us (a config value, an AWS error message, a
+    URL), so a secret in it must be masked here too; every stderr line of the CLI comes here.
+    """
+    print(safe_line(text), file=err if err is not None else sys.stderr)
+
+
+class SafeFormatter(logging.Formatter):
+    """Log records for a terminal (serve's stderr log): formatted, then sanitised like stdout."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return safe_text(super().format(record))
 
 
 def safe_value(value: Any) -> Any:

@@ -6,9 +6,10 @@ import pytest
 
 from apigw_cockpit.aws._parts import Parts
 from apigw_cockpit.aws.discovery import discover, lambda_arn_from_uri, resolve_stage_vars
-from apigw_cockpit.aws.errors import AwsAccessError, ConfigError
+from apigw_cockpit.aws.errors import AwsAccessError
 from apigw_cockpit.aws.session import ClientFactory
 from apigw_cockpit.aws.settings import AwsSettings
+from apigw_cockpit.errors import ConfigError
 
 pytestmark = pytest.mark.sim
 

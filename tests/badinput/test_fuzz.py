@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from tests.badinput.fixtures import BASE_SCENARIO
 from tests.badinput.toml_writer import dumps
 
-from apigw_cockpit import cli, cli_values, config
+from apigw_cockpit import cli, cli_values, config, errors
 from apigw_cockpit.demo.world import ScenarioError, load_scenario
 from apigw_cockpit.demo.world.scenario import MAX_RATE_PER_MIN
 from apigw_cockpit.incident import JournalError, read_journal
@@ -122,7 +122,7 @@ def test_config_is_settings_or_one_line(spot: str, tree: dict[str, Any], raw: by
     for data in (dumps(doc).encode("utf-8"), raw):
         try:
             s = config.read_file(_write("fuzz-config.toml", data))
-        except config.ConfigError as exc:
+        except errors.ConfigError as exc:
             _one_line(exc)
             continue
         lo, hi = config.INTERVAL_RANGE

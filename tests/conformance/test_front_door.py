@@ -16,9 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apigw_cockpit.aws.discovery import discover
-from apigw_cockpit.aws.errors import AwsAccessError, ConfigError
+from apigw_cockpit.aws.errors import AwsAccessError
 from apigw_cockpit.aws.inventory import Inventory, list_apis
 from apigw_cockpit.aws.resolve_url import Resolved, resolve_url
+from apigw_cockpit.errors import ConfigError
 
 from .harness import SETTINGS, T0, Harness
 from .test_examples import world

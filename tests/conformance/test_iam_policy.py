@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 from apigw_cockpit.aws import guard
 from apigw_cockpit.aws.discovery import discover
-from apigw_cockpit.aws.errors import ConfigError
 from apigw_cockpit.aws.inventory import list_apis
 from apigw_cockpit.aws.probes import Probes
 from apigw_cockpit.aws.resolve_url import resolve_url
+from apigw_cockpit.errors import ConfigError
 
 from .harness import EXAMPLES, SETTINGS, Harness
 from .test_examples import LAMBDA_API, NETWORK_API, world

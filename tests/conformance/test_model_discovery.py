@@ -18,8 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apigw_cockpit.aws.discovery import discover
-from apigw_cockpit.aws.errors import AwsAccessError, ConfigError
+from apigw_cockpit.aws.errors import AwsAccessError
 from apigw_cockpit.diagnose import Observations, run_checks
+from apigw_cockpit.errors import ConfigError
 from apigw_cockpit.model import Topology, Verdict
 
 from .harness import SETTINGS, Harness

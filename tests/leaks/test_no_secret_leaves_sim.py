@@ -9,6 +9,7 @@ commands print them: `watch --headless --json` (every update as a JSON line) and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -26,7 +27,8 @@ from .outputs import capture
 
 pytestmark = pytest.mark.sim
 
-WATCH_S = 6.0  # real seconds of headless output: the first logs poll answers within ~1 s
+WATCH_S = 3.0  # real seconds of headless output after the planted request streamed
+STREAMED_WITHIN_S = 90.0  # a deadline for the first logs poll to bring it, not a wait
 
 
 @pytest.fixture(scope="module")
@@ -58,11 +60,25 @@ def _plant(sim: SimServer, plants: list[Plant]) -> None:
         )
 
 
-def _watch(sim: SimServer) -> str:
+def _watch(sim: SimServer, needle: str) -> str:
+    """`watch --headless --json` until the planted request has streamed (on a loaded box the
+    first logs poll can take tens of seconds), then WATCH_S more seconds of output."""
     out = io.StringIO()
+
+    async def run() -> None:
+        task = asyncio.create_task(headless(sim_settings(sim, max_attempts=2), sim.clock, out, None))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + STREAMED_WITHIN_S
+        while needle not in out.getvalue() and not task.done() and loop.time() < deadline:
+            await asyncio.sleep(0.1)  # polling the output for a condition, with a deadline
+        if not task.done():
+            await asyncio.sleep(WATCH_S)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
     with sim_environment():
-        code = asyncio.run(headless(sim_settings(sim, max_attempts=2), sim.clock, out, WATCH_S))
-    assert code == 0
+        asyncio.run(run())
     return out.getvalue()
 
 
@@ -93,7 +109,11 @@ def test_no_planted_secret_reaches_headless_json_or_check_json(
 ) -> None:
     plants = [p for p in all_plants(values) if p.carrier in (*planted.EXEC_CARRIERS, "lambda-log-text")]
     _plant(sim, plants)
-    outputs: dict[str, Any] = {"watch --headless --json": _watch(sim), "check --json": _check_json(sim)}
+    needle = planted.requests(plants)[0].request_id
+    outputs: dict[str, Any] = {
+        "watch --headless --json": _watch(sim, needle),
+        "check --json": _check_json(sim),
+    }
     assert leaks(outputs, plants) == []
     watched = outputs["watch --headless --json"]
     # The planted lines were really streamed (redacted), not missed by the poll window.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from apigw_cockpit.commands.serve import bind
+from apigw_cockpit.cli_values import listen
 from apigw_cockpit.serve.guard import Guard, new_token
 from apigw_cockpit.serve.server import CockpitServer, ServeConfig
 
@@ -25,7 +25,7 @@ async def tiny_server(tmp_path: Path) -> AsyncIterator[CockpitServer]:
     with the tiny app as its one cockpit process. `server.guard.port` is the port."""
     out = tmp_path / "out"
     out.mkdir()
-    sock = bind("127.0.0.1", 0)
+    sock = listen("127.0.0.1", 0)
     guard = Guard(new_token(), "127.0.0.1", sock.getsockname()[1])
     config = ServeConfig(
         argv=TINY_ARGV, env=dict(os.environ, TINY_OUT=str(out)), size=(100, 30), max_viewers=2

@@ -8,7 +8,7 @@ import sys
 
 import aiohttp
 
-from apigw_cockpit.commands.serve import bind
+from apigw_cockpit.cli_values import listen
 from apigw_cockpit.serve.guard import Guard, new_token
 from apigw_cockpit.serve.server import CockpitServer, ServeConfig, serve_forever
 
@@ -18,7 +18,7 @@ FAILS = [sys.executable, "-c", "import sys; sys.exit('apigw-cockpit: error: no c
 
 
 def _server(argv: list[str]) -> tuple[CockpitServer, object]:
-    sock = bind("127.0.0.1", 0)
+    sock = listen("127.0.0.1", 0)
     guard = Guard(new_token(), "127.0.0.1", sock.getsockname()[1])
     config = ServeConfig(argv=argv, env=dict(os.environ), size=(100, 30), max_viewers=5)
     return CockpitServer(config, guard), sock

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from apigw_cockpit.config import ConfigError, Settings, load_settings, read_file
+from apigw_cockpit.config import Settings, load_settings, read_file
 from apigw_cockpit.diagnose import classify, find_onset, pipeline
+from apigw_cockpit.errors import ConfigError
 from apigw_cockpit.model import Change, ChangesUpdate, LogEvent, LogsUpdate
 from apigw_cockpit.ui.messages import LogsBatch
 from apigw_cockpit.ui.state import PENDING, CockpitState

@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from apigw_cockpit.aws.errors import AwsAccessError, ConfigError
+from apigw_cockpit.aws.errors import AwsAccessError
 from apigw_cockpit.cli import build_parser
 from apigw_cockpit.commands import watch
+from apigw_cockpit.errors import ConfigError
 from apigw_cockpit.incident import read_journal
 from apigw_cockpit.ui.screens.cockpit import CockpitScreen
 from apigw_cockpit.ui.startup import StartupScreen

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from apigw_cockpit import config
+from apigw_cockpit import config, errors
 from apigw_cockpit.aws.probes import Probes, is_private_endpoint
 from apigw_cockpit.cli import attach_dash_values, build_parser
 from apigw_cockpit.commands.verify import parse_since, samples_from
@@ -77,7 +77,7 @@ def test_config_verify_table(tmp_path: Path) -> None:
 def test_config_verify_errors_are_one_line(tmp_path: Path, text: str, message: str) -> None:
     f = tmp_path / "config.toml"
     f.write_text(text, encoding="utf-8")
-    with pytest.raises(config.ConfigError, match=re.escape(message)) as err:
+    with pytest.raises(errors.ConfigError, match=re.escape(message)) as err:
         config.read_file(f)
     assert "\n" not in str(err.value) and str(f) in str(err.value)
 

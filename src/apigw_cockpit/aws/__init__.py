@@ -1,6 +1,6 @@
 """The only code that talks to AWS: client factory, guard, meter, discovery, pollers, probes."""
 
-from apigw_cockpit.aws.errors import AwsAccessError, ConfigError, ReadOnlyViolation
+from apigw_cockpit.aws.errors import AwsAccessError, ReadOnlyViolation
 from apigw_cockpit.aws.feed import Feed, build_pollers, open_feed
 from apigw_cockpit.aws.meter import CallMeter, MeterSnapshot
 from apigw_cockpit.aws.session import ClientFactory
@@ -12,7 +12,6 @@ __all__ = [
     "AwsSettings",
     "CallMeter",
     "ClientFactory",
-    "ConfigError",
     "Feed",
     "Intervals",
     "MeterSnapshot",

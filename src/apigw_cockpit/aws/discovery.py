@@ -16,7 +16,6 @@ from apigw_cockpit.aws import discovery_lambda, discovery_network
 from apigw_cockpit.aws._parts import Parts, paginate
 from apigw_cockpit.aws.errors import (
     AwsAccessError,
-    ConfigError,
     ReadOnlyViolation,
     as_access_error,
     is_denied,
@@ -24,6 +23,7 @@ from apigw_cockpit.aws.errors import (
     short,
 )
 from apigw_cockpit.aws.resolve_url import HTTP_NOT_YET
+from apigw_cockpit.errors import ConfigError
 from apigw_cockpit.model import (
     Integration,
     IntegrationResponse,

@@ -11,6 +11,8 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 
+from apigw_cockpit.errors import CockpitError
+
 NO_REGION = "no AWS region: pass --region, or set AWS_REGION (or AWS_DEFAULT_REGION, or a profile region)"
 
 # The profile the credentials come from, for the `aws sso login --profile X` hint (set by the
@@ -27,19 +29,11 @@ def _login_hint() -> str:
     return f"aws sso login --profile {_profile_hint}" if _profile_hint else "aws sso login"
 
 
-class CockpitAwsError(Exception):
-    """Base: a one-line message and the process exit code that goes with it."""
-
-    exit_code = 1
+class CockpitAwsError(CockpitError):
+    """An AWS-side failure: a one-line message (whitespace collapsed) and its exit code."""
 
     def __init__(self, message: str) -> None:
         super().__init__(" ".join(message.split()))
-
-
-class ConfigError(CockpitAwsError):
-    """Unknown API id / stage, bad flags: the user must change what they asked for (exit 2)."""
-
-    exit_code = 2
 
 
 class AwsAccessError(CockpitAwsError):

@@ -24,13 +24,13 @@ from urllib.parse import urlsplit
 from apigw_cockpit.aws._parts import paginate
 from apigw_cockpit.aws.errors import (
     AwsAccessError,
-    ConfigError,
     ReadOnlyViolation,
     as_access_error,
     is_denied,
     is_not_found,
     short,
 )
+from apigw_cockpit.errors import ConfigError
 
 _REGION = r"(?P<region>[a-z]{2}(?:-[a-z0-9]+)+-\d{1,2})"
 _EXECUTE_API = re.compile(

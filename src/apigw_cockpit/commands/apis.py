@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from typing import Any, TextIO
 
-from apigw_cockpit.aws.errors import CockpitAwsError
 from apigw_cockpit.aws.inventory import Inventory, entry_json, list_all_regions, list_apis, regions_of
 from apigw_cockpit.aws.session import ClientFactory
 from apigw_cockpit.aws.settings import AwsSettings
 from apigw_cockpit.commands.output import emit, write_json
+from apigw_cockpit.errors import CockpitError
 from apigw_cockpit.model import Clock, SystemClock
+from apigw_cockpit.outbound import err_line
 from apigw_cockpit.service.apis_table import HEADER, NUMERIC_FROM, rows
 from apigw_cockpit.service.exits import EXIT_OK
 
@@ -68,10 +68,10 @@ def inventory_json(inv: Inventory) -> list[dict[str, Any]]:
 def run(args: argparse.Namespace) -> int:
     try:
         inv = asyncio.run(inventory(args, SystemClock()))
-    except CockpitAwsError as exc:
-        print(f"apigw-cockpit apis: {exc}", file=sys.stderr)
+    except CockpitError as exc:
+        err_line(f"apigw-cockpit apis: {exc}")
         return exc.exit_code
     for err in inv.errors:
-        print(f"apigw-cockpit apis: {err}", file=sys.stderr)
+        err_line(f"apigw-cockpit apis: {err}")
     emit(write_json(inventory_json(inv)) if args.json else lambda out: render_text(inv, out))
     return EXIT_OK

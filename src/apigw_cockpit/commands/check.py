@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from typing import TextIO
 
 from apigw_cockpit.commands.output import emit, write_json
 from apigw_cockpit.diagnose import CHECKS, Observations
 from apigw_cockpit.diagnose.report import Diagnosis, diagnosis_json
 from apigw_cockpit.model import Clock, SystemClock, Verdict
+from apigw_cockpit.outbound import err_line
 from apigw_cockpit.service.exits import EXIT_AWS, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from apigw_cockpit.service.observe import all_sources_failed, check_once
 from apigw_cockpit.service.settings import settings_from_args
@@ -43,7 +43,7 @@ async def _run(args: argparse.Namespace, clock: Clock) -> tuple[Diagnosis, Obser
     d, obs = await check_once(settings_from_args(args), clock, args.checks or None)
     failed = all_sources_failed(obs)
     if failed:
-        print(f"apigw-cockpit check: {failed}", file=sys.stderr)
+        err_line(f"apigw-cockpit check: {failed}")
         return EXIT_AWS
     return d, obs
 
@@ -56,16 +56,14 @@ def run(args: argparse.Namespace) -> int:
         return code
     unknown = [c for c in (args.checks or []) if c not in CHECKS]
     if unknown:
-        print(
-            f"apigw-cockpit check: unknown check {unknown[0]!r}; known: {', '.join(CHECKS)}", file=sys.stderr
-        )
+        err_line(f"apigw-cockpit check: unknown check {unknown[0]!r}; known: {', '.join(CHECKS)}")
         return EXIT_USAGE
-    from apigw_cockpit.aws.errors import CockpitAwsError
+    from apigw_cockpit.errors import CockpitError
 
     try:
         result = asyncio.run(_run(args, SystemClock()))
-    except CockpitAwsError as exc:
-        print(f"apigw-cockpit check: {exc}", file=sys.stderr)
+    except CockpitError as exc:
+        err_line(f"apigw-cockpit check: {exc}")
         return exc.exit_code
     except Exception as exc:  # a bug, not "AWS unreachable": exit 70 + traceback file
         from apigw_cockpit.crash import report_bug

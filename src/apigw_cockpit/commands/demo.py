@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from apigw_cockpit import quick_exit
+from apigw_cockpit.outbound import err_line
 from apigw_cockpit.service.exits import EXIT_USAGE
 
 # The simulated account takes any credentials; never let a real profile or token leak into it.
@@ -131,7 +132,7 @@ def _headless(args: argparse.Namespace, scenario: Any) -> int:
 
     fix_at = getattr(args, "fix_at", None)
     if fix_at is not None and not 0 <= fix_at <= float(args.headless):
-        print("apigw-cockpit demo: --fix-at must be within the --headless run (0..SECONDS)", file=sys.stderr)
+        err_line("apigw-cockpit demo: --fix-at must be within the --headless run (0..SECONDS)")
         return EXIT_USAGE
     with sim_environment(), SimServer(scenario, frozen=True) as sim:
         fix_time = None if fix_at is None else sim.clock.now() + fix_at
@@ -153,9 +154,9 @@ def _headless(args: argparse.Namespace, scenario: Any) -> int:
             assert result is not None
             problem = _write_journal(Path(args.journal), sim, result)
             if problem:
-                print(f"apigw-cockpit demo: journal not written: {problem}", file=sys.stderr)
+                err_line(f"apigw-cockpit demo: journal not written: {problem}")
                 return EXIT_USAGE
-            print(f"apigw-cockpit demo: journal written: {args.journal}", file=sys.stderr)
+            err_line(f"apigw-cockpit demo: journal written: {args.journal}")
     doc = {
         "scenario": scenario.id,
         "root_cause_expected": scenario.root_cause,
@@ -292,14 +293,15 @@ def _opener(args: argparse.Namespace, settings: Any, world: _World, feeds: list[
 
 
 async def _tui(args: argparse.Namespace, scenario: Any) -> int:
-    from apigw_cockpit.config import ConfigError, load_settings
+    from apigw_cockpit.config import load_settings
+    from apigw_cockpit.errors import ConfigError
     from apigw_cockpit.ui.app import DrillSpec, build_app
     from apigw_cockpit.ui.startup import finish
 
     try:
         settings = load_settings(args)
     except ConfigError as exc:
-        print(f"apigw-cockpit: {exc}", file=sys.stderr)
+        err_line(f"apigw-cockpit: {exc}")
         return EXIT_USAGE
     world, feeds = _World(scenario, args.speed), list[Any]()  # the opener appends the feed it opened
     # The drill's answer goes to the app, never onto the screen: it only grades the drill.
@@ -320,7 +322,7 @@ async def _tui(args: argparse.Namespace, scenario: Any) -> int:
 
 def run(args: argparse.Namespace) -> int:
     if args.speed <= 0:
-        print("apigw-cockpit demo: --speed must be positive", file=sys.stderr)
+        err_line("apigw-cockpit demo: --speed must be positive")
         return EXIT_USAGE
     from apigw_cockpit.extras import require_demo_extra
 

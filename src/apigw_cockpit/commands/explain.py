@@ -33,6 +33,7 @@ from apigw_cockpit.diagnose.access_format import AccessFormat, access_format
 from apigw_cockpit.diagnose.access_log import classify_access, parse_access_line
 from apigw_cockpit.diagnose.lines import MAX_LINE, parse_line
 from apigw_cockpit.diagnose.vocabulary import VERDICT_CAUSES
+from apigw_cockpit.outbound import err_line
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -288,17 +289,17 @@ def _request_json(r: Classification) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     if sys.stdin is None:
-        print("apigw-cockpit explain: no stdin", file=sys.stderr)
+        err_line("apigw-cockpit explain: no stdin")
         return EXIT_USAGE
     if sys.stdin.isatty():
-        print("paste execution-log or access-log lines, then Ctrl-D", file=sys.stderr)
+        err_line("paste execution-log or access-log lines, then Ctrl-D")
     stream: Any = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else _BytesOf(sys.stdin)
     as_json = bool(getattr(args, "json", False))
     fmt: AccessFormat | None = None
     if getattr(args, "access_format", None) is not None:
         fmt = access_format(str(args.access_format))
         if fmt is None:
-            print("apigw-cockpit explain: --access-format names no $context variable", file=sys.stderr)
+            err_line("apigw-cockpit explain: --access-format names no $context variable")
             return EXIT_USAGE
     # The output boundary: pasted lines carry tokens and terminal escapes verbatim.
     out: Any = sys.stdout if as_json else outbound.SafeWriter(sys.stdout)
@@ -323,7 +324,7 @@ def run(args: argparse.Namespace) -> int:
         stopped = str(exc)
     if not total:
         nothing = "no execution-log lines found on stdin (nor access-log lines)"
-        print(f"apigw-cockpit explain: {stopped or nothing}", file=sys.stderr)
+        err_line(f"apigw-cockpit explain: {stopped or nothing}")
         return EXIT_USAGE
     if as_json:
         summary = {"requests": total, "failed": failed, "by_verdict": dict(verdicts.most_common())}
@@ -333,7 +334,7 @@ def run(args: argparse.Namespace) -> int:
         out.write(f"\n{total} requests, {failed} failed: {parts}\n")
     out.flush()
     if stopped:
-        print(f"apigw-cockpit explain: {stopped}", file=sys.stderr)
+        err_line(f"apigw-cockpit explain: {stopped}")
         return EXIT_USAGE
     return EXIT_OK
 

@@ -23,6 +23,7 @@ from apigw_cockpit.incident import (
     render_json,
     render_markdown,
 )
+from apigw_cockpit.outbound import err_line
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -30,7 +31,7 @@ MAX_WARNINGS_SHOWN = 20
 
 
 def _fail(message: str) -> int:
-    print(f"apigw-cockpit report: {message}", file=sys.stderr)
+    err_line(f"apigw-cockpit report: {message}")
     return EXIT_USAGE
 
 
@@ -78,11 +79,9 @@ def run(args: argparse.Namespace) -> int:
         why = f" ({read.warnings[0]})" if read.warnings else ""
         return _fail(f"{path}: the journal has no usable entries{why}")
     for w in read.warnings[:MAX_WARNINGS_SHOWN]:
-        print(f"apigw-cockpit report: warning: {path}: {w}", file=sys.stderr)
+        err_line(f"apigw-cockpit report: warning: {path}: {w}")
     if len(read.warnings) > MAX_WARNINGS_SHOWN:
-        print(
-            f"apigw-cockpit report: warning: {len(read.warnings) - MAX_WARNINGS_SHOWN} more", file=sys.stderr
-        )
+        err_line(f"apigw-cockpit report: warning: {len(read.warnings) - MAX_WARNINGS_SHOWN} more")
     try:
         text = _render(read.entries, [str(w) for w in read.warnings], path, args)
     except Exception as e:  # a bug must still not greet a stressed user with a traceback

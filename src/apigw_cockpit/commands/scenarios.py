@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
+from apigw_cockpit.outbound import err_line
 from apigw_cockpit.service.exits import EXIT_OK, EXIT_USAGE
 
 
@@ -17,7 +17,7 @@ def load_or_exit(name: str) -> Any:
     try:
         return load_scenario(name)
     except ScenarioError as e:
-        print(f"apigw-cockpit: bad scenario: {e}", file=sys.stderr)
+        err_line(f"apigw-cockpit: bad scenario: {e}")
         raise SystemExit(EXIT_USAGE) from None
 
 
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         scenarios = list_scenarios()
     except ScenarioError as e:
-        print(f"apigw-cockpit: bad scenario: {e}", file=sys.stderr)
+        err_line(f"apigw-cockpit: bad scenario: {e}")
         return EXIT_USAGE
     if getattr(args, "json", False):
         doc = [

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from pathlib import Path
 from typing import Any
 
 from apigw_cockpit import safe_write
 from apigw_cockpit.cli_values import parse_size
 from apigw_cockpit.commands.demo import open_demo_feed
-from apigw_cockpit.config import ConfigError, load_settings
+from apigw_cockpit.config import load_settings
+from apigw_cockpit.errors import ConfigError
+from apigw_cockpit.outbound import err_line
 
 POPULATE_TIMEOUT_S = 15.0
 
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         size = parse_size(args.size)
         settings = load_settings(args)
     except (ValueError, ConfigError) as exc:
-        print(f"apigw-cockpit screenshot: error: {exc}", file=sys.stderr)
+        err_line(f"apigw-cockpit screenshot: error: {exc}")
         return 2
     from apigw_cockpit.extras import require_demo_extra
 
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     try:  # before the world starts: a directory, FIFO or unwritable --out is refused now
         safe_write.writable_target(args.out)
     except safe_write.RefusedPath as exc:
-        print(f"apigw-cockpit screenshot: error: cannot write --out {exc}", file=sys.stderr)
+        err_line(f"apigw-cockpit screenshot: error: cannot write --out {exc}")
         return 2
     out = Path(args.out)
     from apigw_cockpit.ui.app import build_app
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
         app.run(headless=True, size=size, auto_pilot=pilot_fn)
     if failed:
-        print(f"apigw-cockpit screenshot: error: cannot write --out: {failed[0]}", file=sys.stderr)
+        err_line(f"apigw-cockpit screenshot: error: cannot write --out: {failed[0]}")
         return 2
     print(str(out))
     return 0

@@ -11,8 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import errno
-import ipaddress
 import logging
 import os
 import re
@@ -21,6 +19,9 @@ import socket
 import sys
 from pathlib import Path
 
+from apigw_cockpit import cli_values
+from apigw_cockpit.cli_values import UsageError
+from apigw_cockpit.outbound import SafeFormatter, err_line
 from apigw_cockpit.serve.guard import Guard, is_loopback, new_token
 
 __all__ = ["is_loopback", "run"]
@@ -29,10 +30,6 @@ EXIT_USAGE = 2
 PROG = "apigw-cockpit serve"
 SIZE_RANGE = ((60, 400), (20, 150))  # cols, rows: 80×24 is usable, a wall screen is ~250×70
 VIEWERS_RANGE = (1, 200)
-
-
-class UsageError(ValueError):
-    """One line for stderr; exit 2."""
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -68,13 +65,12 @@ def served_command(args: argparse.Namespace) -> list[str]:
 def _validate(args: argparse.Namespace) -> tuple[tuple[int, int], int]:
     if not args.scenario and not (args.api_id and args.stage):
         raise UsageError("give --scenario, or --api-id and --stage")
-    if not 0 <= args.port <= 65535:
-        raise UsageError(f"--port must be 0-65535 (0 = any free port), got {args.port}")
+    cli_values.port("--port", args.port)  # the one port and host validators (cli_values.py)
     lo, hi = VIEWERS_RANGE
     if not lo <= args.max_viewers <= hi:
         raise UsageError(f"--max-viewers must be {lo}-{hi}, got {args.max_viewers}")
     size = parse_size(args.size)
-    check_host(args.host)
+    cli_values.host("--host", args.host)
     if args.scenario:
         from apigw_cockpit.extras import INSTALL, missing_demo_modules
 
@@ -87,7 +83,8 @@ def _validate(args: argparse.Namespace) -> tuple[tuple[int, int], int]:
         from apigw_cockpit.commands.scenarios import load_or_exit
 
         load_or_exit(args.scenario)  # one line and exit 2 for an unknown or broken scenario
-    from apigw_cockpit.config import ConfigError, load_settings
+    from apigw_cockpit.config import load_settings
+    from apigw_cockpit.errors import ConfigError
 
     try:
         load_settings(args)  # the cockpit would refuse it after start; refuse it before serving
@@ -96,52 +93,9 @@ def _validate(args: argparse.Namespace) -> tuple[tuple[int, int], int]:
     return size, args.max_viewers
 
 
-_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
-
-
-def check_host(host: str) -> None:
-    """An IP literal or a well-formed host name; junk is refused here, without asking DNS."""
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-        return
-    except ValueError:
-        pass
-    labels = host.rstrip(".").split(".")
-    if not host or len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
-        raise UsageError(f"--host {host!r} is not an IP address or a host name")
-    if labels[-1].isdigit():
-        raise UsageError(f"--host {host!r} is not a valid IP address")
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """The listening socket, bound now so 'port in use' is an error before anything starts."""
-    host = host.strip("[]")
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise UsageError(f"--host {host!r} is not an address or a name that resolves ({exc})") from None
-    family, kind, proto, _, address = infos[0]
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(64)
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise UsageError(f"port {port} on {host} is in use (try another --port, or 0)") from None
-        if exc.errno == errno.EADDRNOTAVAIL:
-            raise UsageError(f"--host {host} is not an address of this machine") from None
-        if exc.errno == errno.EACCES:
-            raise UsageError(f"port {port} needs privileges (use a port above 1023)") from None
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    sock.setblocking(False)
-    return sock
-
-
 def _logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s serve: %(message)s", "%H:%M:%S"))
+    handler.setFormatter(SafeFormatter("%(asctime)s serve: %(message)s", "%H:%M:%S"))
     log = logging.getLogger("apigw_cockpit.serve")
     log.addHandler(handler)
     log.setLevel(logging.INFO)
@@ -177,7 +131,7 @@ async def _serve(args: argparse.Namespace, size: tuple[int, int], sock: socket.s
 def preflight(args: argparse.Namespace) -> tuple[tuple[int, int], socket.socket, list[str]]:
     """Every check that can fail, then the bound socket: (size, socket, warnings). UsageError else."""
     size, _ = _validate(args)
-    sock = bind(args.host, args.port)
+    sock = cli_values.listen(args.host, args.port)
     warnings = []
     if not is_loopback(args.host):
         warnings.append(
@@ -191,10 +145,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         size, sock, warnings = preflight(args)
     except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        err_line(f"{PROG}: error: {exc}")
         return EXIT_USAGE
     for line in warnings:
-        print(f"{PROG}: warning: {line}", file=sys.stderr)
+        err_line(f"{PROG}: warning: {line}")
     _logging()
     try:
         return asyncio.run(_serve(args, size, sock))

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
-import sys
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -27,6 +26,7 @@ from apigw_cockpit.diagnose.probe_choice import ProbeChoice, parse_route
 from apigw_cockpit.diagnose.report import step_json
 from apigw_cockpit.diagnose.verification import all_passed, probe_target  # noqa: F401 (re-export)
 from apigw_cockpit.model import Clock, SystemClock, Topology
+from apigw_cockpit.outbound import err_line
 from apigw_cockpit.service.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from apigw_cockpit.service.verify import samples_from, verify_once, verify_run  # noqa: F401 (re-export)
 
@@ -98,27 +98,23 @@ def run(args: argparse.Namespace) -> int:
     try:
         parse_since(args.since, clock.now())
     except ValueError:
-        print(f"apigw-cockpit verify: --since {args.since!r}: use ISO 8601 or -15m / -2h", file=sys.stderr)
+        err_line(f"apigw-cockpit verify: --since {args.since!r}: use ISO 8601 or -15m / -2h")
         return EXIT_USAGE
     if args.route:
         try:
             parse_route(args.route)
         except ValueError as exc:
-            print(f"apigw-cockpit verify: --route: {exc}", file=sys.stderr)
+            err_line(f"apigw-cockpit verify: --route: {exc}")
             return EXIT_USAGE
-    from apigw_cockpit.aws.errors import CockpitAwsError
-    from apigw_cockpit.config import ConfigError as SettingsError
+    from apigw_cockpit.errors import CockpitError
 
     try:
         steps, since, topo, choice = asyncio.run(_run(args, clock))
-    except SettingsError as exc:
-        print(f"apigw-cockpit verify: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except CockpitAwsError as exc:
-        print(f"apigw-cockpit verify: {exc}", file=sys.stderr)
+    except CockpitError as exc:  # a bad setting (exit 2) or AWS refusing (exit 3)
+        err_line(f"apigw-cockpit verify: {exc}")
         return exc.exit_code
     except OSError as exc:
-        print(f"apigw-cockpit verify: {exc}", file=sys.stderr)
+        err_line(f"apigw-cockpit verify: {exc}")
         return EXIT_USAGE
     except Exception as exc:  # a bug, not "AWS unreachable": exit 70 + traceback file
         from apigw_cockpit.crash import report_bug

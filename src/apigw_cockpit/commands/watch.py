@@ -21,9 +21,10 @@ import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from apigw_cockpit import quick_exit
-from apigw_cockpit.config import ConfigError as SettingsError
 from apigw_cockpit.config import load_settings
+from apigw_cockpit.errors import CockpitError, ConfigError
 from apigw_cockpit.model import Clock, SystemClock
+from apigw_cockpit.outbound import err_line
 from apigw_cockpit.service.exits import EXIT_BUG, EXIT_FINDINGS, EXIT_USAGE
 
 # aws/ (botocore, aiobotocore: ~0.5 s of imports) is imported where it is used, so the TUI's
@@ -69,7 +70,7 @@ CLOSE_BOUND_S = 0.5
 
 
 def _error(exc: object) -> None:
-    print(f"apigw-cockpit: error: {exc}", file=sys.stderr)
+    err_line(f"apigw-cockpit: error: {exc}")
 
 
 def _tui_hook() -> Any:
@@ -98,7 +99,6 @@ def _opener(args: argparse.Namespace, config: Any, clock: Clock, opening: _Openi
     the first frame."""
 
     async def opener(say: Any) -> Any:
-        from apigw_cockpit.aws.errors import CockpitAwsError
         from apigw_cockpit.incident.sink import sink_for
         from apigw_cockpit.ui.startup import Opened
 
@@ -110,7 +110,7 @@ def _opener(args: argparse.Namespace, config: Any, clock: Clock, opening: _Openi
             opening.feed = feed
             # Read-only views (serve's war room) watch; only the driving session keeps the record.
             journal = None if read_only else sink_for(getattr(args, "journal", None), feed.topology, clock)
-        except CockpitAwsError:
+        except CockpitError:
             raise  # unknown API (2), credentials / endpoint / denied (3): its own line and code
         except OSError as exc:
             raise _StartFailed(f"{type(exc).__name__}: {exc}", EXIT_FINDINGS) from exc
@@ -172,12 +172,10 @@ def _choose(args: argparse.Namespace, clock: Clock) -> int | None:
     from apigw_cockpit.commands.apis import inventory
 
     where = "every region" if getattr(args, "all_regions", False) else (args.region or "the default region")
-    print(f"apigw-cockpit: listing the APIs of {where} (5XX over the last 15 minutes)…", file=sys.stderr)
-    from apigw_cockpit.aws.errors import CockpitAwsError
-
+    err_line(f"apigw-cockpit: listing the APIs of {where} (5XX over the last 15 minutes)…")
     try:
         inv = asyncio.run(inventory(args, clock))
-    except CockpitAwsError as exc:
+    except CockpitError as exc:
         _error(exc)
         return exc.exit_code
     if not inv.apis:
@@ -204,18 +202,16 @@ def run(args: argparse.Namespace) -> int:
             return code
     try:
         config = load_settings(args)
-    except SettingsError as exc:
+    except ConfigError as exc:
         _error(exc)
         return EXIT_USAGE
     if not args.headless:
         # The first frame at once; flags, discovery and their errors come behind it.
         return asyncio.run(_tui(args, config, clock))
-    from apigw_cockpit.aws.errors import CockpitAwsError
-
     try:
         settings = aws_settings(args, config)
         return asyncio.run(headless(settings, clock, sys.stdout, args.duration))
-    except CockpitAwsError as exc:
+    except CockpitError as exc:
         _error(exc)
         return exc.exit_code
     except BrokenPipeError:

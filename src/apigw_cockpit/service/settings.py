@@ -7,8 +7,8 @@ import dataclasses
 import os
 from typing import Any
 
-from apigw_cockpit.aws.errors import ConfigError
 from apigw_cockpit.aws.settings import AwsSettings, Intervals
+from apigw_cockpit.errors import ConfigError
 
 
 def settings_from_args(args: argparse.Namespace) -> AwsSettings:

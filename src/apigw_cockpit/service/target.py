@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 
-from apigw_cockpit.aws.errors import CockpitAwsError, ConfigError
 from apigw_cockpit.aws.resolve_url import HTTP_NOT_YET, Resolved, resolve_url
 from apigw_cockpit.aws.session import ClientFactory
 from apigw_cockpit.aws.settings import AwsSettings
+from apigw_cockpit.errors import CockpitError, ConfigError
+from apigw_cockpit.outbound import err_line
 from apigw_cockpit.service.exits import EXIT_USAGE
 
 
@@ -48,10 +48,10 @@ def apply_url(args: argparse.Namespace, command: str) -> int | None:
             raise ConfigError(f"--url names API {got.api_id} but --api-id says {given}")
         if getattr(args, "stage", None) and args.stage != got.stage:
             raise ConfigError(f"--url names stage {got.stage} but --stage says {args.stage}")
-    except CockpitAwsError as exc:
-        print(f"apigw-cockpit {command}: {exc}", file=sys.stderr)
+    except CockpitError as exc:
+        err_line(f"apigw-cockpit {command}: {exc}")
         return exc.exit_code
-    print(f"apigw-cockpit {command}: {got.line(url)}", file=sys.stderr)
+    err_line(f"apigw-cockpit {command}: {got.line(url)}")
     args.api_id, args.stage = got.api_id, got.stage
     if got.region:
         args.region = got.region
@@ -66,9 +66,8 @@ def require_target(args: argparse.Namespace, command: str) -> int | None:
     """The message for no API at all (the picker is only for a screen)."""
     if getattr(args, "api_id", None) and getattr(args, "stage", None):
         return None
-    print(
+    err_line(
         f"apigw-cockpit {command}: error: --api-id and --stage are required "
-        "(or --url URL; `apigw-cockpit apis` lists every API)",
-        file=sys.stderr,
+        "(or --url URL; `apigw-cockpit apis` lists every API)"
     )
     return EXIT_USAGE

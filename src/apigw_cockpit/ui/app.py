@@ -15,10 +15,12 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from apigw_cockpit import paths
-from apigw_cockpit.config import ConfigError, Settings, load_settings
+from apigw_cockpit.config import Settings, load_settings
 from apigw_cockpit.diagnose.observations import Probe
+from apigw_cockpit.errors import ConfigError
 from apigw_cockpit.incident.sink import JournalSink, sink_for
 from apigw_cockpit.model import Clock
+from apigw_cockpit.outbound import err_line
 from apigw_cockpit.ui.bindings import KEYS, WRITES, bindings
 from apigw_cockpit.ui.commands import CockpitCommands, without_duplicates
 from apigw_cockpit.ui.drill import DrillSpec, DrillTracker
@@ -307,12 +309,11 @@ def build_app(settings: Settings, feed: Feed | None, clock: Clock | None, **kw: 
 
 def run_tui(args: Any, feed: Feed, clock: Clock, **kw: Any) -> int:
     """Run the full-screen cockpit; a malformed config is one line and exit 2."""
-    import sys
 
     try:
         settings = load_settings(args)
     except ConfigError as exc:
-        print(f"apigw-cockpit: {exc}", file=sys.stderr)
+        err_line(f"apigw-cockpit: {exc}")
         return 2
     if "journal" not in kw and not settings.read_only:
         # Read-only views (serve's war room) watch; only the driving session keeps the record.

@@ -8,7 +8,6 @@ and an exit code: an exception's `exit_code` when it has one (aws/ errors: 2 or 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
@@ -18,6 +17,7 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from apigw_cockpit.outbound import err_line
 from apigw_cockpit.service.exits import EXIT_AWS
 from apigw_cockpit.ui.view import glyphs_of
 
@@ -76,5 +76,5 @@ def finish(app: Any, err: TextIO | None = None) -> int:
     """After `run_async`: a failed start is one line on stderr; the app's exit code either way."""
     line = getattr(app, "startup_error", None)
     if line is not None:
-        print(f"apigw-cockpit: error: {line}", file=err or sys.stderr)
+        err_line(f"apigw-cockpit: error: {line}", err)
     return int(app.return_code or 0)
