@@ -14,7 +14,8 @@ import traceback
 from pathlib import Path
 from typing import TextIO
 
-from apigw_cockpit.outbound import err_line
+from apigw_cockpit import safe_write
+from apigw_cockpit.outbound import err_line, safe_text
 from apigw_cockpit.paths import state_dir
 from apigw_cockpit.service.exits import EXIT_BUG
 
@@ -27,7 +28,9 @@ def write_traceback(exc: BaseException, command: str, directory: Path | None = N
     try:
         folder.mkdir(parents=True, exist_ok=True)
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        path.write_text(f"apigw-cockpit {command}: {' '.join(sys.argv[1:])}\n{text}", encoding="utf-8")
+        # The argv and the exception's text can quote a token or a key: the file is an output
+        # channel like any other (redacted), written 0600 and never through a symlink.
+        safe_write.write_text(path, safe_text(f"apigw-cockpit {command}: {' '.join(sys.argv[1:])}\n{text}"))
     except OSError:
         return None
     return path

@@ -63,6 +63,28 @@ def test_unexpected_exception_is_exit_70_with_traceback_file(
     assert "Traceback (most recent call last)" in files[0].read_text()
 
 
+def test_traceback_file_is_redacted_and_private(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The crash file is an output channel too: a secret the exception quotes is masked there."""
+    from apigw_cockpit.commands import check
+
+    secret = "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+    async def boom(args: argparse.Namespace, clock: object) -> None:
+        raise TypeError(f"bad credentials line: {secret}")
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.setattr(check, "_run", boom)
+    assert cli.main(["check", "--api-id", "a", "--stage", "s"]) == 70
+    err = capsys.readouterr().err
+    [crash] = list((tmp_path / "apigw-cockpit" / "crashes").glob("*-check-*.txt"))
+    text = crash.read_text()
+    assert "Traceback (most recent call last)" in text and "[REDACTED]" in text
+    assert "wJalrXUtnFEMI" not in text and "wJalrXUtnFEMI" not in err
+    assert crash.stat().st_mode & 0o077 == 0
+
+
 _NOISY = """
 import logging, sys
 from apigw_cockpit import cli
