@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
-from apigw_cockpit.aws.errors import ReadOnlyViolation, as_access_error, is_denied, short
+from apigw_cockpit.aws.errors import is_denied, raise_if_fatal, short
 from apigw_cockpit.model import PartError
 
 T = TypeVar("T")
@@ -21,12 +21,8 @@ class Parts:
         """Await `call`; credential/endpoint failures still raise AwsAccessError (nothing would work)."""
         try:
             return await call
-        except ReadOnlyViolation:
-            raise
         except Exception as exc:
-            access = as_access_error(exc)
-            if access is not None:
-                raise access from None
+            raise_if_fatal(exc)
             self.errors.append(PartError(part, operation, short(exc), denied=is_denied(exc)))
             return None
 

@@ -20,6 +20,7 @@ from apigw_cockpit.aws.errors import (
     as_access_error,
     is_denied,
     is_not_found,
+    raise_if_fatal,
     short,
 )
 from apigw_cockpit.aws.resolve_url import HTTP_NOT_YET
@@ -63,12 +64,8 @@ async def _find_api(apigw: Any, api_id_or_name: str, factory: Any = None) -> dic
     try:
         api: dict[str, Any] = await apigw.get_rest_api(restApiId=api_id_or_name)
         return api
-    except ReadOnlyViolation:
-        raise
     except Exception as exc:
-        access = as_access_error(exc)
-        if access is not None:
-            raise access from None
+        raise_if_fatal(exc)
         if not is_not_found(exc):
             raise _fatal(exc, "apigateway:GetRestApi") from None
     try:
@@ -244,12 +241,8 @@ async def discover(factory: Any, api_id_or_name: str, stage: str) -> Topology:
     api_id = api["id"]
     try:
         raw_stage = await apigw.get_stage(restApiId=api_id, stageName=stage)
-    except ReadOnlyViolation:
-        raise
     except Exception as exc:
-        access = as_access_error(exc)
-        if access is not None:
-            raise access from None
+        raise_if_fatal(exc)
         if is_not_found(exc):
             raise ConfigError(f"unknown stage {stage!r} of REST API {api_id}") from None
         raise _fatal(exc, "apigateway:GetStage") from None

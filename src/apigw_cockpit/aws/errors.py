@@ -136,6 +136,16 @@ def is_not_found(exc: BaseException) -> bool:
     return error_code(exc) in NOT_FOUND_CODES
 
 
+def raise_if_fatal(exc: BaseException) -> None:
+    """Re-raise what no caller may swallow into a partial answer: the read-only guard's refusal,
+    and the credential/endpoint failures that make every call fail (one AwsAccessError line)."""
+    if isinstance(exc, ReadOnlyViolation):
+        raise exc
+    access = as_access_error(exc)
+    if access is not None:
+        raise access from None
+
+
 def as_access_error(exc: BaseException) -> AwsAccessError | None:
     """The credential/endpoint failures that make every call fail, as one line; else None."""
     if isinstance(exc, NoCredentialsError | PartialCredentialsError):

@@ -23,7 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apigw_cockpit.aws._parts import Parts, paginate
-from apigw_cockpit.aws.errors import AwsAccessError, ReadOnlyViolation, as_access_error, is_denied, short
+from apigw_cockpit.aws.errors import (
+    AwsAccessError,
+    is_denied,
+    raise_if_fatal,
+    short,
+)
 from apigw_cockpit.aws.sources.metrics import metric_api_name
 
 WINDOW_S = 15 * 60
@@ -200,12 +205,8 @@ async def _listing(name: str, coro: Any, errors: list[str]) -> list[tuple[ApiEnt
     try:
         result: list[tuple[ApiEntry, list[str]]] = await coro
         return result
-    except ReadOnlyViolation:
-        raise
     except Exception as exc:
-        access = as_access_error(exc)
-        if access is not None:
-            raise access from None
+        raise_if_fatal(exc)
         errors.append(f"{name}: {'denied: ' if is_denied(exc) else ''}{short(exc)}")
         return []
 
@@ -225,12 +226,8 @@ async def list_apis(factory: Any, now: float, region: str | None = None) -> Inve
     if queries:
         try:
             counts = await _counts(factory, region, queries, end - WINDOW_S, end)
-        except ReadOnlyViolation:
-            raise
         except Exception as exc:
-            access = as_access_error(exc)
-            if access is not None:
-                raise access from None
+            raise_if_fatal(exc)
             errors.append(f"cloudwatch GetMetricData: {short(exc)} (5XX counts unknown)")
             counts = None
     by_stage = {key: n for n, key in enumerate(keys)}

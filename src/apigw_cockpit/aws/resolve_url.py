@@ -28,6 +28,7 @@ from apigw_cockpit.aws.errors import (
     as_access_error,
     is_denied,
     is_not_found,
+    raise_if_fatal,
     short,
 )
 from apigw_cockpit.errors import ConfigError
@@ -80,12 +81,8 @@ async def _call(call: Any, operation: str) -> Any:
     """One read whose NotFound is an answer (None); access problems end the run (exit 3)."""
     try:
         return await call
-    except ReadOnlyViolation:
-        raise
     except Exception as exc:
-        access = as_access_error(exc)
-        if access is not None:
-            raise access from None
+        raise_if_fatal(exc)
         if is_not_found(exc):
             return None
         what = "denied" if is_denied(exc) else "failed"
@@ -166,12 +163,8 @@ async def _mappings(factory: Any, domain: str) -> list[tuple[list[str], str, str
     out: list[tuple[list[str], str, str]] = []
     try:
         base = await paginate(gw, "get_base_path_mappings", "items", domainName=domain)
-    except ReadOnlyViolation:
-        raise
     except Exception as exc:
-        access = as_access_error(exc)
-        if access is not None:
-            raise access from None
+        raise_if_fatal(exc)
         if not is_not_found(exc):
             raise AwsAccessError(f"apigateway:GetBasePathMappings failed: {short(exc)}") from None
         base = []
