@@ -6,49 +6,25 @@ the API and stage the base path maps to."""
 from __future__ import annotations
 
 import json
-import os
-import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from standalone import sim_env, wait_for_endpoint
 
 pytestmark = [pytest.mark.e2e, pytest.mark.sim]
-
-START_TIMEOUT_S = 60
-
-
-def _wait_for_endpoint(proc: subprocess.Popen[str]) -> str:
-    assert proc.stdout is not None
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        m = re.match(r"endpoint\s+(http://127\.0\.0\.1:\d+)", line)
-        if m:
-            return m.group(1)
-    raise AssertionError(f"server printed no endpoint (exit {proc.poll()})")
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     home = tmp_path_factory.mktemp("home")
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "HOME": str(home),
+        **sim_env(Path(home)),
         "XDG_STATE_HOME": str(Path(home) / "state"),
-        "PYTHONUNBUFFERED": "1",
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "apigw_cockpit.demo.server", "--scenario", "midnight-pager"],
@@ -58,7 +34,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         env=env,
     )
     try:
-        yield {**env, "AWS_ENDPOINT_URL": _wait_for_endpoint(server)}
+        yield {**env, "AWS_ENDPOINT_URL": wait_for_endpoint(server)}
     finally:
         server.send_signal(signal.SIGTERM)
         try:

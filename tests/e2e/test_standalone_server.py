@@ -5,46 +5,20 @@ ask for "the last hour" by the system clock see the incident."""
 from __future__ import annotations
 
 import json
-import os
-import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from standalone import sim_env, wait_for_endpoint
 
 # It starts the simulated world (in a subprocess, where the conftest guard cannot see it).
 pytestmark = [pytest.mark.e2e, pytest.mark.sim]
 
-START_TIMEOUT_S = 60
-
-
-def _wait_for_endpoint(proc: subprocess.Popen[str]) -> str:
-    assert proc.stdout is not None
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        m = re.match(r"endpoint\s+(http://127\.0\.0\.1:\d+)", line)
-        if m:
-            return m.group(1)
-    raise AssertionError(f"server printed no endpoint (exit {proc.poll()})")
-
 
 def test_check_against_the_standalone_world(tmp_path: Path) -> None:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "HOME": str(tmp_path),
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = sim_env(Path(tmp_path))
     server = subprocess.Popen(
         [sys.executable, "-m", "apigw_cockpit.demo.server", "--scenario", "midnight-pager"],
         stdout=subprocess.PIPE,
@@ -53,7 +27,7 @@ def test_check_against_the_standalone_world(tmp_path: Path) -> None:
         env=env,
     )
     try:
-        endpoint = _wait_for_endpoint(server)
+        endpoint = wait_for_endpoint(server)
         out = subprocess.run(
             [sys.executable, "-m", "apigw_cockpit", "check", "--json", "--api-id", "a1b2c3d4e5",
              "--stage", "prod"],
