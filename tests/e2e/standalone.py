@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 START_TIMEOUT_S = 60
@@ -37,3 +41,27 @@ def wait_for_endpoint(proc: subprocess.Popen[str]) -> str:
         if m:
             return m.group(1)
     raise AssertionError(f"server printed no endpoint (exit {proc.poll()})")
+
+
+@contextmanager
+def standalone_server(
+    env: dict[str, str], scenario: str = "midnight-pager"
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`python -m apigw_cockpit.demo.server`: (the process, its endpoint); SIGTERM at the end, as
+    a user's Ctrl+C would, killed only if it does not leave within 20 s."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "apigw_cockpit.demo.server", "--scenario", scenario],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    try:
+        yield server, wait_for_endpoint(server)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

@@ -6,7 +6,6 @@ the API and stage the base path maps to."""
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from standalone import sim_env, wait_for_endpoint
+from standalone import sim_env, standalone_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.sim]
 
@@ -26,22 +25,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         **sim_env(Path(home)),
         "XDG_STATE_HOME": str(Path(home) / "state"),
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "apigw_cockpit.demo.server", "--scenario", "midnight-pager"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    try:
-        yield {**env, "AWS_ENDPOINT_URL": wait_for_endpoint(server)}
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    with standalone_server(env) as (_server, endpoint):
+        yield {**env, "AWS_ENDPOINT_URL": endpoint}
 
 
 def _cli(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:

@@ -5,13 +5,12 @@ ask for "the last hour" by the system clock see the incident."""
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from standalone import sim_env, wait_for_endpoint
+from standalone import sim_env, standalone_server
 
 # It starts the simulated world (in a subprocess, where the conftest guard cannot see it).
 pytestmark = [pytest.mark.e2e, pytest.mark.sim]
@@ -19,15 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.sim]
 
 def test_check_against_the_standalone_world(tmp_path: Path) -> None:
     env = sim_env(Path(tmp_path))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "apigw_cockpit.demo.server", "--scenario", "midnight-pager"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    try:
-        endpoint = wait_for_endpoint(server)
+    with standalone_server(env) as (server, endpoint):
         out = subprocess.run(
             [sys.executable, "-m", "apigw_cockpit", "check", "--json", "--api-id", "a1b2c3d4e5",
              "--stage", "prod"],
@@ -41,11 +32,4 @@ def test_check_against_the_standalone_world(tmp_path: Path) -> None:
         assert any(
             "RevokeSecurityGroupIngress" in line for line in changes["evidence"] + [changes["summary"]]
         )
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
     assert server.returncode == 0

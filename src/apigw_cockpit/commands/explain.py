@@ -116,19 +116,7 @@ def render_text(results: list[Classification], out: TextIO) -> None:
 def to_json(results: list[Classification]) -> dict[str, Any]:
     counts = Counter(r.verdict for r in results)
     return {
-        "requests": [
-            {
-                "request_id": r.request_id,
-                "verdict": r.verdict,
-                "status": r.status,
-                "integration_latency_ms": r.integration_latency_ms,
-                "method": r.method,
-                "path": r.path,
-                "evidence": list(r.evidence),
-                "suggests": list(VERDICT_CAUSES.get(r.verdict, ())),
-            }
-            for r in results
-        ],
+        "requests": [_request_json(r) for r in results],
         "summary": {
             "requests": len(results),
             "failed": sum(1 for r in results if r.failed),
