@@ -75,9 +75,10 @@ class FakeWorld:
     async def FilterLogEvents(self, **kw: Any) -> dict[str, Any]:
         now = self.clock.now()
         start = kw.get("startTime", 0)
-        key = (start, now, kw.get("filterPattern", ""), len(self.logs))
+        end = kw.get("endTime", 2**62)  # inclusive, as FilterLogEvents
+        key = (start, end, now, kw.get("filterPattern", ""), len(self.logs))
         if self._page_cache[0] != key:  # pages of one query see one snapshot, like a real token
-            visible = [r for r in self.logs if r.ts_ms >= start and r.visible_at <= now]
+            visible = [r for r in self.logs if start <= r.ts_ms <= end and r.visible_at <= now]
             if kw.get("filterPattern"):
                 visible = [r for r in visible if kw["filterPattern"].strip('"') in r.message]
             visible.sort(key=lambda r: (r.ts_ms, r.event_id))

@@ -1,11 +1,12 @@
-"""The log poller's re-read window follows the ingestion lag: cheap when logs are prompt, lossless
-when they are late (the window widens from the lags it sees)."""
+"""The log poller reads a settled window once: cheap when logs are prompt (about one read per event
+written), lossless when a lag spike comes (the hold widens from the lags it sees and the span that
+had not landed is read again)."""
 
 from __future__ import annotations
 
 from fake_aws import FakeFactory, FakeWorld, LogRecord
 
-from apigw_cockpit.aws.sources.logs import MIN_OVERLAP_S, OVERLAP_S, LogsPoller
+from apigw_cockpit.aws.sources.logs import LAG_MARGIN_S, MIN_HOLD_S, OVERLAP_S, LogsPoller
 from apigw_cockpit.model import FrozenClock, LogsUpdate
 
 T0 = 1_780_000_000.0
@@ -19,30 +20,36 @@ def _write(world: FakeWorld, start: float, seconds: float, per_s: int, lag: floa
         world.logs.append(LogRecord(int(ts * 1000), f"{tag}{i:06d}", "s", msg, ts + lag))
 
 
-async def _run(poller: LogsPoller, clock: FrozenClock, until: float) -> list[str]:
-    got: list[str] = []
+async def _run(poller: LogsPoller, clock: FrozenClock, until: float) -> dict[str, float]:
+    """Event id -> when the poller delivered it."""
+    got: dict[str, float] = {}
     while clock.now() < until:
         for u in await poller.poll():
             assert isinstance(u, LogsUpdate)
-            got += [e.event_id for e in u.events]
+            for e in u.events:
+                assert e.event_id not in got, "delivered twice"
+                got[e.event_id] = clock.now()
         clock.advance(2.0)
     return got
 
 
-async def test_prompt_logs_are_read_about_once_not_thirty_times() -> None:
+async def test_prompt_logs_are_read_about_once() -> None:
     clock = FrozenClock(T0)
     world = FakeWorld(clock)
-    _write(world, T0, 600, 20, lag=1.0, tag="a")
+    _write(world, T0, 1200, 20, lag=1.0, tag="a")
     poller = LogsPoller(FakeFactory(world), clock, GROUP, 2.0, lookback_s=10)
-    got = await _run(poller, clock, T0 + 620)
-    assert sorted(got) == sorted({r.event_id for r in world.logs})  # none lost, none twice
-    assert poller.window_overlap() == MIN_OVERLAP_S
-    # A fixed 60 s overlap re-reads each event ~31 times at a 2 s interval. Here: 14 polls of
-    # (2 s + 5 s floor) and one 90 s sweep per 30 s, ~6.3 reads per event written.
-    assert poller.read / len(world.logs) < 7.0
+    got = await _run(poller, clock, T0 + 1220)
+    assert set(got) == {r.event_id for r in world.logs}  # none lost
+    assert poller.hold() == MIN_HOLD_S
+    # The old overlap re-read (a 5 s floor every 2 s, a 90 s sweep every 30 s) cost ~6.3 reads
+    # per event; reading once plus a sampled 60 s sweep, at most every 600 s once quiet, < 1.3.
+    assert poller.read / len(world.logs) < 1.3
+    # Freshness is the price, and bounded: an event is delivered within hold + one interval.
+    late = max(got[r.event_id] - r.ts_ms / 1000 for r in world.logs)
+    assert late <= MIN_HOLD_S + 2.0 + 0.001
 
 
-async def test_a_lag_spike_widens_the_window_and_loses_nothing() -> None:
+async def test_a_lag_spike_widens_the_hold_and_loses_nothing() -> None:
     clock = FrozenClock(T0)
     world = FakeWorld(clock)
     _write(world, T0, 120, 10, lag=1.0, tag="a")
@@ -50,9 +57,23 @@ async def test_a_lag_spike_widens_the_window_and_loses_nothing() -> None:
     _write(world, T0 + 240, 120, 10, lag=1.0, tag="c")
     poller = LogsPoller(FakeFactory(world), clock, GROUP, 2.0, lookback_s=10)
     got = await _run(poller, clock, T0 + 400)
-    assert sorted(got) == sorted({r.event_id for r in world.logs})
+    assert set(got) == {r.event_id for r in world.logs}
+    assert poller.late_found > 0  # the sweep is what noticed the spike
+    assert poller.hold() == MIN_HOLD_S  # prompt again: the hold came back down (fresh again)
 
 
-async def test_without_ingestion_times_the_window_is_the_full_overlap() -> None:
+async def test_reads_stay_near_once_through_a_lag_spike() -> None:
+    clock = FrozenClock(T0)
+    world = FakeWorld(clock)
+    _write(world, T0, 300, 20, lag=1.0, tag="a")
+    _write(world, T0 + 300, 300, 20, lag=25.0, tag="b")
+    poller = LogsPoller(FakeFactory(world), clock, GROUP, 2.0, lookback_s=10)
+    got = await _run(poller, clock, T0 + 640)
+    assert set(got) == {r.event_id for r in world.logs}
+    assert poller.hold() == 25.0 + LAG_MARGIN_S  # the spike taught the hold its lag
+    assert poller.read / len(world.logs) < 2.0
+
+
+async def test_without_ingestion_times_the_hold_is_the_full_overlap() -> None:
     poller = LogsPoller(FakeFactory(FakeWorld(FrozenClock(T0))), FrozenClock(T0), GROUP, 2.0)
-    assert poller.window_overlap() == OVERLAP_S
+    assert poller.hold() == OVERLAP_S

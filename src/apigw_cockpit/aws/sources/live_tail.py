@@ -75,7 +75,9 @@ class LiveTailPoller(LogsPoller):
                     eid = f"lt:{stream}:{ms}:{hash(msg)}:{n}"
                     ts = ms / 1000.0
                     self.seen.add(eid, ts)
-                    self._newest[group] = max(self._newest.get(group, ts), ts)
+                    # At handover polling starts one overlap before the newest line shown live.
+                    back = ms - int(self.overlap_s * 1000)
+                    self._cursor[group] = max(self._cursor.get(group, back), back)
                     self._buffer.append(
                         LogEvent(eid, ts, group, stream, msg, r.get("ingestionTime", 0) / 1000.0,
                                  request_id(msg, self.grouping))

@@ -1,18 +1,27 @@
-"""Log pollers: incremental FilterLogEvents with overlap, paging and dedupe by eventId.
+"""Log pollers: incremental FilterLogEvents that reads each event about once, pages, dedupes by eventId.
 
 The execution-log poller groups lines into request traces; `lambda_logs.py` and
-`flow_logs.py` reuse it with another group and grouping. Each poll reads from the last
-seen timestamp minus an overlap window (events can land late: ingestion is not ordered),
-pages with nextToken, and drops ids it has already delivered.
+`flow_logs.py` reuse it with another group and grouping.
 
-The overlap is what costs: every event in it is read again on every poll (a fixed 60 s
-overlap at a 2 s interval reads each event ~30 times). So there are two windows:
-- every poll re-reads a short overlap that follows the largest ingestion lag
-  (ingestionTime - timestamp) seen recently, plus a margin, never under MIN_OVERLAP_S;
-- every SWEEP_S a sweep re-reads OVERLAP_S + SWEEP_S, so an event up to OVERLAP_S late is
-  still found even when nothing before it was late enough to widen the short window (lags
-  are not predictable from the events already seen: a late event is only seen if read).
-Until a lag has been seen (no ingestionTime in the answers) every poll reads OVERLAP_S.
+CloudWatch Logs ingestion is not ordered: an event stamped t can become visible seconds later.
+Re-reading an overlap before the newest event on every poll finds the late ones but reads every
+event (overlap / interval) times. So the poller reads a *settled* window instead:
+- each poll reads [cursor, now - hold] once (startTime/endTime), where `hold` is the largest
+  ingestion lag (ingestionTime - timestamp) seen recently plus a margin: an event older than that
+  has landed, so reading it once is enough. What it costs is freshness: an event reaches the
+  screen `hold` seconds after it happened (the lag CloudWatch has anyway; `--live-tail` for
+  sub-second);
+- a lag larger than the hold widens it at once and moves the cursor back by the difference, so the
+  not-yet-landed span is read again when it has landed;
+- a sampled sweep re-reads the OVERLAP_S before the cursor, at first every SWEEP_MIN_S and, while
+  sweeps find nothing, half as often down to every SWEEP_MAX_S. A sweep that finds a late event
+  teaches the hold its lag and sweeps often again;
+- a read that finds far fewer events than the reads before it (the lag jumped past the hold, or
+  the traffic stopped) sweeps at once and every SWEEP_MIN_S after, so a lag spike under
+  OVERLAP_S - SWEEP_MIN_S loses nothing. A lone late event between two sampled sweeps can be
+  missed: the price of reading once (Live Tail has none).
+Until a lag has been seen (no ingestionTime in the answers) the hold is OVERLAP_S; the very first
+read goes up to now, so the first frame has the newest lines.
 """
 
 from __future__ import annotations
@@ -31,10 +40,15 @@ OVERLAP_S = 60.0
 LOOKBACK_S = 300.0  # the first poll shows the last 5 minutes (a busy API writes ~10k lines/min)
 MAX_PAGES = 10  # per poll; the query resumes where it stopped on the next poll (bounded work per tick)
 PAGE_LIMIT = 10_000  # FilterLogEvents max
-MIN_OVERLAP_S = 5.0  # never less: ingestion order and clocks are not exact
+MIN_HOLD_S = 3.0  # never less: ingestion order and clocks are not exact
+MAX_HOLD_S = 900.0  # flow logs land minutes late; beyond this an event counts as lost
 LAG_MARGIN_S = 2.0
-LAG_SAMPLES = 2048  # the recent lags the overlap follows (a lag spike widens it at once)
-SWEEP_S = 30.0  # the wide re-read for late events: at most this much later than they could be
+LAG_SAMPLES = 2048  # the recent lags the hold follows (a lag spike widens it at once)
+RATE_DROP = 0.3  # a read with under this share of the recent events per second triggers a sweep
+RATE_FLOOR = 2.0  # below this many events per second there is no rate to drop from
+STARVED_SWEEPS = 10  # empty quick sweeps after a drop before the lower rate is the new normal
+SWEEP_MIN_S = 30.0  # a sampled re-read of the OVERLAP_S before the cursor, this often at first
+SWEEP_MAX_S = 600.0  # and at least this often while sweeps find nothing late (cost OVERLAP_S / this)
 
 
 class LogsPoller(Poller):
@@ -67,19 +81,26 @@ class LogsPoller(Poller):
         self.max_events = max_events_per_update
         self.seen = SeenIds(seen_cap)
         self.grouper = TraceGrouper(grouping)
-        self._newest: dict[str, float] = {}
+        self._quiet_s = self.grouper.quiet_s
+        self._cursor: dict[str, int] = {}  # ms: the main pass's next startTime per group
         self._resume: dict[str, dict[str, Any]] = {}
         self._lags: deque[float] = deque(maxlen=LAG_SAMPLES)
-        self._swept: dict[str, float] = {}
+        self._sweep_at: dict[str, float] = {}
+        self._sweep_every: dict[str, float] = {}
+        self._rate: dict[str, float] = {}
+        self._starved: dict[
+            str, int
+        ] = {}  # groups whose reads dropped: empty sweeps since  # events per main read, smoothed
+        self.late_found = 0  # events only a sweep found (later than the hold when first read)
         self.dropped = 0
         self.delivered = 0
         self.read = 0  # events FilterLogEvents returned, re-reads included (bench: read per written)
 
-    def window_overlap(self) -> float:
-        """Seconds re-read before the newest event seen: the recent ingestion lag, bounded."""
+    def hold(self) -> float:
+        """Seconds an event may still be in flight: the recent ingestion lag plus a margin, bounded."""
         if not self._lags:
             return self.overlap_s
-        return min(self.overlap_s, max(MIN_OVERLAP_S, max(self._lags) + LAG_MARGIN_S))
+        return min(MAX_HOLD_S, max(MIN_HOLD_S, max(self._lags) + LAG_MARGIN_S))
 
     async def poll(self) -> list[Update]:
         logs = await self.factory.client("logs")
@@ -87,9 +108,12 @@ class LogsPoller(Poller):
         fresh: list[LogEvent] = []
         for group in self.log_groups:
             fresh += await self._poll_group(logs, group, now)
-        if len(self._newest) == len(self.log_groups) and not self._resume:
-            # Nothing older than the next re-read window can be returned again.
-            self.seen.prune_before(min(self._newest.values()) - self.overlap_s - SWEEP_S - 1.0)
+        if len(self._cursor) == len(self.log_groups) and not self._resume:
+            # Nothing older than the next sweep's window can be returned again.
+            self.seen.prune_before(min(self._cursor.values()) / 1000.0 - self.overlap_s - 1.0)
+        # A trace's lines can be read up to a hold apart (a lag spike widens it between two
+        # reads): it is quiet only after longer than that, or it would be cut in two.
+        self.grouper.quiet_s = max(self._quiet_s, self.hold() + 2 * self.interval)
         return self.emit(fresh, now)
 
     def emit(self, fresh: list[LogEvent], now: float) -> list[Update]:
@@ -108,33 +132,95 @@ class LogsPoller(Poller):
         return [LogsUpdate(self.name, now, tuple(fresh), tuple(traces), dropped)]
 
     async def _poll_group(self, logs: Any, group: str, now: float) -> list[LogEvent]:
-        newest = self._newest.get(group)
-        if newest is None:
-            start = now - self.lookback_s
-            self._swept[group] = now
-        elif now - self._swept.get(group, now) >= SWEEP_S:
-            start = newest - self.overlap_s - SWEEP_S
-            self._swept[group] = now
+        out: list[LogEvent] = []
+        kwargs = self._resume.pop(group, None)
+        if kwargs is None:
+            cursor = self._cursor.setdefault(group, int((now - self.lookback_s) * 1000))
+            # Until a lag is known the first read goes up to now (the screen fills at once) and
+            # what it read of the last `hold` is read again once the lags say how long that is.
+            end = int((now - self.hold()) * 1000) if self._lags else int(now * 1000)
+            if end < cursor:
+                return out
+            kwargs = self._query(group, cursor, end)
+        before = self.read
+        if await self._read(logs, group, kwargs, out):
+            span = max(1.0, (int(kwargs["endTime"]) - int(kwargs["startTime"])) / 1000.0)
+            self._watch_rate(group, (self.read - before) / span, now)
+            # Advance only after the pages were read: a failed poll re-reads the same window. A
+            # wider hold than the window was read with moves the cursor back over what had not landed.
+            self._cursor[group] = min(int(kwargs["endTime"]) + 1, int((now - self.hold()) * 1000))
         else:
-            start = newest - self.window_overlap()
+            self._resume[group] = kwargs
+        if group not in self._sweep_at:
+            self._sweep_at[group] = now + SWEEP_MIN_S
+            self._sweep_every[group] = SWEEP_MIN_S
+        elif now >= self._sweep_at[group] and group in self._cursor:
+            out += await self._sweep(logs, group, now)
+        return out
+
+    def _watch_rate(self, group: str, n: float, now: float) -> None:
+        """`n`: events per second of the window just read. Sweep at once when that is far under
+        what recent reads found: either the traffic stopped (a sweep is then cheap) or the lag
+        jumped past the hold (the sweep finds the late events). While reads stay that low, sweeps
+        come every SWEEP_MIN_S over OVERLAP_S (tiled: a spike under OVERLAP_S - SWEEP_MIN_S loses
+        nothing); after STARVED_SWEEPS empty ones the lower rate is taken as the traffic's."""
+        avg = self._rate.get(group)
+        starved = avg is not None and avg >= RATE_FLOOR and n < RATE_DROP * avg
+        if group in self._starved and not starved:
+            del self._starved[group]
+        if starved and group in self._sweep_at:
+            if group not in self._starved:
+                self._starved[group] = 0
+                self._sweep_at[group] = min(self._sweep_at[group], now)
+            if self._starved[group] < STARVED_SWEEPS:
+                return  # the reference rate stays what it was before the drop
+            del self._starved[group]
+            self._rate[group] = n
+            return
+        self._rate[group] = n if avg is None else 0.8 * avg + 0.2 * n
+
+    async def _sweep(self, logs: Any, group: str, now: float) -> list[LogEvent]:
+        cursor = self._cursor[group]
+        late: list[LogEvent] = []
+        hold = self.hold()
+        await self._read(
+            logs, group, self._query(group, cursor - int(self.overlap_s * 1000), cursor - 1), late
+        )
+        self.late_found += len(late)
+        if group in self._starved and not late:
+            self._starved[group] += 1
+        quick = late or group in self._starved
+        every = SWEEP_MIN_S if quick else min(SWEEP_MAX_S, self._sweep_every[group] * 2)
+        self._sweep_every[group] = every
+        self._sweep_at[group] = now + every
+        self._rewind(group, now, hold)
+        return late
+
+    def _rewind(self, group: str, now: float, hold_before: float) -> None:
+        """A wider hold than the window was read with: read the span that had not landed again."""
+        hold = self.hold()
+        if hold > hold_before and group in self._cursor:
+            self._cursor[group] = min(self._cursor[group], int((now - hold) * 1000))
+
+    def _query(self, group: str, start_ms: int, end_ms: int) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
             "logGroupName": group,
-            "startTime": int(start * 1000),
+            "startTime": start_ms,
+            "endTime": end_ms,  # inclusive (FilterLogEvents)
             "limit": PAGE_LIMIT,
         }
         if self.pattern:
             kwargs["filterPattern"] = self.pattern
-        # A poll that hit MAX_PAGES continues the same query where it stopped.
-        kwargs = self._resume.pop(group, kwargs)
-        out: list[LogEvent] = []
-        top = newest if newest is not None else start
+        return kwargs
+
+    async def _read(self, logs: Any, group: str, kwargs: dict[str, Any], out: list[LogEvent]) -> bool:
+        """Page through one query (at most MAX_PAGES); True when it was read to the end."""
         for _ in range(MAX_PAGES):
             resp = await logs.filter_log_events(**kwargs)
             events = resp.get("events", [])
             self.read += len(events)
             for e in events:
                 ts = e.get("timestamp", 0) / 1000.0
-                top = max(top, ts)
                 if e.get("ingestionTime"):
                     self._lags.append(max(0.0, e["ingestionTime"] / 1000.0 - ts))
                 eid = (
@@ -157,10 +243,7 @@ class LogsPoller(Poller):
                 )
             token = resp.get("nextToken")
             if not token:
-                break
+                kwargs.pop("nextToken", None)
+                return True
             kwargs["nextToken"] = token
-        else:
-            self._resume[group] = dict(kwargs)
-        # Advance only after the pages were read: a failed poll re-reads the same window.
-        self._newest[group] = top
-        return out
+        return False
