@@ -11,11 +11,23 @@ GetVpcLinks has no botocore paginator, so each link is read by id (GetVpcLink).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
-from apigw_cockpit.aws._parts import Parts
-from apigw_cockpit.model import Authorizer, Integration, Method, Resource, VpcLink
+from apigw_cockpit.aws._parts import Parts, paginate
+from apigw_cockpit.aws.errors import is_not_found, raise_if_fatal
+from apigw_cockpit.errors import ConfigError
+from apigw_cockpit.model import (
+    Authorizer,
+    Integration,
+    LogGroups,
+    Method,
+    Resource,
+    Stage,
+    Topology,
+    VpcLink,
+)
 
 HTTP_TIMEOUT_MS = 30000  # HTTP APIs: 30 s hard integration timeout (AWS-FACTS "Timeouts")
 _LISTENER = re.compile(r"^(arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:)listener/(app|net)/([^/]+)/([^/]+)/")
@@ -118,3 +130,80 @@ async def http_vpc_links(v2: Any, integrations: list[Integration], parts: Parts)
             )
         )
     return links
+
+
+async def discover_http(
+    factory: Any, api: dict[str, Any], stage: str, account: str, parts: Parts
+) -> Topology:
+    """The Topology of one HTTP API stage. An unknown stage is a ConfigError (exit 2)."""
+    from apigw_cockpit.aws import discovery_lambda, discovery_network
+    from apigw_cockpit.aws.discovery import _epoch, _fatal, log_group_from_arn
+
+    api_id = str(api.get("ApiId") or "")
+    v2 = await factory.client("apigatewayv2")
+    try:
+        raw = await v2.get_stage(ApiId=api_id, StageName=stage)
+    except Exception as exc:
+        raise_if_fatal(exc)
+        if is_not_found(exc):
+            raise ConfigError(f"unknown stage {stage!r} of HTTP API {api_id}") from None
+        raise _fatal(exc, "apigatewayv2:GetStage") from None
+    variables = {str(k): str(v or "") for k, v in (raw.get("StageVariables") or {}).items()}
+    access = raw.get("AccessLogSettings") or {}
+    route_defaults = raw.get("DefaultRouteSettings") or {}
+    burst = route_defaults.get("ThrottlingBurstLimit")
+    rate = route_defaults.get("ThrottlingRateLimit")
+    st = Stage(
+        name=str(raw.get("StageName") or stage),
+        deployment_id=str(raw.get("DeploymentId") or ""),
+        logging_level=str(route_defaults.get("LoggingLevel") or "OFF"),
+        data_trace=bool(route_defaults.get("DataTraceEnabled", False)),
+        metrics_enabled=bool(route_defaults.get("DetailedMetricsEnabled", False)),
+        variables=tuple(sorted(variables.items())),
+        access_log_group=log_group_from_arn(str(access.get("DestinationArn") or "")),
+        access_log_format=str(access.get("Format") or ""),
+        last_updated=_epoch(raw.get("LastUpdatedDate")),
+        throttling_burst_limit=int(burst) if burst is not None else None,
+        throttling_rate_limit=float(rate) if rate is not None else None,
+    )
+    routes = await parts.get("routes", "GetRoutes", paginate(v2, "get_routes", "Items", ApiId=api_id))
+    raw_integs = await parts.get(
+        "integrations", "GetIntegrations", paginate(v2, "get_integrations", "Items", ApiId=api_id)
+    )
+    raw_auths = await parts.get(
+        "authorizers", "GetAuthorizers", paginate(v2, "get_authorizers", "Items", ApiId=api_id)
+    )
+    integs = {str(i.get("IntegrationId") or ""): http_integration(i, variables) for i in raw_integs or []}
+    topo = Topology(
+        api_id=api_id,
+        api_name=str(api.get("Name") or ""),
+        stage=st,
+        region=factory.region,
+        account=account,
+        resources=http_resources(list(routes or []), integs),
+        api_type="http",
+        authorizers=tuple(http_authorizer(a) for a in raw_auths or []),
+        api_last_changed=max(_epoch(api.get("CreatedDate")), st.last_updated),
+    )
+    lambdas, roles = await discovery_lambda.discover_lambdas(factory, topo, parts)
+    links = await http_vpc_links(v2, list(integs.values()), parts)
+    network = await discovery_network.discover_network(factory, topo, [], parts, v2_links=links)
+    return dataclasses.replace(
+        topo,
+        lambdas=lambdas,
+        roles=roles,
+        vpc_links=network.vpc_links,
+        load_balancers=network.load_balancers,
+        security_groups=network.security_groups,
+        vpc_cidr=network.vpc_cidr,
+        # HTTP APIs write no execution log: the access log is the only API Gateway log.
+        log_groups=LogGroups(
+            execution="",
+            access=st.access_log_group,
+            lambdas=tuple(fn.log_group for fn in lambdas if fn.log_group),
+            flow_logs=network.flow_log_groups,
+        ),
+        errors=tuple(parts.errors),
+        vpc_cidrs=network.vpc_cidrs,
+        subnets=network.subnets,
+    )
