@@ -68,3 +68,11 @@ def test_an_http_api_polls_its_access_log_not_an_execution_log() -> None:
     assert [(p.name, getattr(p, "log_groups", None)) for p in logs] == [
         ("access_logs", ["/aws/http/checkout"])
     ]
+
+
+def test_an_http_api_charts_its_v2_metrics_by_api_id_and_stage() -> None:
+    from apigw_cockpit.aws.sources.metrics import series_for
+
+    keys = [k for k in series_for(_topo("http")) if k.namespace == "AWS/ApiGateway"]
+    assert {k.metric for k in keys} == {"5xx", "4xx", "Count", "Latency", "IntegrationLatency"}
+    assert all(dict(k.dimensions) == {"ApiId": "ch3ck0uth1", "Stage": "$default"} for k in keys)
