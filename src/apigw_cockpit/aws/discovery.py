@@ -109,6 +109,18 @@ async def _v2_api(factory: Any, api_id: str) -> dict[str, Any] | None:
     return got
 
 
+async def get_stage_or_exit(call: Any, what: str, operation: str) -> dict[str, Any]:
+    """GetStage of either product: unknown → ConfigError (exit 2), anything else → exit 3."""
+    try:
+        got: dict[str, Any] = await call
+    except Exception as exc:
+        raise_if_fatal(exc)
+        if is_not_found(exc):
+            raise ConfigError(f"unknown {what}") from None
+        raise _fatal(exc, operation) from None
+    return got
+
+
 def _fatal(exc: BaseException, operation: str) -> Exception:
     if is_denied(exc):
         return AwsAccessError(f"denied {operation}: {short(exc)}")
@@ -255,13 +267,10 @@ async def discover(factory: Any, api_id_or_name: str, stage: str) -> Topology:
 
         return await discover_http(factory, http.api, stage, account, parts)
     api_id = api["id"]
-    try:
-        raw_stage = await apigw.get_stage(restApiId=api_id, stageName=stage)
-    except Exception as exc:
-        raise_if_fatal(exc)
-        if is_not_found(exc):
-            raise ConfigError(f"unknown stage {stage!r} of REST API {api_id}") from None
-        raise _fatal(exc, "apigateway:GetStage") from None
+    raw_stage = await get_stage_or_exit(
+        apigw.get_stage(restApiId=api_id, stageName=stage), f"stage {stage!r} of REST API {api_id}",
+        "apigateway:GetStage",
+    )  # fmt: skip
     st = _stage(raw_stage)
     if st.deployment_id:
         dep = await parts.get(

@@ -16,8 +16,6 @@ import re
 from typing import Any
 
 from apigw_cockpit.aws._parts import Parts, paginate
-from apigw_cockpit.aws.errors import is_not_found, raise_if_fatal
-from apigw_cockpit.errors import ConfigError
 from apigw_cockpit.model import (
     Authorizer,
     Integration,
@@ -137,17 +135,14 @@ async def discover_http(
 ) -> Topology:
     """The Topology of one HTTP API stage. An unknown stage is a ConfigError (exit 2)."""
     from apigw_cockpit.aws import discovery_lambda, discovery_network
-    from apigw_cockpit.aws.discovery import _epoch, _fatal, log_group_from_arn
+    from apigw_cockpit.aws.discovery import _epoch, get_stage_or_exit, log_group_from_arn
 
     api_id = str(api.get("ApiId") or "")
     v2 = await factory.client("apigatewayv2")
-    try:
-        raw = await v2.get_stage(ApiId=api_id, StageName=stage)
-    except Exception as exc:
-        raise_if_fatal(exc)
-        if is_not_found(exc):
-            raise ConfigError(f"unknown stage {stage!r} of HTTP API {api_id}") from None
-        raise _fatal(exc, "apigatewayv2:GetStage") from None
+    raw = await get_stage_or_exit(
+        v2.get_stage(ApiId=api_id, StageName=stage), f"stage {stage!r} of HTTP API {api_id}",
+        "apigatewayv2:GetStage",
+    )  # fmt: skip
     variables = {str(k): str(v or "") for k, v in (raw.get("StageVariables") or {}).items()}
     access = raw.get("AccessLogSettings") or {}
     route_defaults = raw.get("DefaultRouteSettings") or {}
