@@ -174,13 +174,13 @@ def test_published_api_mapping_resolves_to_an_http_api(harness: Harness) -> None
     assert (got.api_type, got.api_id, got.stage, got.route) == ("http", "a1b2c3d4", "test", "/orders")
 
 
-def test_an_http_api_id_given_to_discovery_says_what_it_is(harness: Harness) -> None:
+def test_an_http_api_id_given_to_discovery_is_discovered_as_one(harness: Harness) -> None:
     """GetRestApi: NotFound; the REST listing has no such name; GetApi knows the id."""
     fixed = world("sts-get-caller-identity", "apigateway-get-rest-apis", "apigatewayv2-get-api")
     harness.responder.reset(None, fixed=fixed)
-    with pytest.raises(ConfigError) as err:
+    with pytest.raises(ConfigError) as err:  # no GetStage example: NotFound, said of the HTTP API
         harness.run(discover(harness.factory, "a1b2c3d4", "prod"))
-    assert str(err.value) == "a1b2c3d4 is an HTTP API (apigatewayv2); HTTP APIs are not diagnosed yet"
+    assert str(err.value) == "unknown stage 'prod' of HTTP API a1b2c3d4"
 
 
 def test_an_unknown_id_is_still_an_unknown_rest_api(harness: Harness) -> None:
@@ -218,3 +218,25 @@ def test_a_private_apis_vpce_alias_names_the_api(harness: Harness) -> None:
     got = harness.run(resolve_url(harness.factory, url))
     assert (got.api_id, got.stage, got.route, got.region) == ("o1y243m4f5", "dev", "/get", "us-east-2")
     assert got.how == "private API, VPC endpoint alias"
+
+
+def test_an_http_api_stage_is_discovered_down_to_its_vpc_link_v2(harness: Harness) -> None:
+    """Route → integration → VPC link v2 (its own SGs) → the listener's ALB; the access log and format."""
+    from .test_iam_policy import HTTP_API
+
+    fixed = world("sts-get-caller-identity", "apigateway-get-rest-apis", "apigatewayv2-get-api")
+    harness.responder.reset(None, fixed={**fixed, **HTTP_API})
+    topo = harness.run(discover(harness.factory, "a1b2c3d4", "dev"))
+    assert (topo.api_type, topo.api_id, topo.stage.name) == ("http", "a1b2c3d4", "dev")
+    assert (topo.log_groups.execution, topo.log_groups.access) == ("", "http-access")
+    assert "$context.status" in topo.stage.access_log_format
+    assert (topo.stage.throttling_burst_limit, topo.stage.throttling_rate_limit) == (100, 50.0)
+    (res,) = topo.resources
+    assert (res.path, res.methods[0].http_method, res.methods[0].authorizer_id) == ("/pets", "GET", "a1")
+    integ = res.methods[0].integration
+    assert integ is not None and (integ.connection_type, integ.timeout_ms) == ("VPC_LINK", 30000)
+    (link,) = topo.vpc_links
+    assert link.target_arns[0].endswith(":loadbalancer/app/my-load-balancer/50dc6c495c0c9188")
+    assert link.security_groups == ("sg-1",) and [a.type for a in topo.authorizers] == ["JWT"]
+    # No elbv2 example answers for that ALB: a named partial part, never a crash.
+    assert any(e.operation == "DescribeLoadBalancers" for e in topo.errors)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -113,7 +114,52 @@ def _calls_made(h: Harness) -> set[tuple[str, str]]:
     with contextlib.suppress(ConfigError):
         h.run(discover(h.factory, "a1b2c3d4", "dev"))
     made.update(h.responder.calls)
+    # An HTTP API stage discovered end to end (apigatewayv2 GetStage/Routes/Integrations/
+    # Authorizers/VpcLink), answers shaped as botocore's apigatewayv2 model.
+    h.responder.reset(
+        None, fixed={**by_name, **world("apigateway-get-rest-apis", "apigatewayv2-get-api"), **HTTP_API}
+    )
+    h.run(discover(h.factory, "a1b2c3d4", "dev"))
+    made.update(h.responder.calls)
     return made
+
+
+_LISTENER = (
+    "arn:aws:elasticloadbalancing:us-west-2:123456789012:"
+    "listener/app/my-load-balancer/50dc6c495c0c9188/f2f7dc8efc522ab2"
+)
+HTTP_API: dict[tuple[str, str], dict[str, Any]] = {
+    ("apigatewayv2", "GetStage"): {
+        "StageName": "dev",
+        "AccessLogSettings": {
+            "DestinationArn": "arn:aws:logs:us-west-2:123456789012:log-group:http-access",
+            "Format": '{"requestId":"$context.requestId","status":"$context.status"}',
+        },
+        "DefaultRouteSettings": {"ThrottlingBurstLimit": 100, "ThrottlingRateLimit": 50.0},
+    },
+    ("apigatewayv2", "GetRoutes"): {
+        "Items": [
+            {"RouteId": "r1", "RouteKey": "GET /pets", "Target": "integrations/i1", "AuthorizerId": "a1"}
+        ]
+    },
+    ("apigatewayv2", "GetIntegrations"): {
+        "Items": [
+            {
+                "IntegrationId": "i1",
+                "IntegrationType": "HTTP_PROXY",
+                "IntegrationUri": _LISTENER,
+                "ConnectionType": "VPC_LINK",
+                "ConnectionId": "abcdef",
+            }
+        ]
+    },
+    ("apigatewayv2", "GetAuthorizers"): {"Items": [{"AuthorizerId": "a1", "AuthorizerType": "JWT"}]},
+    ("apigatewayv2", "GetVpcLink"): {
+        "VpcLinkId": "abcdef",
+        "VpcLinkVersion": "V2",
+        "SecurityGroupIds": ["sg-1"],
+    },
+}
 
 
 def test_policy_and_allowlist_are_exactly_the_calls_made(harness: Harness) -> None:

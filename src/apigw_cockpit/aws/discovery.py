@@ -23,7 +23,7 @@ from apigw_cockpit.aws.errors import (
     raise_if_fatal,
     short,
 )
-from apigw_cockpit.aws.resolve_url import HTTP_NOT_YET
+from apigw_cockpit.aws.resolve_url import WEBSOCKET_NOT_YET
 from apigw_cockpit.errors import ConfigError
 from apigw_cockpit.model import (
     Integration,
@@ -80,22 +80,45 @@ async def _find_api(apigw: Any, api_id_or_name: str, factory: Any = None) -> dic
         raise ConfigError(f"REST API name {api_id_or_name!r} is ambiguous ({ids}): pass --api-id")
     # Name the region searched: a wrong --region/profile default is the usual cause.
     region = getattr(getattr(apigw, "meta", None), "region_name", None) or "the default region"
-    if factory is not None and await _is_v2_api(factory, api_id_or_name):
-        raise ConfigError(HTTP_NOT_YET.format(id=api_id_or_name))
+    v2 = await _v2_api(factory, api_id_or_name) if factory is not None else None
+    if v2 is not None:
+        if str(v2.get("ProtocolType") or "").upper() == "WEBSOCKET":
+            raise ConfigError(WEBSOCKET_NOT_YET.format(id=api_id_or_name))
+        raise _HttpApi(v2)
     raise ConfigError(f"unknown REST API {api_id_or_name!r} in region {region} (check --region)")
 
 
-async def _is_v2_api(factory: Any, api_id: str) -> bool:
-    """Is this id an apigatewayv2 (HTTP/WebSocket) API? Then say so instead of "unknown REST API".
-    Any failure of this courtesy lookup (denied, throttled) keeps the plain answer."""
+class _HttpApi(Exception):
+    """The id is an HTTP API (apigatewayv2 GetApi answered): discovery goes the v2 way."""
+
+    def __init__(self, api: dict[str, Any]) -> None:
+        super().__init__(str(api.get("ApiId", "")))
+        self.api = api
+
+
+async def _v2_api(factory: Any, api_id: str) -> dict[str, Any] | None:
+    """The apigatewayv2 GetApi answer for this id, or None. Any failure of this lookup
+    (denied, throttled) keeps the plain "unknown REST API" answer."""
     try:
         v2 = await factory.client("apigatewayv2")
-        await v2.get_api(ApiId=api_id)
+        got: dict[str, Any] = await v2.get_api(ApiId=api_id)
     except ReadOnlyViolation:
         raise
     except Exception:
-        return False
-    return True
+        return None
+    return got
+
+
+async def get_stage_or_exit(call: Any, what: str, operation: str) -> dict[str, Any]:
+    """GetStage of either product: unknown → ConfigError (exit 2), anything else → exit 3."""
+    try:
+        got: dict[str, Any] = await call
+    except Exception as exc:
+        raise_if_fatal(exc)
+        if is_not_found(exc):
+            raise ConfigError(f"unknown {what}") from None
+        raise _fatal(exc, operation) from None
+    return got
 
 
 def _fatal(exc: BaseException, operation: str) -> Exception:
@@ -237,15 +260,17 @@ async def discover(factory: Any, api_id_or_name: str, stage: str) -> Topology:
     account = (identity or {}).get("Account", "")
 
     apigw = await factory.client("apigateway")
-    api = await _find_api(apigw, api_id_or_name, factory)
-    api_id = api["id"]
     try:
-        raw_stage = await apigw.get_stage(restApiId=api_id, stageName=stage)
-    except Exception as exc:
-        raise_if_fatal(exc)
-        if is_not_found(exc):
-            raise ConfigError(f"unknown stage {stage!r} of REST API {api_id}") from None
-        raise _fatal(exc, "apigateway:GetStage") from None
+        api = await _find_api(apigw, api_id_or_name, factory)
+    except _HttpApi as http:
+        from apigw_cockpit.aws.discovery_http import discover_http
+
+        return await discover_http(factory, http.api, stage, account, parts)
+    api_id = api["id"]
+    raw_stage = await get_stage_or_exit(
+        apigw.get_stage(restApiId=api_id, stageName=stage), f"stage {stage!r} of REST API {api_id}",
+        "apigateway:GetStage",
+    )  # fmt: skip
     st = _stage(raw_stage)
     if st.deployment_id:
         dep = await parts.get(

@@ -216,16 +216,22 @@ async def _load_balancer(elb: Any, ec2: Any, raw: dict[str, Any], parts: Parts) 
     )
 
 
-async def discover_network(factory: Any, topo: Topology, endpoint_ids: list[str], parts: Parts) -> Network:
+async def discover_network(
+    factory: Any, topo: Topology, endpoint_ids: list[str], parts: Parts, v2_links: list[VpcLink] | None = None
+) -> Network:
+    """`v2_links`: an HTTP API's VPC links, already read through apigatewayv2 (their targets are
+    the listeners' load balancers, and their own security groups are on the path)."""
     link_ids = sorted(
         {i.connection_id for i in topo.integrations() if i.connection_type == "VPC_LINK" and i.connection_id}
     )
-    if not link_ids and not endpoint_ids:
+    if v2_links is not None:
+        link_ids = []
+    if not link_ids and not endpoint_ids and not v2_links:
         return Network()
-    apigw = await factory.client("apigateway")
     ec2 = await factory.client("ec2")
-    links: list[VpcLink] = []
+    links: list[VpcLink] = list(v2_links or [])
     for lid in link_ids:
+        apigw = await factory.client("apigateway")
         if "${" in lid:
             parts.errors.append(
                 PartError(
@@ -276,6 +282,7 @@ async def discover_network(factory: Any, topo: Topology, endpoint_ids: list[str]
         {sg for lb in lbs for sg in lb.security_groups}
         | {sg for lb in lbs for tg in lb.target_groups for t in tg.targets for sg in t.security_groups}
         | {sg for e in endpoints for sg in e.security_groups}
+        | {sg for link in links for sg in link.security_groups}
     )
     sgs: tuple[SecurityGroup, ...] = ()
     if sg_ids:

@@ -22,6 +22,7 @@ from apigw_cockpit.aws.sources.logs import LogsPoller
 from apigw_cockpit.aws.sources.metrics import MetricsPoller
 from apigw_cockpit.aws.sources.target_health import TargetHealthPoller
 from apigw_cockpit.aws.sources.topology import TopologyPoller
+from apigw_cockpit.aws.sources.traces import ACCESS
 from apigw_cockpit.model import ChangesUpdate, Clock, Topology, TopologyUpdate, Update
 
 
@@ -34,7 +35,14 @@ def build_pollers(
         MetricsPoller(factory, clock, topo, iv.metrics, backfill_s=settings.backfill_s,
                       history_s=settings.history_s, **kw),
     ]  # fmt: skip
-    if settings.live_tail:
+    if topo.is_http:
+        # HTTP APIs write no execution log: the stage's access log is the per-request evidence.
+        if topo.log_groups.access:
+            pollers.append(
+                LogsPoller(factory, clock, [topo.log_groups.access], iv.logs, name="access_logs",
+                           grouping=ACCESS, **kw)
+            )  # fmt: skip
+    elif settings.live_tail:
         pollers.append(
             LiveTailPoller(factory, clock, [topo.log_groups.execution], iv.logs, account=topo.account,
                            region=topo.region, meter=getattr(factory, "meter", None), **kw)

@@ -49,8 +49,11 @@ class ObservationBuilder:
         self._sources: dict[str, SourceStatus] = {}
 
     def _is_execution(self, group: str) -> bool:
-        execution = self.topology.log_groups.execution
-        return not group or group == execution or group.startswith("API-Gateway-Execution-Logs")
+        groups = self.topology.log_groups
+        # An HTTP API's access log is its only per-request log: its lines are traces too.
+        if self.topology.is_http and group and group == groups.access:
+            return True
+        return not group or group == groups.execution or group.startswith("API-Gateway-Execution-Logs")
 
     def add(self, update: Update) -> None:
         if isinstance(update, MetricsUpdate):

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from apigw_cockpit.diagnose.access_format import AccessFormat, access_format
+from apigw_cockpit.diagnose.access_log import classify_access, parse_access_line
 from apigw_cockpit.diagnose.classifier import Classification, classify
 from apigw_cockpit.model import (
     Alarm,
@@ -36,6 +38,20 @@ _DETAIL_DIMS = {"Method", "Resource", "Route"}
 def _classify_cached(lines: tuple[str, ...]) -> Classification:
     # The UI rebuilds Observations every tick over mostly the same traces: classify each once.
     return classify(lines)
+
+
+@lru_cache(maxsize=20000)
+def _classify_access_cached(line: str, fmt: str) -> Classification:
+    """One access-log line, read with the stage's own `accessLogSettings.format` first."""
+    rec = parse_access_line(line, _access_format(fmt) if fmt else None)
+    if rec is None:
+        return Classification("unknown", None, ("not an access-log line the stage's format reads",))
+    return classify_access(rec)
+
+
+@lru_cache(maxsize=64)
+def _access_format(fmt: str) -> AccessFormat | None:
+    return access_format(fmt)
 
 
 @dataclass(frozen=True)
@@ -70,7 +86,17 @@ class Observations:
     @cached_property
     def classified(self) -> tuple[ClassifiedTrace, ...]:
         """Every trace with its classification, computed once per Observations."""
-        return tuple(ClassifiedTrace(t, _classify_cached(tuple(t.lines))) for t in self.traces)
+        access = self.topology.log_groups.access if self.topology.is_http else ""
+        fmt = self.topology.stage.access_log_format
+        return tuple(
+            ClassifiedTrace(
+                t,
+                _classify_access_cached(t.lines[0], fmt)
+                if access and t.log_group == access and t.lines
+                else _classify_cached(tuple(t.lines)),
+            )
+            for t in self.traces
+        )
 
     def source_problem(self, *names: str) -> str:
         """'denied: <error>' / 'error: …' for the first named source that is not OK, else ''."""

@@ -14,6 +14,7 @@ from apigw_cockpit.model.signals import (
     TrailWindow,
 )
 from apigw_cockpit.model.topology import (
+    Authorizer,
     Integration,
     IntegrationResponse,
     LambdaFunction,
@@ -50,6 +51,7 @@ from apigw_cockpit.model.updates import (
 __all__ = [
     "Alarm",
     "AlarmsUpdate",
+    "Authorizer",
     "Change",
     "ChangesUpdate",
     "Clock",

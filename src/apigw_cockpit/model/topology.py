@@ -76,6 +76,10 @@ class Integration:
     request_templates: tuple[tuple[str, str], ...] = ()
     responses: tuple[IntegrationResponse, ...] = ()
     lambda_arn: str = ""
+    # HTTP APIs (apigatewayv2): "1.0" | "2.0" for Lambda proxy integrations, "" otherwise;
+    # the integration's id, which a route's `Target` ("integrations/<id>") names.
+    payload_format_version: str = ""
+    integration_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ class Method:
     authorization: str = "NONE"
     integration: Integration | None = None
     method_response_codes: tuple[str, ...] = ()
+    authorizer_id: str = ""  # HTTP APIs: the route's AuthorizerId (JWT or Lambda REQUEST)
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,10 @@ class Stage:
     method_settings: tuple[MethodSetting, ...] = ()  # every key, "*/*" included
     last_updated: float = 0.0  # GetStage lastUpdatedDate (epoch s), 0 = unknown
     deployment_created: float = 0.0  # GetDeployment createdDate of deployment_id, 0 = unknown
+    access_log_format: str = ""  # accessLogSettings.format, as the stage writes its access log
+    # Stage-wide throttling (HTTP APIs: defaultRouteSettings), None = not set.
+    throttling_burst_limit: int | None = None
+    throttling_rate_limit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -202,6 +211,24 @@ class VpcLink:
     status: str = "AVAILABLE"
     status_message: str = ""
     target_arns: tuple[str, ...] = ()
+    # VPC link v2 (HTTP APIs): its own ENIs' subnets and security groups; version "V2".
+    version: str = ""
+    subnet_ids: tuple[str, ...] = ()
+    security_groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Authorizer:
+    """An HTTP API authorizer (apigatewayv2 GetAuthorizers): type JWT or REQUEST (Lambda)."""
+
+    id: str
+    name: str = ""
+    type: str = ""
+    lambda_arn: str = ""
+    issuer: str = ""
+    audience: tuple[str, ...] = ()
+    identity_source: tuple[str, ...] = ()
+    payload_format_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -246,10 +273,18 @@ class Topology:
     # GetAccount cloudwatchRoleArn of this region: "" = none set, None = not read.
     cloudwatch_role_arn: str | None = None
     api_last_changed: float = 0.0  # newest createdDate/lastUpdated seen on the API, 0 = unknown
+    api_type: str = "rest"  # "rest" (apigateway) | "http" (apigatewayv2)
+    authorizers: tuple[Authorizer, ...] = ()  # HTTP APIs' authorizers (REST: not read yet)
 
     @property
     def invoke_url(self) -> str:
-        return f"https://{self.api_id}.execute-api.{self.region}.amazonaws.com/{self.stage.name}"
+        base = f"https://{self.api_id}.execute-api.{self.region}.amazonaws.com"
+        # An HTTP API's `$default` stage is served at the root: no stage segment in the path.
+        return base if self.stage.name == "$default" else f"{base}/{self.stage.name}"
+
+    @property
+    def is_http(self) -> bool:
+        return self.api_type == "http"
 
     def methods(self) -> list[tuple[Resource, Method]]:
         return [(r, m) for r in self.resources for m in r.methods]

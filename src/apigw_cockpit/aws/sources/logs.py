@@ -238,7 +238,7 @@ class LogsPoller(Poller):
                         stream=e.get("logStreamName", ""),
                         message=msg,
                         ingestion_time=e.get("ingestionTime", 0) / 1000.0,
-                        request_id=request_id(msg, self.grouping),
+                        request_id=eid if self.grouping.per_line else request_id(msg, self.grouping),
                     )
                 )
             token = resp.get("nextToken")

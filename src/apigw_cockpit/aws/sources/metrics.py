@@ -70,16 +70,21 @@ def series_for(topo: Topology) -> list[MetricKey]:
     ns = "AWS/ApiGateway"
     api_name = metric_api_name(topo.api_name, topo.api_id)
     stage_dims = _dims(ApiName=api_name, Stage=topo.stage.name)
+    errors5, errors4 = "5XXError", "4XXError"
+    if topo.is_http:
+        # HTTP APIs publish `5xx`/`4xx` (lower case) by {ApiId, Stage} (AWS-FACTS "Metrics").
+        stage_dims = _dims(ApiId=topo.api_id, Stage=topo.stage.name)
+        errors5, errors4 = "5xx", "4xx"
     for metric, stats in (
-        ("5XXError", _COUNT),
-        ("4XXError", _COUNT),
+        (errors5, _COUNT),
+        (errors4, _COUNT),
         ("Count", _COUNT),
         ("Latency", _LATENCY),
         ("IntegrationLatency", _LATENCY),
     ):
         keys += [MetricKey(ns, metric, stage_dims, s) for s in stats]
     # Per-method series exist only with detailed metrics on; asking anyway costs money.
-    if topo.stage.metrics_enabled:
+    if topo.stage.metrics_enabled and not topo.is_http:  # HTTP per-route series: not yet
         for res, m in topo.methods():
             if m.http_method == "OPTIONS":
                 continue

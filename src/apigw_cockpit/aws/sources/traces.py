@@ -30,11 +30,15 @@ class Grouping:
     pattern: re.Pattern[str] | None
     done_markers: tuple[str, ...] = ()
     strip_prefix: bool = False
+    # Access logs: one line is one whole request; its id is the event's (the format decides
+    # where `$context.requestId` sits, and aws/ does not parse formats: diagnose/ does).
+    per_line: bool = False
 
 
 EXECUTION = Grouping(EXECUTION_ID, EXECUTION_DONE, strip_prefix=True)
 LAMBDA = Grouping(LAMBDA_ID, LAMBDA_DONE)
 NONE = Grouping(None)
+ACCESS = Grouping(None, per_line=True)
 
 
 def request_id(message: str, grouping: Grouping = EXECUTION) -> str:
@@ -101,7 +105,7 @@ class TraceGrouper:
             if self.grouping.strip_prefix and self.grouping.pattern is not None:
                 msg = self.grouping.pattern.sub("", msg, count=1)
             b.lines.append((ev.timestamp, self._seq, msg.rstrip("\n")))
-            if any(marker in msg for marker in self.grouping.done_markers):
+            if self.grouping.per_line or any(marker in msg for marker in self.grouping.done_markers):
                 b.complete = True
             touched[rid] = None
         out += [self._trace(rid, self._open[rid]) for rid in touched if rid in self._open]

@@ -12,6 +12,7 @@ from apigw_cockpit.ui.view import Pane, ago, hms
 _SHORT = {
     "metrics": "metrics",
     "logs": "logs",
+    "access_logs": "access",
     "lambda_logs": "{lambda_} logs",  # λ, or "fn" under --ascii
     "flow_logs": "flow",
     "target_health": "health",
