@@ -28,7 +28,8 @@ from diagnose_world import (
 from scenarios import NETWORK, PERMISSION, TIMEOUT, backend_5xx, crash_under_load, recovered
 
 from apigw_cockpit.diagnose import ROOT_CAUSES, Observations, find_onset, rank, run_check, run_checks
-from apigw_cockpit.diagnose.onset import QUIET_S, find_recovery
+from apigw_cockpit.diagnose.onset import QUIET_S
+from apigw_cockpit.diagnose.recovery import find_recovery
 from apigw_cockpit.diagnose.vocabulary import RegistryError, check_registry
 from apigw_cockpit.model import (
     Integration,

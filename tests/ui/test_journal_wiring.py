@@ -7,6 +7,7 @@ exist), a journal in tmp. Every wait is on a condition with a deadline.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -271,10 +272,11 @@ def test_impact_and_recovery_from_the_metrics() -> None:
     assert window.peak_5xx_per_min >= 148 and window.errors_5xx > 400
     assert window.error_rate is not None and 0.9 < window.error_rate <= 1.0
     # Recovery is the engine's one detector (diagnose.recovery), read from the same collector.
-    assert find_recovery(broken.snapshot(NOW), ONSET) is None  # still failing
+    assert find_recovery(replace(broken.snapshot(NOW), fix_time=ONSET)) is None  # still failing
     fine = _state(healthy())
     # the first whole period after the fix
-    assert find_recovery(fine.snapshot(NOW), NOW - 600) == NOW - 600 - (NOW - 600) % 60 + 60
+    rec = find_recovery(replace(fine.snapshot(NOW), fix_time=NOW - 600))
+    assert rec is not None and rec.by == "fix" and rec.at == NOW - 600 - (NOW - 600) % 60 + 60
 
 
 def test_sink_defaults_to_the_xdg_path(tmp_path: Path) -> None:

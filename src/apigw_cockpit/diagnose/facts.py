@@ -21,7 +21,8 @@ from apigw_cockpit.diagnose.observations import (
     path_matches,
     stage_series,
 )
-from apigw_cockpit.diagnose.onset import Onset, Recovery, find_onset, find_recovery
+from apigw_cockpit.diagnose.onset import Onset, find_onset
+from apigw_cockpit.diagnose.recovery import Recovery, find_recovery
 from apigw_cockpit.model import Finding, Integration, LambdaFunction, Verdict
 
 # Checks whose verdict describes the present configuration, not the incident's history: when

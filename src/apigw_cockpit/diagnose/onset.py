@@ -1,4 +1,4 @@
-"""Incident onset and recovery: when 5XX rose above the noise floor, and when they stopped.
+"""Incident onset: when 5XX rose above the noise floor (recovery.py: when they stopped).
 
 The 5XX rate is judged over a sliding window (WINDOW_MIN minutes), not minute by minute, so
 bursts (40 s of failures every 3 min) make one incident instead of none. A window is *elevated*
@@ -35,16 +35,6 @@ QUIET_S = 10 * 60  # this long with no elevated window after the last one: the i
 class Onset:
     at: float
     source: str  # "5XXError", "HealthyHostCount" or "traces"
-    evidence: str
-
-
-@dataclass(frozen=True)
-class Recovery:
-    """The incident that started at `onset` ended at `at` (the minute after its last 5XX)."""
-
-    at: float
-    onset: float
-    errors: float  # 5XX counted from onset to recovery
     evidence: str
 
 
@@ -128,7 +118,7 @@ def _first_rising(errors: Sequence[tuple[float, float]], i: int) -> int:
     return i
 
 
-def _count_points(obs: Observations) -> tuple[tuple[float, float], ...] | None:
+def count_points(obs: Observations) -> tuple[tuple[float, float], ...] | None:
     count = stage_series(obs, "Count", ("Sum", "SampleCount"))
     return count.points if count is not None else None
 
@@ -148,7 +138,7 @@ def find_onset(obs: Observations) -> Onset | None:
     series = errors_5xx(obs)
     if series is not None and series.points:
         pts = series.points
-        windows = elevated_windows(pts, _count_points(obs))
+        windows = elevated_windows(pts, count_points(obs))
         if windows:
             # The latest incident: walk back from the last elevated window to the start of its run.
             run_start = windows[-1]
@@ -191,7 +181,7 @@ def _throttle_onset(obs: Observations) -> Onset | None:
         return None
     first = min(c.trace.first_ts for c in throttled)
     for s in find_series(obs, "4XXError", namespace="AWS/ApiGateway", stat="Sum"):
-        windows = elevated_windows(s.points, _count_points(obs))
+        windows = elevated_windows(s.points, count_points(obs))
         if windows:
             t, v = s.points[_first_rising(s.points, windows[0])]
             if t <= first:
@@ -201,50 +191,3 @@ def _throttle_onset(obs: Observations) -> Onset | None:
     return Onset(
         first, "traces", f"{len(throttled)} requests throttled (429), first {throttled[0].trace.request_id}"
     )
-
-
-def find_recovery(obs: Observations, onset: Onset | None = None) -> Recovery | None:
-    """When the incident ended, or None while it goes on (or never was).
-
-    Over: no elevated 5XX window for QUIET_S up to now, the last failing trace (if any) is as
-    old, and targets are not all unhealthy (a blocked path with no traffic is not recovered).
-    """
-    onset = onset if onset is not None else find_onset(obs)
-    series = errors_5xx(obs)
-    if onset is None or series is None or not series.points:
-        return None
-    pts = series.points
-    windows = [i for i in elevated_windows(pts, _count_points(obs)) if pts[i][0] >= onset.at]
-    after = [i for i in range(len(pts)) if pts[i][0] >= onset.at]
-    if not after:
-        return None
-    last_bad = windows[-1] if windows else after[0]
-    # The window stays elevated WINDOW_MIN-1 minutes past the last burst: end at its last error.
-    lo = max(0, last_bad - WINDOW_MIN + 1)
-    tail = [j for j in range(lo, last_bad + 1) if pts[j][1] > 0] or [last_bad]
-    ended = pts[tail[-1]][0] + 60.0
-    if obs.now - ended < QUIET_S:
-        return None
-    recent_bad = [c for c in failing(obs) if c.trace.first_ts >= ended]
-    if len(recent_bad) >= NOISE_COUNT:
-        return None
-    if obs.target_health and not any(t.state == "healthy" for t in obs.target_health):
-        return None
-    errors = sum(v for t, v in pts if onset.at <= t < ended)
-    minutes = (ended - onset.at) / 60.0
-    return Recovery(
-        ended,
-        onset.at,
-        errors,
-        f"{errors:.0f} 5XX over {minutes:.0f} min, none above the noise floor for "
-        f"{(obs.now - ended) / 60:.0f} min",
-    )
-
-
-def incident_window(obs: Observations) -> tuple[float, float] | None:
-    """(onset, end): the span the evidence is read over — onset to recovery, or to now."""
-    onset = find_onset(obs)
-    if onset is None:
-        return None
-    recovery = find_recovery(obs, onset)
-    return (onset.at, recovery.at if recovery else obs.now)

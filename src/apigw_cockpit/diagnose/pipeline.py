@@ -21,7 +21,7 @@ from apigw_cockpit.diagnose.hops import Hop, hops
 from apigw_cockpit.diagnose.observations import Observations
 from apigw_cockpit.diagnose.onset import Onset
 from apigw_cockpit.diagnose.ranking import rank_situation
-from apigw_cockpit.diagnose.recovery import find_recovery
+from apigw_cockpit.diagnose.recovery import Recovery, find_recovery
 from apigw_cockpit.diagnose.verification import VerifyBounds, VerifyStep, verify
 from apigw_cockpit.diagnose.walkthrough import StepState, walk
 from apigw_cockpit.diagnose.window import IncidentWindow, incident_window
@@ -60,7 +60,7 @@ class EngineResult:
     obs: Observations
     diagnosis: Diagnosis
     onset: Onset | None
-    recovery: float | None
+    recovery: Recovery | None  # the one recovery detector (diagnose.recovery), as facts saw it
     changes: tuple[Correlated, ...]  # every change scored against the onset, likeliest first
     suspect: Correlated | None
     headline: Headline
@@ -122,9 +122,9 @@ def run(
     )
     changes = tuple(sit.changes)
     suspect = _suspect(changes, sit.onset)
-    recovery = find_recovery(obs)
-    # The incident is over when the data says so (onset.find_recovery), or after the fix.
-    end = sit.recovery.at if sit.recovery is not None else recovery
+    # With an onset, the situation holds the recovery; without one a marked fix may still recover.
+    recovery = sit.recovery if sit.onset is not None else find_recovery(obs, None)
+    end = recovery.at if recovery is not None else None
     return EngineResult(
         obs=obs,
         diagnosis=diagnosis,

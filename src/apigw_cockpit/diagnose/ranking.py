@@ -203,7 +203,8 @@ def _recovered(sit: Situation) -> list[Hypothesis]:
     assert rec is not None
     was = _hypotheses(_score_all(sit, history=True))
     because = [
-        f"incident over: 5XX stopped at {_clock(rec.at)} after starting at {_clock(rec.onset)}",
+        f"incident over: 5XX stopped at {_clock(rec.at)}"
+        + (f" after starting at {_clock(rec.onset)}" if rec.onset is not None else ""),
         rec.evidence,
     ]
     if was:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from apigw_cockpit.diagnose.observations import Observations
-from apigw_cockpit.diagnose.onset import find_onset, find_recovery
+from apigw_cockpit.diagnose.onset import find_onset
 from apigw_cockpit.diagnose.pipeline import Diagnosis, EngineResult, diagnose
+from apigw_cockpit.diagnose.recovery import find_recovery
 from apigw_cockpit.diagnose.verification import VerifyStep
 from apigw_cockpit.diagnose.window import IncidentWindow, incident_window
 from apigw_cockpit.model import Finding, Hypothesis

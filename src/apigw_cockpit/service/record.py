@@ -29,7 +29,7 @@ def journal_result(journal: Journal, result: EngineResult) -> int:
     if result.window is not None:
         written += journal.note_impact(at, **window_fields(result.window))
     if result.window is not None and not result.window.ongoing:
-        if result.recovery is not None:
+        if result.recovery is not None and result.recovery.by == "fix":
             detail = f"5XXError zero for {RECOVERY_PERIODS} periods after the fix"
         else:
             detail = "5XX back under the noise floor"

@@ -98,10 +98,15 @@ class JournalWatch:
             and result is not None
             and result.obs.fix_time == fix
         ):
-            at = result.recovery  # the engine's recovery detector (diagnose.recovery)
-            if at is not None:
+            rec = result.recovery  # the engine's one recovery detector (diagnose.recovery)
+            if rec is not None:
+                at = rec.at
                 self.recovered_fix, self.recovery = fix, at
-                detail = f"5XXError zero for {RECOVERY_PERIODS} periods after the fix"
+                detail = (
+                    f"5XXError zero for {RECOVERY_PERIODS} periods after the fix"
+                    if rec.by == "fix"
+                    else "5XX back under the noise floor"
+                )
                 sink.submit(lambda j: j.mark_recovery(at, source="5XXError", detail=detail))
                 reached.append("recovery")
         self._note_impact(state, now)

@@ -16,7 +16,8 @@ from apigw_cockpit.diagnose.checks.base import CheckSpec
 from apigw_cockpit.diagnose.correlate import WINDOW_S, Correlated, correlate
 from apigw_cockpit.diagnose.facts import incident_traces
 from apigw_cockpit.diagnose.observations import Observations, latency_p99, median, stage_series
-from apigw_cockpit.diagnose.onset import find_onset, find_recovery
+from apigw_cockpit.diagnose.onset import find_onset
+from apigw_cockpit.diagnose.recovery import find_recovery
 from apigw_cockpit.diagnose.vocabulary import ROOT_CAUSES, causes_of_verdict
 from apigw_cockpit.model import Finding, Verdict
 
