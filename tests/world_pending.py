@@ -6,11 +6,9 @@ AWAITING_WORLD = frozenset(
     {
         "backend-5xx-passthrough",
         "backend-unreachable",
-        "lambda-throttled",
         "lambda-timeout",
         "authorizer-failure",
         "usage-plan-throttled",
-        "tls-certificate-invalid",
         "recovered",
     }
 )
