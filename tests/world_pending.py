@@ -6,11 +6,10 @@ AWAITING_WORLD = frozenset(
     {
         "backend-5xx-passthrough",
         "backend-unreachable",
-        "lambda-throttled",
         "lambda-timeout",
+        "lambda-throttled",
         "authorizer-failure",
         "usage-plan-throttled",
-        "tls-certificate-invalid",
         "recovered",
     }
 )

@@ -228,6 +228,21 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     # has the person's own call already.
     "register_targets": (),
     "deregister_targets": (),
+    # Issue 13's primitives change what the world answers, nothing moto's discovery reads.
+    **dict.fromkeys(
+        (
+            "set_lambda_concurrency",
+            "delete_lambda_concurrency",
+            "update_authorizer",
+            "set_usage_plan_throttle",
+            "expire_backend_cert",
+            "renew_backend_cert",
+            "crash_backend",
+            "restart_backend",
+            "set_latency_tail",
+        ),
+        (),
+    ),
 }
 
 

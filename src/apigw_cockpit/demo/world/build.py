@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from apigw_cockpit.demo.world.build_extras import _Fail, build_extras
 from apigw_cockpit.demo.world.errors import ScenarioError
 from apigw_cockpit.demo.world.state import (
     AlarmState,
@@ -286,7 +287,7 @@ def build_state(topo: dict[str, Any], file: str) -> WorldState:
             int(d.get("periods", 1)),
             int(d.get("period_s", 60)),
         )
-    return WorldState(
+    ws = WorldState(
         api,
         stage,
         vpc,
@@ -303,6 +304,10 @@ def build_state(topo: dict[str, Any], file: str) -> WorldState:
         endpoints,
         alarms,
     )
+    try:
+        return build_extras(topo, ws)
+    except _Fail as e:
+        raise ctx.fail(*e.args) from None
 
 
 def _backend(ctx: _Ctx, n: str, d: dict[str, Any]) -> BackendState:

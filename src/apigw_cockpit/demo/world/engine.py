@@ -12,12 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from apigw_cockpit.demo.world import actions_apigw  # noqa: F401  (registers primitives)
+from apigw_cockpit.demo.world import actions_apigw, actions_world  # noqa: F401  (registers primitives)
 from apigw_cockpit.demo.world.actions import APPLY, SPECS
 from apigw_cockpit.demo.world.alarms import AlarmBook
 from apigw_cockpit.demo.world.build import build_state
 from apigw_cockpit.demo.world.evaluate import Outcome, evaluate
+from apigw_cockpit.demo.world.gate import plan_key
 from apigw_cockpit.demo.world.iam import simulate
+from apigw_cockpit.demo.world.lambda_invoke import lambda_key
 from apigw_cockpit.demo.world.logstore import LogStore
 from apigw_cockpit.demo.world.metricstore import MetricStore
 from apigw_cockpit.demo.world.neighbours import NeighbourTraffic, load_neighbours
@@ -132,14 +134,18 @@ class World:
             params = dict(action.get("params", {}))
             call = APPLY[do](self.state, params)
             who = user or str(action.get("user", "oncall"))
-            ev = self.trail.record(
-                t,
-                call.event_name,
-                call.event_source,
-                who,
-                call.resources,
-                call.request_parameters,
-                call.response_elements,
+            ev = (  # a silent primitive (no AWS API call) leaves no CloudTrail event
+                self.trail.record(
+                    t,
+                    call.event_name,
+                    call.event_source,
+                    who,
+                    call.resources,
+                    call.request_parameters,
+                    call.response_elements,
+                )
+                if call.event_name
+                else None
             )
             self.health.update(t)
             self.recorder._handles.clear()  # detailed metrics may have been switched
@@ -303,6 +309,7 @@ class World:
         for name, b in self.state.backends.items():
             n = sum(1 for t in self.state.targets.values() if t.backend == name) or 1
             out[name] = self._rate.get(name, 0.0) * b.latency_ms / 1000.0 / n
+        out.update((k, r) for k, r in self._rate.items() if k.startswith(("lambda:", "plan:")))  # req/s
         return out
 
     def _one(
@@ -310,6 +317,10 @@ class World:
     ) -> tuple[Outcome, str]:
         rid = request_id(rng)
         o = evaluate(self.state, self.health, route.resource, route.verb, rpath, t, rng, inflight)
+        if o.lambda_call is not None:  # demand per function and per usage plan (throttling)
+            self._sec_count[lambda_key(o.lambda_call.function)] += 1
+        if o.usage_plan is not None:
+            self._sec_count[plan_key(o.usage_plan.name)] += 1
         if o.flow is not None:
             tgt, ok = o.flow
             self._flows[(tgt.name, ok)] += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 
+from apigw_cockpit.demo.world.gate import authorizer_gate, usage_plan_gate, usage_plan_of
 from apigw_cockpit.demo.world.lambda_invoke import _lambda
 from apigw_cockpit.demo.world.network import HealthTracker, nlb_admitted
 from apigw_cockpit.demo.world.outcome import (
@@ -59,6 +60,19 @@ def _http(
             )
         )
         return _gateway_error(500, MSG_INTERNAL, il, lines)
+    if uri.startswith("https://") and b.tls_expired:
+        # knowledge-center api-gateway-ssl-certificate-errors: the backend's certificate expired.
+        il = _jitter(rng, 25, 0.4)
+        lines += [
+            (il, f"{FAIL}General SSLEngine problem", True),
+            (
+                il,
+                "PKIX path validation failed: java.security.cert.CertPathValidatorException: "
+                "validity check failed",
+                True,
+            ),
+        ]
+        return _gateway_error(500, MSG_INTERNAL, il, lines)
     crash = b.crash_above > 0 and inflight > b.crash_above and rng.random() < 1.0 - b.crash_above / inflight
     if not b.up or crash:
         il = _jitter(rng, 4 if not b.up else 300, 0.5)
@@ -71,6 +85,8 @@ def _http(
         )
         return Outcome(504, MSG_NETWORK, il, lines, "InternalServerErrorException")
     lat = _jitter(rng, b.latency_ms, b.jitter)
+    if b.slow_fraction and rng.random() < b.slow_fraction:  # the tail (drawn only when set)
+        lat = _jitter(rng, b.slow_ms, b.jitter)
     if lat >= integ.timeout_ms:
         il = float(integ.timeout_ms) + _jitter(rng, 6, 0.5)
         lines.append((il, "Execution failed due to a timeout error", True))
@@ -139,6 +155,45 @@ def evaluate(
 ) -> Outcome:
     method = ws.method(resource, verb)
     assert method is not None
+    if method.api_key_required or method.authorizer:
+        return _gated(ws, health, method, rpath, t, rng, inflight)
+    return _integrate(ws, health, method, rpath, t, rng, inflight)
+
+
+def _gated(
+    ws: WorldState,
+    health: HealthTracker,
+    method: MethodState,
+    rpath: str,
+    t: float,
+    rng: random.Random,
+    inflight: dict[str, float],
+) -> Outcome:
+    """Usage-plan throttle, then the Lambda authorizer, then the integration (gate.py)."""
+    throttled = usage_plan_gate(ws, method, rng, inflight)
+    if throttled is not None:
+        return throttled
+    auth_lines, call, failed = authorizer_gate(ws, method, rng)
+    if failed is not None:
+        failed.usage_plan = usage_plan_of(ws, method)
+        return failed
+    o = _integrate(ws, health, method, rpath, t, rng, inflight)
+    if auth_lines:
+        shift = auth_lines[-1][0]
+        o.lines = auth_lines + [(ms + shift, txt, err) for ms, txt, err in o.lines]
+    o.authorizer_call, o.usage_plan = call, usage_plan_of(ws, method)
+    return o
+
+
+def _integrate(
+    ws: WorldState,
+    health: HealthTracker,
+    method: MethodState,
+    rpath: str,
+    t: float,
+    rng: random.Random,
+    inflight: dict[str, float],
+) -> Outcome:
     integ = method.integration
     if integ is None:
         # SIM CHOICE: a deployed method without an integration (e.g. a CORS OPTIONS method whose MOCK
@@ -148,7 +203,7 @@ def evaluate(
         o = Outcome(200, b"", 0, [(0, "Sending request to MOCK integration", False)])
         return _done(o, 0)
     if integ.type in ("AWS", "AWS_PROXY"):
-        return _lambda(ws, integ, method, rpath, rng, t)
+        return _lambda(ws, integ, method, rpath, rng, t, inflight)
     uri = integ.uri.replace("{id}", rpath.rsplit("/", 1)[-1])
     pre: list[Line] = [
         (1, f"Endpoint request URI: {uri}", False),

@@ -31,8 +31,32 @@ def _resolve(expr: str, ws: WorldState) -> tuple[str, str]:
     return name, qual
 
 
+def lambda_key(fn: str) -> str:
+    """The key a function's request rate is counted under in the engine's rate table."""
+    return f"lambda:{fn}"
+
+
+def _throttled(fn: LambdaState, rng: random.Random, inflight: dict[str, float] | None) -> bool:
+    """Reserved concurrency exhausted: Lambda answers 429 for the excess (0 reserved = every call).
+
+    Concurrency is Little's law on the function's recent request rate (the engine's table).
+    """
+    if fn.reserved_concurrency < 0:
+        return False
+    if fn.reserved_concurrency == 0:
+        return True
+    conc = (inflight or {}).get(lambda_key(fn.name), 0.0) * fn.duration_ms / 1000.0
+    return conc > fn.reserved_concurrency and rng.random() < 1.0 - fn.reserved_concurrency / conc
+
+
 def _lambda(
-    ws: WorldState, integ: IntegrationState, method: MethodState, rpath: str, rng: random.Random, now: float
+    ws: WorldState,
+    integ: IntegrationState,
+    method: MethodState,
+    rpath: str,
+    rng: random.Random,
+    now: float,
+    inflight: dict[str, float] | None = None,
 ) -> Outcome:
     name, qual = _resolve(integ.function, ws)
     fn: LambdaState | None = ws.lambdas.get(name)
@@ -104,6 +128,32 @@ def _lambda(
         il = _jitter(rng, 9, 0.5)
         lines.append((il, f"{FAIL}Invalid permissions on Lambda function", True))
         return _gateway_error(500, MSG_INTERNAL, il, lines)
+    if _throttled(fn, rng, inflight):
+        # Lambda's 429 (TooManyRequestsException) becomes API Gateway's 500; the line follows the
+        # 404 form above (knowledge-center api-gateway-500-error: "backend throttling").
+        il = _jitter(rng, 14, 0.4)
+        limit_body = json.dumps(
+            {
+                "Reason": "ReservedFunctionConcurrentInvocationLimitExceeded",
+                "Type": "User",
+                "message": "Rate Exceeded.",
+            }
+        )
+        lines += [
+            (il, f"Received response. Status: 429, Integration latency: {int(il)} ms", False),
+            (
+                il,
+                "Endpoint response headers: {Date=..., Content-Type=application/json, x-amzn-RequestId="
+                + call_id
+                + "}",
+                False,
+            ),
+            (il, f"Endpoint response body before transformations: {limit_body}", False),
+            (il, f"Lambda invocation failed with status: 429. Lambda request id: {call_id}", True),
+            (il, FAIL.rstrip(), True),
+        ]
+        call = LambdaCall(fn.name, qual, call_id, 0.0, throttled=True)
+        return _gateway_error(500, MSG_INTERNAL, il, lines, lambda_call=call)
     dur = _jitter(rng, fn.duration_ms, 0.25)
     call = LambdaCall(fn.name, qual, call_id, dur)
     limit = fn.timeout_s * 1000.0

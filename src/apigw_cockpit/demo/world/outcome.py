@@ -11,6 +11,7 @@ from apigw_cockpit.demo.world.state import (
     IntegrationState,
     MethodState,
     TargetState,
+    UsagePlanState,
 )
 
 Line = tuple[float, str, bool]
@@ -18,6 +19,7 @@ FAIL = "Execution failed due to configuration error: "
 MSG_INTERNAL = b'{"message": "Internal server error"}'
 MSG_TIMEOUT = b'{"message": "Endpoint request timed out"}'
 MSG_NETWORK = b'{"message": "Network error communicating with endpoint"}'
+MSG_THROTTLED = b'{"message": "Too Many Requests"}'
 
 
 @dataclass
@@ -29,6 +31,7 @@ class LambdaCall:
     error: str = ""  # errorMessage when the function failed
     timed_out: bool = False
     malformed: bool = False
+    throttled: bool = False  # Lambda answered 429: no invocation, one Throttles count
 
 
 @dataclass
@@ -41,6 +44,8 @@ class Outcome:
     lambda_call: LambdaCall | None = None
     flow: tuple[TargetState, bool] | None = None
     endpoint_request_id: str = ""
+    authorizer_call: LambdaCall | None = None  # the Lambda authorizer's own invocation
+    usage_plan: UsagePlanState | None = None  # the plan the request's API key counted against
 
     @property
     def failed(self) -> bool:

@@ -8,6 +8,7 @@ import random
 from apigw_cockpit.demo.world.evaluate import Outcome
 from apigw_cockpit.demo.world.logstore import LogStore
 from apigw_cockpit.demo.world.metricstore import Dist, MetricStore, Series
+from apigw_cockpit.demo.world.outcome import LambdaCall
 from apigw_cockpit.demo.world.state import WorldState
 from apigw_cockpit.demo.world.traces import execution_lines, lambda_lines
 
@@ -81,19 +82,25 @@ class Recorder:
             acc.e4 += 1
         acc.latency.add(o.integration_latency_ms + 6.0)
         acc.integration.add(o.integration_latency_ms)
-        c = o.lambda_call
-        if c is not None:
-            h = self._fn_handles.get(c.function)
-            if h is None:
-                dims = {"FunctionName": c.function}
-                h = self._fn_handles[c.function] = tuple(
-                    self.metrics.series("AWS/Lambda", m, dims)
-                    for m in ("Invocations", "Errors", "Duration", "Throttles")
-                )
-            h[0].add(t, 1.0)
-            h[1].add(t, 1.0 if (c.error or c.timed_out) else 0.0)
-            h[2].add(t, c.duration_ms)
-            h[3].add(t, 0.0)
+        for c in (o.lambda_call, o.authorizer_call):
+            if c is not None:
+                self._lambda_metrics(c, t)
+
+    def _lambda_metrics(self, c: LambdaCall, t: float) -> None:
+        h = self._fn_handles.get(c.function)
+        if h is None:
+            dims = {"FunctionName": c.function}
+            h = self._fn_handles[c.function] = tuple(
+                self.metrics.series("AWS/Lambda", m, dims)
+                for m in ("Invocations", "Errors", "Duration", "Throttles")
+            )
+        if c.throttled:  # a throttled request is no invocation (AWS/Lambda Throttles only)
+            h[3].add(t, 1.0)
+            return
+        h[0].add(t, 1.0)
+        h[1].add(t, 1.0 if (c.error or c.timed_out) else 0.0)
+        h[2].add(t, c.duration_ms)
+        h[3].add(t, 0.0)
 
     def flush(self) -> None:
         for key, acc in list(self._acc.items()):
@@ -137,14 +144,15 @@ class Recorder:
                 [(ms0 + int(off * 1000), prefix + txt) for off, txt, _ in lines],
                 delay,
             )
-        c = o.lambda_call
-        if c is not None:
+        for c in (o.authorizer_call, o.lambda_call):
+            if c is None or c.throttled:
+                continue
             fn = self.ws.lambdas[c.function]
             lstream = f"{_day(t)}/[$LATEST]{(hash_hex(fn.name + stream))}"
             self._put(
                 fn.log_group,
                 lstream,
-                [(ms0 + int(off * 1000), txt) for off, txt in lambda_lines(fn, o, t)],
+                [(ms0 + int(off * 1000), txt) for off, txt in lambda_lines(fn, o, t, c)],
                 delay,
             )
 

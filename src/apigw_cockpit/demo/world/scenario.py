@@ -262,6 +262,12 @@ def _traffic(raw: Any, file: str, topo: dict[str, Any]) -> dict[str, Any]:
         for k in ("from", "to"):
             if k in ph:
                 _offset(ph[k], file, f"traffic.phases[{i}].{k}")
+        if "route" in ph:  # a per-route phase: that route's own rate while it lasts
+            verb, _, path = str(ph["route"]).partition(" ")
+            if (verb.upper(), path) not in paths:
+                raise ScenarioError(file, f"traffic.phases[{i}].route", f"no such method {ph['route']!r}")
+            if "mix" in t and not t["mix"].get(ph["route"]):
+                raise ScenarioError(file, f"traffic.phases[{i}].route", "not in traffic.mix (weight 0)")
     return t
 
 

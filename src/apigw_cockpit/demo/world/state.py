@@ -49,6 +49,9 @@ class BackendState:
     crash_above: float = 0.0  # in-flight requests per target above which it resets connections; 0 = never
     invalid_response: bool = False  # broken chunked framing / unparsable status line
     tls_cn: str = ""
+    tls_expired: bool = False  # its certificate's notAfter has passed (PKIX validity check fails)
+    slow_fraction: float = 0.0  # latency tail: this share of requests take slow_ms (p99-style)
+    slow_ms: float = 0.0
 
 
 @dataclass
@@ -146,6 +149,7 @@ class LambdaState:
     duration_ms: float = 100.0
     error_message: str = ""
     error_type: str = "Error"
+    reserved_concurrency: int = -1  # PutFunctionConcurrency; -1 = unreserved (account pool)
 
     @property
     def log_group(self) -> str:
@@ -179,6 +183,8 @@ class MethodState:
     integration: IntegrationState | None
     method_responses: list[str] = field(default_factory=lambda: ["200"])
     authorization: str = "NONE"
+    authorizer: str = ""  # logical name of a Lambda (TOKEN/REQUEST) authorizer
+    api_key_required: bool = False  # counted against the stage's usage plan(s)
 
 
 @dataclass
@@ -241,6 +247,27 @@ class AlarmState:
 
 
 @dataclass
+class AuthorizerState:
+    """A Lambda authorizer: API Gateway invokes `function` before the integration."""
+
+    name: str
+    id: str
+    function: str
+    type: str = "TOKEN"
+
+
+@dataclass
+class UsagePlanState:
+    """A usage plan on the stage with one API key; rate/burst are the key's throttle (req/s)."""
+
+    name: str
+    id: str
+    rate_limit: float
+    burst_limit: int
+    key_id: str = ""
+
+
+@dataclass
 class WorldState:
     api: ApiState
     stage: StageState
@@ -257,6 +284,8 @@ class WorldState:
     resources: dict[str, ResourceState]
     vpc_endpoints: dict[str, VpcEndpointState]
     alarms: dict[str, AlarmState]
+    authorizers: dict[str, AuthorizerState] = field(default_factory=dict)
+    usage_plans: dict[str, UsagePlanState] = field(default_factory=dict)
 
     def execution_log_group(self) -> str:
         return f"API-Gateway-Execution-Logs_{self.api.id}/{self.stage.name}"

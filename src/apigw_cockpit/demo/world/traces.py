@@ -7,6 +7,8 @@ import random
 import time
 
 from apigw_cockpit.demo.world.evaluate import Outcome
+from apigw_cockpit.demo.world.gate import throttle_line
+from apigw_cockpit.demo.world.outcome import LambdaCall
 from apigw_cockpit.demo.world.state import LambdaState, WorldState
 
 GATEWAY_OVERHEAD_MS = 6.0
@@ -33,12 +35,23 @@ def execution_lines(
     pp = "{}"
     if "{" in path_tpl:
         pp = "{id=" + rpath.rsplit("/", 1)[-1] + "}"
-    head = [
-        f"Extended Request Id: {_ext_id(rng)}",
+    plan = o.usage_plan
+    usage = [
         f"Verifying Usage Plan for request: {rid}. API Key:  API Stage: {api}/{stage}",
         f"API Key  authorized because method '{verb} {path_tpl}' does not require API Key. "
         "Request will not contribute to throttle or quota limits",
         f"Usage Plan check succeeded for API Key  and API Stage {api}/{stage}",
+    ]
+    if plan is not None:
+        key = f"****{plan.key_id[-5:]}"
+        usage = [f"Verifying Usage Plan for request: {rid}. API Key: {key} API Stage: {api}/{stage}"]
+        if o.status == 429:  # throttled before execution starts: the trace ends here
+            first = f"Extended Request Id: {_ext_id(rng)}"
+            return [(0.0, first, False), (0.0, usage[0], False), (0.0, throttle_line(ws, plan), True)]
+        usage.append(f"Usage Plan check succeeded for API Key {key} and API Stage {api}/{stage}")
+    head = [
+        f"Extended Request Id: {_ext_id(rng)}",
+        *usage,
         f"Starting execution for request: {rid}",
         f"HTTP Method: {verb}, Resource Path: {rpath}",
         f"Method request path: {pp}",
@@ -60,9 +73,12 @@ def execution_lines(
     return out
 
 
-def lambda_lines(fn: LambdaState, o: Outcome, t: float) -> list[tuple[float, str]]:
-    """/aws/lambda/<fn> lines for the invocation in `o` (seconds since request start, text)."""
-    c = o.lambda_call
+def lambda_lines(
+    fn: LambdaState, o: Outcome, t: float, call: LambdaCall | None = None
+) -> list[tuple[float, str]]:
+    """/aws/lambda/<fn> lines for the invocation in `o` (or `call`: the authorizer's), in seconds
+    since request start."""
+    c = call or o.lambda_call
     assert c is not None
     ver = "$LATEST"
     out = [(0.01, f"START RequestId: {c.request_id} Version: {ver}")]
