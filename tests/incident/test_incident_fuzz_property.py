@@ -66,3 +66,13 @@ def test_any_accepted_entry_renders(journal_lines: list[str]) -> None:
     build_timeline(read.entries)
     assert render_markdown(report).startswith("# API Gateway 5XX on ")
     json.loads(render_json(report))
+
+
+def test_an_impact_window_past_year_3000_is_rejected_not_a_crash() -> None:
+    """Found by the property above: window_start 253402300800 (year 10000) passed as a number and
+    crashed the JSON report's ISO date. Epoch fields are times, bounded like `at`."""
+    from apigw_cockpit.incident.entries import validate
+
+    entry = {"v": 1, "at": 0.0, "kind": "impact", "window_start": 253402300800.0}
+    assert validate(entry) is not None
+    assert validate({**entry, "window_start": 1_780_000_000.0}) is None

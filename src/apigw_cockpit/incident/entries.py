@@ -96,8 +96,8 @@ SCHEMA: dict[str, dict[str, FieldSpec]] = {
         "error_rate": ("num", False),
         "requests": ("int", False),
         "requests_failed": ("int", False),
-        "window_start": ("num", False),
-        "window_end": ("num", False),
+        "window_start": ("time", False),
+        "window_end": ("time", False),
         "mean_5xx_per_min": ("num", False),
         "peak_error_rate": ("num", False),
         "traces": ("int", False),
@@ -137,6 +137,8 @@ def _type_ok(value: Any, type_name: str) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if type_name == "num":
         return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if type_name == "time":  # epoch seconds a report can print as a date
+        return _type_ok(value, "num") and 0 <= value < MAX_EPOCH
     if type_name == "obj":
         return isinstance(value, Mapping)
     if type_name == "list[str]":
@@ -173,7 +175,7 @@ def validate(entry: Any) -> str | None:
     if v != VERSION or isinstance(v, bool):
         return f"unsupported version {v!r} (this reader knows v{VERSION})"
     at: Any = entry.get("at")
-    if not _type_ok(at, "num") or not 0 <= at < MAX_EPOCH:
+    if not _type_ok(at, "time"):
         return f"field 'at' should be epoch seconds, got {at!r}"
     kind = entry.get("kind")
     if kind not in KINDS:
