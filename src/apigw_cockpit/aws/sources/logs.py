@@ -5,7 +5,10 @@ The execution-log poller groups lines into request traces; `lambda_logs.py` and
 
 CloudWatch Logs ingestion is not ordered: an event stamped t can become visible seconds later.
 Re-reading an overlap before the newest event on every poll finds the late ones but reads every
-event (overlap / interval) times. So the poller reads a *settled* window instead:
+event (1 + hold / interval) times. At quiet traffic that is cheap and keeps lines on screen within
+a second of landing, so the poller does it (*fresh*: up to now, then again from `hold` before the
+newest line). From READ_ONCE_RATE lines/s, where re-reading is what costs and throttles first, it
+reads a *settled* window instead:
 - each poll reads [cursor, now - hold] once (startTime/endTime), where `hold` is the largest
   ingestion lag (ingestionTime - timestamp) seen recently plus a margin: an event older than that
   has landed, so reading it once is enough. What it costs is freshness: an event reaches the
@@ -44,6 +47,7 @@ MIN_HOLD_S = 3.0  # never less: ingestion order and clocks are not exact
 MAX_HOLD_S = 900.0  # flow logs land minutes late; beyond this an event counts as lost
 LAG_MARGIN_S = 2.0
 LAG_SAMPLES = 2048  # the recent lags the hold follows (a lag spike widens it at once)
+READ_ONCE_RATE = 300.0  # lines/s (~1,500 req/min) from which each event is read once, a hold late
 RATE_DROP = 0.3  # a read with under this share of the recent events per second triggers a sweep
 RATE_FLOOR = 2.0  # below this many events per second there is no rate to drop from
 STARVED_SWEEPS = 10  # empty quick sweeps after a drop before the lower rate is the new normal
@@ -68,6 +72,7 @@ class LogsPoller(Poller):
         lookback_s: float = LOOKBACK_S,
         max_events_per_update: int = 20_000,
         seen_cap: int = 300_000,
+        read_once_above: float = READ_ONCE_RATE,
         **kw: Any,
     ) -> None:
         super().__init__(factory, clock, interval, **kw)
@@ -87,6 +92,9 @@ class LogsPoller(Poller):
         self._lags: deque[float] = deque(maxlen=LAG_SAMPLES)
         self._sweep_at: dict[str, float] = {}
         self._sweep_every: dict[str, float] = {}
+        self._forgot = float("-inf")  # seen ids before this are pruned: never read from before it
+        self._top: dict[str, float] = {}  # the newest timestamp read per group
+        self.read_once_above = read_once_above
         self._rate: dict[str, float] = {}
         self._starved: dict[
             str, int
@@ -110,7 +118,9 @@ class LogsPoller(Poller):
             fresh += await self._poll_group(logs, group, now)
         if len(self._cursor) == len(self.log_groups) and not self._resume:
             # Nothing older than the next sweep's window can be returned again.
-            self.seen.prune_before(min(self._cursor.values()) / 1000.0 - self.overlap_s - 1.0)
+            forget = min(self._cursor.values()) / 1000.0 - self.overlap_s - 1.0
+            self._forgot = max(self._forgot, forget)  # a widened hold moves cursors back, not this
+            self.seen.prune_before(self._forgot)
         # A trace's lines can be read up to a hold apart (a lag spike widens it between two
         # reads): it is quiet only after longer than that, or it would be cut in two.
         self.grouper.quiet_s = max(self._quiet_s, self.hold() + 2 * self.interval)
@@ -136,9 +146,9 @@ class LogsPoller(Poller):
         kwargs = self._resume.pop(group, None)
         if kwargs is None:
             cursor = self._cursor.setdefault(group, int((now - self.lookback_s) * 1000))
-            # Until a lag is known the first read goes up to now (the screen fills at once) and
-            # what it read of the last `hold` is read again once the lags say how long that is.
-            end = int((now - self.hold()) * 1000) if self._lags else int(now * 1000)
+            # Fresh (quiet traffic, or no lag known yet): read up to now and again from a hold
+            # before the newest line next time. Read once (busy): stop a hold short of now.
+            end = int((now - self.hold()) * 1000) if self.reads_once(group) else int(now * 1000)
             if end < cursor:
                 return out
             kwargs = self._query(group, cursor, end)
@@ -148,7 +158,9 @@ class LogsPoller(Poller):
             self._watch_rate(group, (self.read - before) / span, now)
             # Advance only after the pages were read: a failed poll re-reads the same window. A
             # wider hold than the window was read with moves the cursor back over what had not landed.
-            self._cursor[group] = min(int(kwargs["endTime"]) + 1, int((now - self.hold()) * 1000))
+            edge = self._top.get(group, now) if not self.reads_once(group) else now
+            back = max(edge - self.hold(), self._forgot)  # never behind what dedupe still knows
+            self._cursor[group] = min(int(kwargs["endTime"]) + 1, int(back * 1000))
         else:
             self._resume[group] = kwargs
         if group not in self._sweep_at:
@@ -157,6 +169,14 @@ class LogsPoller(Poller):
         elif now >= self._sweep_at[group] and group in self._cursor:
             out += await self._sweep(logs, group, now)
         return out
+
+    def _floor_ms(self, ms: int) -> int:
+        """Never read from before what dedupe still remembers (a re-read there would repeat lines)."""
+        return ms if self._forgot == float("-inf") else max(ms, int(self._forgot * 1000) + 1)
+
+    def reads_once(self, group: str) -> bool:
+        """Busy enough that re-reading the hold every poll is what costs (or throttles)."""
+        return bool(self._lags) and self._rate.get(group, 0.0) >= self.read_once_above
 
     def _watch_rate(self, group: str, n: float, now: float) -> None:
         """`n`: events per second of the window just read. Sweep at once when that is far under
@@ -184,7 +204,10 @@ class LogsPoller(Poller):
         late: list[LogEvent] = []
         hold = self.hold()
         await self._read(
-            logs, group, self._query(group, cursor - int(self.overlap_s * 1000), cursor - 1), late
+            logs,
+            group,
+            self._query(group, self._floor_ms(cursor - int(self.overlap_s * 1000)), cursor - 1),
+            late,
         )
         self.late_found += len(late)
         if group in self._starved and not late:
@@ -200,7 +223,7 @@ class LogsPoller(Poller):
         """A wider hold than the window was read with: read the span that had not landed again."""
         hold = self.hold()
         if hold > hold_before and group in self._cursor:
-            self._cursor[group] = min(self._cursor[group], int((now - hold) * 1000))
+            self._cursor[group] = min(self._cursor[group], int(max(now - hold, self._forgot) * 1000))
 
     def _query(self, group: str, start_ms: int, end_ms: int) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
@@ -221,6 +244,7 @@ class LogsPoller(Poller):
             self.read += len(events)
             for e in events:
                 ts = e.get("timestamp", 0) / 1000.0
+                self._top[group] = max(self._top.get(group, ts), ts)
                 if e.get("ingestionTime"):
                     self._lags.append(max(0.0, e["ingestionTime"] / 1000.0 - ts))
                 eid = (
