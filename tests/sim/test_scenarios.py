@@ -41,6 +41,7 @@ LOG_PHRASE = {
     "invalid-backend-response": "Invalid endpoint response",
     "backend-crash-under-load": "network error communicating with endpoint",
     "tls-name-mismatch": "does not match the certificate subject",
+    "tls-certificate-invalid": "PKIX path validation failed",
 }
 
 
@@ -61,6 +62,7 @@ INVOKE_STATUS = {
     "invalid-backend-response": 502,
     "backend-crash-under-load": None,
     "tls-name-mismatch": 500,
+    "tls-certificate-invalid": 500,
 }
 
 

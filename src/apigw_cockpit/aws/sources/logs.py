@@ -228,8 +228,8 @@ class LogsPoller(Poller):
     def _query(self, group: str, start_ms: int, end_ms: int) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
             "logGroupName": group,
-            "startTime": start_ms,
-            "endTime": end_ms,  # inclusive (FilterLogEvents)
+            "startTime": max(0, start_ms),  # epoch ms, min 0 (botocore's model)
+            "endTime": max(0, end_ms),  # inclusive (FilterLogEvents)
             "limit": PAGE_LIMIT,
         }
         if self.pattern:
