@@ -7,7 +7,6 @@ AWAITING_WORLD = frozenset(
         "backend-5xx-passthrough",
         "backend-unreachable",
         "lambda-timeout",
-        "lambda-throttled",
         "authorizer-failure",
         "usage-plan-throttled",
         "recovered",

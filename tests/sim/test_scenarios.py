@@ -42,6 +42,7 @@ LOG_PHRASE = {
     "backend-crash-under-load": "network error communicating with endpoint",
     "tls-name-mismatch": "does not match the certificate subject",
     "tls-certificate-invalid": "PKIX path validation failed",
+    "lambda-throttled": "Lambda invocation failed with status: 429",
 }
 
 
@@ -63,6 +64,7 @@ INVOKE_STATUS = {
     "backend-crash-under-load": None,
     "tls-name-mismatch": 500,
     "tls-certificate-invalid": 500,
+    "lambda-throttled": 500,
 }
 
 

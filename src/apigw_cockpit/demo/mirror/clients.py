@@ -30,6 +30,7 @@ class Clients:
 
     def __init__(self, endpoint_url: str, region: str) -> None:
         self._session = _session(region)
+        self._region = region
         self._endpoint = endpoint_url
         self._config = Config(
             retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=30
@@ -42,7 +43,11 @@ class Clients:
         client = self._clients.get(service)
         if client is None:
             name = "lambda" if service == "lambda_" else service
-            client = self._session.client(name, endpoint_url=self._endpoint, config=self._config)
+            # The session is shared across worlds, so its region is the first world's: each client
+            # names its own (a second-region world in one process wrote into the first's).
+            client = self._session.client(
+                name, endpoint_url=self._endpoint, region_name=self._region, config=self._config
+            )
             self._clients[service] = client
         return client
 
