@@ -36,10 +36,7 @@ def _load(tmp_path: Path, text: str) -> ScenarioError:
 def test_builtins_cover_every_root_cause() -> None:
     scenarios = list_scenarios(now=NOW)
     assert [s.id for s in scenarios] == sorted(s.id for s in scenarios)
-    # Causes added by issue 13 get built-in scenarios with its world half (tests/world_pending.py).
-    from world_pending import AWAITING_WORLD
-
-    assert {s.root_cause for s in scenarios} >= set(ROOT_CAUSES) - AWAITING_WORLD
+    assert {s.root_cause for s in scenarios} >= set(ROOT_CAUSES)
     assert len(scenarios) >= 16
     for s in scenarios:
         assert s.story and " " in s.story and "\n" not in s.story

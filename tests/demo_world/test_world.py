@@ -31,7 +31,13 @@ SIGNATURE = {
     "tls-name-mismatch": "does not match the certificate subject provided by the peer (CN=",
     "lambda-throttled": "Lambda invocation failed with status: 429",
     "tls-certificate-invalid": "PKIX path validation failed",
+    "backend-unreachable": "network error communicating with endpoint: Connection is closed",
+    "backend-5xx-passthrough": "Method completed with status: 503",
+    "lambda-timeout": "Task timed out after 6.00 seconds",
+    "authorizer-failure": "Authorizer error",
+    "usage-plan-throttled": "Key throttle limit exceeded for Usage Plan ID",
 }
+ERROR_METRIC = {"usage-plan-throttled": "4XXError"}  # a throttled key gets 429
 SILENT = {"expire_backend_cert", "crash_backend", "restart_backend", "set_latency_tail"}
 
 
@@ -52,7 +58,11 @@ def test_signals_then_fix_recovers(scenario: str) -> None:
     w, clock = _world(scenario)
     s = w.scenario
     api = {"ApiName": w.state.api.name, "Stage": w.state.stage.name}  # each scenario's own topology
-    before = _sum(w, "5XXError", s.start - 180, s.start, api)
+    metric = ERROR_METRIC.get(s.root_cause, "5XXError")
+    before = _sum(w, metric, s.start - 180, s.start, api)
+    if s.root_cause == "recovered":  # over before t=0: errors earlier, none in the last minutes
+        assert sum(before) == 0 and sum(_sum(w, "5XXError", s.start - 1800, s.start, api)) > 100
+        return
     if s.root_cause == "none":
         assert sum(_sum(w, "5XXError", s.start - 900, s.start, api)) == 0
         assert {a["StateValue"] for a in w.alarms()} == {"OK"}
@@ -74,6 +84,7 @@ def test_signals_then_fix_recovers(scenario: str) -> None:
     fixed_at = clock.now()
     clock.advance(180)
     w.advance()
+    assert _sum(w, metric, fixed_at + 60, clock.now(), api)[-1] < 10  # 4XX: the usual few
     assert _sum(w, "5XXError", fixed_at + 60, clock.now(), api) == [0.0, 0.0]
     assert sum(_sum(w, "Count", fixed_at + 60, clock.now(), api)) > 100
 

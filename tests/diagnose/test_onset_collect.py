@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from diagnose_world import (
+    API,
     NOW,
     ONSET,
     SG_OTHER,
@@ -65,6 +66,19 @@ def test_correlation_scores_path_and_proximity() -> None:
     assert by_id[changes[1].event_id].on_path is False and by_id[changes[1].event_id].score < 0.2
     assert by_id[changes[2].event_id].score <= 0.05
     assert by_id[changes[3].event_id].score == 0.0
+
+
+def test_tied_changes_rank_the_narrower_one_first() -> None:
+    """UpdateAuthorizer and the CreateDeployment that shipped it, in the same minute: the authorizer
+    change is the one to revert (a deployment can produce many causes), whatever order they came in."""
+    o = sg_blocks()
+    onset = find_onset(o)
+    gw = "apigateway.amazonaws.com"
+    for order in (("CreateDeployment", "UpdateAuthorizer"), ("UpdateAuthorizer", "CreateDeployment")):
+        changes = tuple(change(n, 2, [API], source=gw) for n in order)
+        ranked = [c for c in correlate(replace(o, changes=changes), onset) if c.on_path]
+        assert [c.change.event_name for c in ranked] == ["UpdateAuthorizer", "CreateDeployment"]
+        assert ranked[0].score == ranked[1].score and len(ranked[0].produces) < len(ranked[1].produces)
 
 
 def test_builder_merges_metrics_routes_events_and_keeps_status() -> None:

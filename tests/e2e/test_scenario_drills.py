@@ -3,20 +3,11 @@ verification V1–V6 passes) runs with its parity check in tests/ui/test_parity.
 
 from __future__ import annotations
 
-import pytest
-
 from apigw_cockpit.demo.world import list_scenarios
-from world_pending import AWAITING_WORLD
 
 
 def test_every_root_cause_has_a_scenario() -> None:
     from apigw_cockpit.diagnose import ROOT_CAUSES
 
     covered = {s.root_cause for s in list_scenarios()}
-    assert set(ROOT_CAUSES) - AWAITING_WORLD <= covered
-
-
-@pytest.mark.xfail(strict=True, reason="built-in scenarios for these come with the world half of issue 13")
-def test_new_root_causes_have_built_in_scenarios() -> None:
-    covered = {s.root_cause for s in list_scenarios()}
-    assert covered >= AWAITING_WORLD
+    assert set(ROOT_CAUSES) <= covered

@@ -43,7 +43,14 @@ LOG_PHRASE = {
     "tls-name-mismatch": "does not match the certificate subject",
     "tls-certificate-invalid": "PKIX path validation failed",
     "lambda-throttled": "Lambda invocation failed with status: 429",
+    "backend-unreachable": "network error communicating with endpoint",
+    "backend-5xx-passthrough": "Method completed with status: 503",
+    "lambda-timeout": "Task timed out after",
+    "authorizer-failure": "Authorizer error",
+    "usage-plan-throttled": "Key throttle limit exceeded for Usage Plan ID",
 }
+# The metric each cause raises: a throttled key gets 429 (4XX), every other cause 5XX.
+ERROR_METRIC = {"usage-plan-throttled": "4XXError"}
 
 
 # What a client of the invoke URL gets back (AWS-FACTS.md); None: needs load to show.
@@ -65,6 +72,11 @@ INVOKE_STATUS = {
     "tls-name-mismatch": 500,
     "tls-certificate-invalid": 500,
     "lambda-throttled": 500,
+    "backend-unreachable": 504,
+    "backend-5xx-passthrough": 503,
+    "lambda-timeout": 502,
+    "authorizer-failure": 500,
+    "usage-plan-throttled": None,  # a share of the key's requests above its rate: a few probes may all pass
 }
 
 
@@ -197,10 +209,16 @@ def _failure_lines(sim: SimServer, phrase: str) -> list[str]:
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
 def test_root_cause_signals_then_recovery_after_fix(scenario: Scenario) -> None:
-    with SimServer(scenario, frozen=True, backfill=420) as sim:
-        recent = metric(sim, "5XXError", "Sum", minutes=3)
+    # An incident that is over happened up to half an hour before t=0: the world must hold it.
+    backfill = 2400 if scenario.root_cause == "recovered" else 420
+    with SimServer(scenario, frozen=True, backfill=backfill) as sim:
+        recent = metric(sim, ERROR_METRIC.get(scenario.root_cause, "5XXError"), "Sum", minutes=3)
         if scenario.root_cause == "none":
             assert sum(recent) == 0, recent
+            return
+        if scenario.root_cause == "recovered":  # it happened and it is over before t=0
+            assert sum(recent) == 0 and sum(metric(sim, "5XXError", "Sum", minutes=30)) > 50
+            assert max(_invoke_statuses(sim)) < 500
             return
         assert len(recent) == 3 and all(v > 0 for v in recent), recent
         if _logging_level(sim) == "OFF":

@@ -220,8 +220,16 @@ def correlate(obs: Observations, onset: Onset | None, paths: Iterable[str] | Non
                 produces(kind, effect),
             )
         )
-    # Same score and time (a rule swapped for another): the removal is the likelier cause.
-    out.sort(key=lambda c: (-c.score, abs(c.delta_s), not c.change.event_name.startswith(REMOVALS)))
+    # Same score and time (a rule swapped for another): the removal is the likelier cause; then the
+    # narrower change (UpdateAuthorizer can break one thing, the CreateDeployment that shipped it six).
+    out.sort(
+        key=lambda c: (
+            -c.score,
+            abs(c.delta_s),
+            not c.change.event_name.startswith(REMOVALS),
+            len(c.produces) or 99,
+        )
+    )
     return out
 
 

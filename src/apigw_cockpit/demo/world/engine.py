@@ -77,7 +77,17 @@ class World:
     # -- ids ------------------------------------------------------------------------------------
     def _collections(self) -> list[dict[str, Any]]:
         s = self.state
-        return [s.security_groups, s.subnets, s.nlbs, s.target_groups, s.vpc_links, s.roles, s.vpc_endpoints]
+        return [
+            s.security_groups,
+            s.subnets,
+            s.nlbs,
+            s.target_groups,
+            s.vpc_links,
+            s.roles,
+            s.vpc_endpoints,
+            s.authorizers,
+            s.usage_plans,
+        ]
 
     def bind_ids(self, mapping: dict[str, str]) -> None:
         """Logical name -> real id/ARN (targets: their ENI id; "vpc": the VPC id; "api": the API id)."""
