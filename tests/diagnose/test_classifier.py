@@ -164,6 +164,28 @@ def test_completed_5xx_without_failure_line_is_not_success() -> None:
     assert c.verdict == "backend-5xx" and c.status == 502 and c.failed
 
 
+def test_a_mapped_lambda_error_is_the_function_not_a_passthrough() -> None:
+    # Non-proxy Lambda (AWS) integration: the function raised, an integration response's
+    # selection pattern ('.*Error.*') mapped it to 500, and API Gateway "completed" fine.
+    lines = [
+        "Received response. Integration latency: 41 ms",
+        "Endpoint response headers: {Date=Tue, 30 May 2023 01:22:45 GMT, Content-Type=application/json, "
+        "Connection=keep-alive, x-amzn-RequestId=5b1c, X-Amz-Function-Error=Unhandled, "
+        "X-Amz-Executed-Version=$LATEST}",
+        'Endpoint response body before transformations: {"errorMessage": "KeyError: \'SEARCH_INDEX\'", '
+        '"errorType": "KeyError"}',
+        "Method response body after transformations: {}",
+        "Successfully completed execution",
+        "Method completed with status: 500",
+    ]
+    c = classify([f"({RID}) {x}" for x in lines])
+    assert (c.verdict, c.status) == ("lambda-function-error", 500) and c.failed
+    assert "X-Amz-Function-Error: Unhandled" in c.evidence[0]
+    # The same 500 from an HTTP backend, with no function error header, is the backend's own.
+    http = [lines[0].replace("Integration", "Status: 503, Integration"), *lines[4:]]
+    assert classify(http).verdict == "backend-5xx"
+
+
 def test_group_lines_by_request_id_and_test_invoke() -> None:
     a, b = "aaaaaaaa-1", "bbbbbbbb-2"
     lines = [

@@ -11,8 +11,9 @@ NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
 
 
 def client(sim: Any, service: str, config: Config = NO_RETRY) -> Any:
+    # The world's own region: its account answers there (an ap-southeast-2 trail is asked there).
     session = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=sim.region
     )
     return session.client(service, endpoint_url=sim.endpoint_url, config=config)
 

@@ -160,6 +160,9 @@ class SimServer:
             self._invoke = InvokeServer(invoke_app, self._invoke_port)
             self._invoke.start()
             self.invoke_url = f"http://127.0.0.1:{self._invoke.port}/{self.stage}"
+            # The scenario's own AWS API faults, after seeding: the mirror's writes must land.
+            for fault in self.scenario.aws_faults:
+                self.faults.set(fault.operation, fault.kind, count=fault.count)
             if self._tick_enabled and not isinstance(self.clock, FrozenClock):
                 self._spawn(self._ticker, "sim-ticker")
         except BaseException:

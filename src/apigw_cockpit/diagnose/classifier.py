@@ -35,6 +35,7 @@ VERDICTS = (
     "unknown",
 )
 
+_FUNCTION_ERROR = re.compile(r"X-Amz-Function-Error[=:] ?(\w+)")  # Endpoint response headers
 _COMPLETED = re.compile(r"^Method completed with status: (\d{3})")
 _RECEIVED = re.compile(
     r"^Received response\.\s*(?:Status: (\d{3}),\s*)?Integration latency: (\d+(?:\.\d+)?) ms"
@@ -76,6 +77,7 @@ def _classify(parsed: list[ParsedLine]) -> Classification:
     backend_status: int | None = None
     request_id = method = path = ""
     pending_next: LinePattern | None = None
+    function_error = ""  # Lambda's X-Amz-Function-Error header: the function failed, whatever maps it
     for line in parsed:
         text = line.text
         if not text:
@@ -90,6 +92,9 @@ def _classify(parsed: list[ParsedLine]) -> Classification:
             pending_next = None
             continue
         head = text[:4]
+        if head == "Endp" and not function_error:
+            fe = _FUNCTION_ERROR.search(text)
+            function_error = fe.group(1) if fe else ""
         m = _COMPLETED.match(text) if head == "Meth" else None
         if m:
             completed = int(m.group(1))
@@ -133,7 +138,14 @@ def _classify(parsed: list[ParsedLine]) -> Classification:
     else:
         verdict = chosen.verdict
         status = completed if completed is not None else chosen.status
-    if verdict == "success" and status is not None and status >= 500:
+    if verdict == "success" and status is not None and status >= 500 and function_error:
+        # A non-proxy Lambda integration: the function failed and an integration response's
+        # selection pattern mapped its errorMessage to a 5XX. The backend is the function.
+        verdict = "lambda-function-error"
+        evidence.insert(
+            0, f"the function failed (X-Amz-Function-Error: {function_error}), mapped to {status}"
+        )
+    elif verdict == "success" and status is not None and status >= 500:
         # API Gateway did its job ("Successfully completed execution") and the method still
         # completed 5XX: the backend answered it and a proxy (or a mapping) passed it through.
         verdict = "backend-5xx"

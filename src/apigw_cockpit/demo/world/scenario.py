@@ -14,6 +14,7 @@ from typing import Any
 
 from apigw_cockpit.demo.world import actions_apigw  # noqa: F401  (registers the API Gateway/ELB primitives)
 from apigw_cockpit.demo.world.actions import SPECS
+from apigw_cockpit.demo.world.aws_faults import AwsFault, parse_aws_faults
 from apigw_cockpit.demo.world.build import build_state
 from apigw_cockpit.demo.world.durations import parse_duration
 from apigw_cockpit.demo.world.errors import ScenarioError
@@ -34,6 +35,7 @@ _TOP_KEYS = {
     "fix",
     "start_time",
     "start",
+    "aws_faults",
 }
 
 
@@ -133,6 +135,7 @@ class Scenario:
     topology: dict[str, Any] = field(repr=False, default_factory=dict)
     traffic: dict[str, Any] = field(repr=False, default_factory=dict)
     path: str = ""
+    aws_faults: tuple[AwsFault, ...] = ()  # AWS API calls that fail from t=0
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -330,6 +333,7 @@ def parse_scenario(raw: dict[str, Any], file: str, now: float | None = None) -> 
         topology=topo,
         traffic=_traffic(traffic, file, topo),
         path=file,
+        aws_faults=parse_aws_faults(raw.get("aws_faults"), file),
     )
 
 
