@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apigw_cockpit import quick_exit
 from apigw_cockpit.outbound import err_line
@@ -28,6 +28,9 @@ _SIM_ENV = {
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
+if TYPE_CHECKING:  # at run time imported inside the functions, like every layer `demo` uses
+    from apigw_cockpit.diagnose.report import DiagnosisJson
+
 _DROP_ENV = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL")
 
 
@@ -93,7 +96,7 @@ async def headless_observe(sim: Any) -> tuple[Any, Any]:
     return await check_once(sim_settings(sim, max_attempts=2), sim.clock)
 
 
-async def headless_diagnosis(sim: Any) -> dict[str, Any]:
+async def headless_diagnosis(sim: Any) -> DiagnosisJson:
     """One round of every poller against the world, then the checks and the ranking."""
     from apigw_cockpit.diagnose.report import diagnosis_json
 

@@ -20,7 +20,7 @@ from apigw_cockpit import outbound
 from apigw_cockpit.aws.feed import Feed
 from apigw_cockpit.diagnose import pipeline
 from apigw_cockpit.diagnose.collect import ObservationBuilder
-from apigw_cockpit.diagnose.report import result_json
+from apigw_cockpit.diagnose.report import DiagnosisJson, result_json
 from apigw_cockpit.model import (
     AlarmsUpdate,
     ChangesUpdate,
@@ -76,7 +76,7 @@ class _Diagnoser:
         self.collector = ObservationBuilder(feed.topology)
         self.dirty = False
         self.last_run = float("-inf")
-        self.last: dict[str, Any] | None = None
+        self.last: DiagnosisJson | None = None
         # Like `check`, the first answer waits for every poller's first round: a diagnosis of
         # half the sources would only be taken back a second later.
         self.waiting = {p.name for p in feed.pollers}
