@@ -17,8 +17,8 @@ import apigw_cockpit
 ROOT = Path(apigw_cockpit.__file__).parent
 TOP = "(top level)"  # modules directly in apigw_cockpit/
 
-# Pure layers: data and verdicts, nothing untyped enters them.
-NO_ANY = ("model", "diagnose")
+# Pure layers (data, verdicts) and the service layer over them: nothing untyped enters them.
+NO_ANY = ("model", "diagnose", "service")
 
 # Upper bounds (lines that use Any). Lower a bound when a package gets below it; raising one
 # needs a reason in review: Any belongs to raw boto/aiobotocore/moto answers and parsed JSON only.
@@ -28,7 +28,6 @@ CEILING: dict[str, int] = {
     "demo": 193,
     "incident": 47,
     "serve": 0,
-    "service": 6,
     "ui": 30,
     TOP: 23,
 }
