@@ -26,7 +26,7 @@ CEILING: dict[str, int] = {
     "aws": 103,
     "commands": 38,
     "demo": 193,
-    "incident": 47,
+    "incident": 4,
     "serve": 0,
     "ui": 30,
     TOP: 23,
