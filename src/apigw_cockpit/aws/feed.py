@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from apigw_cockpit.aws.discovery import discover
@@ -81,6 +81,9 @@ class Feed:
         self.pollers = pollers
         self.meter: CallMeter = factory.meter
         self.probes = Probes(factory, clock, topology, settings.invoke_url)
+        # The demo's drill key applies the scenario's fix to the simulated world; against real
+        # AWS there is none (None: the UI offers no such key, ui/feed.can_apply_fix).
+        self.apply_fix: Callable[[], None] | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     async def updates(self) -> AsyncIterator[Update]:
