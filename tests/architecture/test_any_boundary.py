@@ -22,9 +22,11 @@ NO_ANY = ("model", "diagnose", "service")
 
 # Upper bounds (lines that use Any). Lower a bound when a package gets below it; raising one
 # needs a reason in review: Any belongs to raw boto/aiobotocore/moto answers and parsed JSON only.
+# aws/ names its boundary once (aws/untyped.py: `Client`, `Raw`) and uses those names, so a new
+# raw value there costs no line here; anything else typed Any does.
 CEILING: dict[str, int] = {
-    "aws": 103,
-    "commands": 4,
+    "aws": 15,
+    "commands": 2,
     "demo": 193,
     "incident": 4,
     "serve": 0,

@@ -19,7 +19,7 @@ import dataclasses
 import errno
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, Unpack
 
 from apigw_cockpit import quick_exit
 from apigw_cockpit.config import Settings, load_settings
@@ -34,12 +34,13 @@ if TYPE_CHECKING:
     from apigw_cockpit.aws.feed import Feed
     from apigw_cockpit.aws.inventory import Inventory
     from apigw_cockpit.aws.settings import AwsSettings
+    from apigw_cockpit.aws.sources.base import PollerLimits
     from apigw_cockpit.ui.app import CockpitApp
     from apigw_cockpit.ui.picker import Pick
     from apigw_cockpit.ui.startup import FeedOpener, Opened
 
 
-async def open_feed(settings: AwsSettings, clock: Clock, **kw: Any) -> Feed:
+async def open_feed(settings: AwsSettings, clock: Clock, **kw: Unpack[PollerLimits]) -> Feed:
     """aws/'s discovery and pollers (ConfigError exit 2, AwsAccessError exit 3)."""
     from apigw_cockpit.aws.feed import open_feed as open_aws_feed
 
@@ -57,7 +58,7 @@ def aws_settings(args: argparse.Namespace, config: Settings) -> AwsSettings:
 
 
 async def headless(
-    settings: AwsSettings, clock: Clock, out: TextIO, duration: float | None, **kw: Any
+    settings: AwsSettings, clock: Clock, out: TextIO, duration: float | None, **kw: Unpack[PollerLimits]
 ) -> int:
     from apigw_cockpit.service.stream import stream
 
