@@ -6,6 +6,7 @@ from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 from apigw_cockpit.aws.errors import is_denied, raise_if_fatal, short
+from apigw_cockpit.aws.untyped import Client
 from apigw_cockpit.model import PartError
 
 T = TypeVar("T")
@@ -27,8 +28,9 @@ class Parts:
             return None
 
 
-async def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> list[Any]:
-    """All items of a paginated operation (botocore paginator, async)."""
+async def paginate(client: Client, operation: str, key: str, **kwargs: object) -> list[Any]:
+    """All items of a paginated operation (botocore paginator, async): raw dicts, or strings
+    for a few operations (ListRolePolicies' PolicyNames)."""
     out: list[Any] = []
     async for page in client.get_paginator(operation).paginate(**kwargs):
         out.extend(page.get(key, []))

@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from apigw_cockpit.aws.untyped import Client
+
 
 @dataclass
 class Attempts:
@@ -49,5 +51,5 @@ def _received(parsed_response: Any = None, exception: BaseException | None = Non
         holder.last_error = " ".join(f"{holder.last_code}: {msg}".split())[:200] if msg else holder.last_code
 
 
-def install(client: Any) -> None:
+def install(client: Client) -> None:
     client.meta.events.register("response-received.*.*", _received, unique_id="apigw-cockpit-attempts")

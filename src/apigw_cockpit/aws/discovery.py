@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from typing import Any
+from collections.abc import Awaitable
 
 from apigw_cockpit.aws import discovery_lambda, discovery_network
 from apigw_cockpit.aws._parts import Parts, paginate
@@ -24,6 +24,8 @@ from apigw_cockpit.aws.errors import (
     short,
 )
 from apigw_cockpit.aws.resolve_url import WEBSOCKET_NOT_YET
+from apigw_cockpit.aws.session import ClientFactory
+from apigw_cockpit.aws.untyped import Client, Raw
 from apigw_cockpit.errors import ConfigError
 from apigw_cockpit.model import (
     Integration,
@@ -60,9 +62,9 @@ def log_group_from_arn(arn: str) -> str:
     return name[:-2] if name.endswith(":*") else name
 
 
-async def _find_api(apigw: Any, api_id_or_name: str, factory: Any = None) -> dict[str, Any]:
+async def _find_api(apigw: Client, api_id_or_name: str, factory: ClientFactory | None = None) -> Raw:
     try:
-        api: dict[str, Any] = await apigw.get_rest_api(restApiId=api_id_or_name)
+        api: Raw = await apigw.get_rest_api(restApiId=api_id_or_name)
         return api
     except Exception as exc:
         raise_if_fatal(exc)
@@ -91,17 +93,17 @@ async def _find_api(apigw: Any, api_id_or_name: str, factory: Any = None) -> dic
 class _HttpApi(Exception):
     """The id is an HTTP API (apigatewayv2 GetApi answered): discovery goes the v2 way."""
 
-    def __init__(self, api: dict[str, Any]) -> None:
+    def __init__(self, api: Raw) -> None:
         super().__init__(str(api.get("ApiId", "")))
         self.api = api
 
 
-async def _v2_api(factory: Any, api_id: str) -> dict[str, Any] | None:
+async def _v2_api(factory: ClientFactory, api_id: str) -> Raw | None:
     """The apigatewayv2 GetApi answer for this id, or None. Any failure of this lookup
     (denied, throttled) keeps the plain "unknown REST API" answer."""
     try:
         v2 = await factory.client("apigatewayv2")
-        got: dict[str, Any] = await v2.get_api(ApiId=api_id)
+        got: Raw = await v2.get_api(ApiId=api_id)
     except ReadOnlyViolation:
         raise
     except Exception:
@@ -109,10 +111,10 @@ async def _v2_api(factory: Any, api_id: str) -> dict[str, Any] | None:
     return got
 
 
-async def get_stage_or_exit(call: Any, what: str, operation: str) -> dict[str, Any]:
+async def get_stage_or_exit(call: Awaitable[Raw], what: str, operation: str) -> Raw:
     """GetStage of either product: unknown → ConfigError (exit 2), anything else → exit 3."""
     try:
-        got: dict[str, Any] = await call
+        got: Raw = await call
     except Exception as exc:
         raise_if_fatal(exc)
         if is_not_found(exc):
@@ -127,22 +129,25 @@ def _fatal(exc: BaseException, operation: str) -> Exception:
     return AwsAccessError(f"{operation} failed: {short(exc)}")
 
 
-def _text_map(raw: Any) -> tuple[tuple[str, str], ...]:
+def _text_map(raw: Raw | None) -> tuple[tuple[str, str], ...]:
     """A string map as AWS prints it → sorted pairs; a `null` value (AWS's examples print
     `"application/json": null` for a content type without a template) becomes ""."""
     return tuple(sorted((str(k), v if isinstance(v, str) else "") for k, v in (raw or {}).items()))
 
 
-def _epoch(value: Any) -> float:
+def _epoch(value: object) -> float:
+    """botocore's datetime, or epoch seconds as a number or string; anything else is 0."""
     if isinstance(value, dt.datetime):
         return value.timestamp()
+    if not isinstance(value, int | float | str):
+        return 0.0
     try:
         return float(value or 0)
-    except (TypeError, ValueError):
+    except ValueError:
         return 0.0
 
 
-def _method_settings(raw: dict[str, Any]) -> tuple[MethodSetting, ...]:
+def _method_settings(raw: Raw) -> tuple[MethodSetting, ...]:
     """Every `methodSettings` key ("*/*", "~1orders/GET", ...) with its logging/metrics switches."""
     out = []
     for key, ms in sorted((raw.get("methodSettings") or {}).items()):
@@ -158,7 +163,7 @@ def _method_settings(raw: dict[str, Any]) -> tuple[MethodSetting, ...]:
     return tuple(out)
 
 
-def _stage(raw: dict[str, Any]) -> Stage:
+def _stage(raw: Raw) -> Stage:
     settings = (raw.get("methodSettings") or {}).get("*/*") or {}
     return Stage(
         name=raw.get("stageName", ""),
@@ -174,7 +179,7 @@ def _stage(raw: dict[str, Any]) -> Stage:
     )
 
 
-def _integration(raw: dict[str, Any], variables: dict[str, str]) -> Integration:
+def _integration(raw: Raw, variables: dict[str, str]) -> Integration:
     uri = raw.get("uri", "") or ""
     resolved = resolve_stage_vars(uri, variables)
     responses = tuple(
@@ -201,7 +206,7 @@ def _integration(raw: dict[str, Any], variables: dict[str, str]) -> Integration:
 
 
 async def _resources(
-    apigw: Any, api_id: str, variables: dict[str, str], parts: Parts
+    apigw: Client, api_id: str, variables: dict[str, str], parts: Parts
 ) -> tuple[Resource, ...]:
     items = await parts.get(
         "resources",
@@ -252,7 +257,7 @@ def _cors(methods: list[Method]) -> bool:
     return False
 
 
-async def discover(factory: Any, api_id_or_name: str, stage: str) -> Topology:
+async def discover(factory: ClientFactory, api_id_or_name: str, stage: str) -> Topology:
     """Build the Topology of one API stage. See module docstring for the error contract."""
     parts = Parts()
     sts = await factory.client("sts")

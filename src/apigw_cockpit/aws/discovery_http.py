@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any
 
 from apigw_cockpit.aws._parts import Parts, paginate
+from apigw_cockpit.aws.session import ClientFactory
+from apigw_cockpit.aws.untyped import Client, Raw
 from apigw_cockpit.model import (
     Authorizer,
     Integration,
@@ -45,7 +46,7 @@ def route_path(route_key: str) -> tuple[str, str]:
     return (verb, path)
 
 
-def http_integration(raw: dict[str, Any], variables: dict[str, str]) -> Integration:
+def http_integration(raw: Raw, variables: dict[str, str]) -> Integration:
     # Imported here: discovery imports this module (stage-variable and Lambda-ARN helpers live there).
     from apigw_cockpit.aws.discovery import lambda_arn_from_uri, resolve_stage_vars
 
@@ -67,9 +68,7 @@ def http_integration(raw: dict[str, Any], variables: dict[str, str]) -> Integrat
     )
 
 
-def http_resources(
-    routes: list[dict[str, Any]], integrations: dict[str, Integration]
-) -> tuple[Resource, ...]:
+def http_resources(routes: list[Raw], integrations: dict[str, Integration]) -> tuple[Resource, ...]:
     out = []
     for r in sorted(routes, key=lambda r: str(r.get("RouteKey") or "")):
         verb, path = route_path(str(r.get("RouteKey") or ""))
@@ -87,7 +86,7 @@ def http_resources(
     return tuple(out)
 
 
-def http_authorizer(raw: dict[str, Any]) -> Authorizer:
+def http_authorizer(raw: Raw) -> Authorizer:
     from apigw_cockpit.aws.discovery import lambda_arn_from_uri
 
     jwt = raw.get("JwtConfiguration") or {}
@@ -104,7 +103,7 @@ def http_authorizer(raw: dict[str, Any]) -> Authorizer:
     )
 
 
-async def http_vpc_links(v2: Any, integrations: list[Integration], parts: Parts) -> list[VpcLink]:
+async def http_vpc_links(v2: Client, integrations: list[Integration], parts: Parts) -> list[VpcLink]:
     """GetVpcLink for every link a private integration uses; its targets = the listeners' LBs."""
     links: list[VpcLink] = []
     ids = sorted(
@@ -130,9 +129,7 @@ async def http_vpc_links(v2: Any, integrations: list[Integration], parts: Parts)
     return links
 
 
-async def discover_http(
-    factory: Any, api: dict[str, Any], stage: str, account: str, parts: Parts
-) -> Topology:
+async def discover_http(factory: ClientFactory, api: Raw, stage: str, account: str, parts: Parts) -> Topology:
     """The Topology of one HTTP API stage. An unknown stage is a ConfigError (exit 2)."""
     from apigw_cockpit.aws import discovery_lambda, discovery_network
     from apigw_cockpit.aws.discovery import _epoch, get_stage_or_exit, log_group_from_arn

@@ -8,6 +8,8 @@ import urllib.parse
 from typing import Any
 
 from apigw_cockpit.aws._parts import Parts, paginate
+from apigw_cockpit.aws.session import ClientFactory
+from apigw_cockpit.aws.untyped import Client
 from apigw_cockpit.model import LambdaFunction, PartError, PolicyStatement, Role, Topology
 
 
@@ -70,7 +72,7 @@ def statements(document: Any) -> tuple[PolicyStatement, ...]:
     )
 
 
-async def _function(lam: Any, arn: str, parts: Parts) -> LambdaFunction | None:
+async def _function(lam: Client, arn: str, parts: Parts) -> LambdaFunction | None:
     name = arn.split(":function:")[-1].split(":")[0] if ":function:" in arn else arn
     cfg = await parts.get(
         f"lambda:{name}", "GetFunctionConfiguration", lam.get_function_configuration(FunctionName=arn)
@@ -95,7 +97,7 @@ async def _function(lam: Any, arn: str, parts: Parts) -> LambdaFunction | None:
     )
 
 
-async def _role(iam: Any, arn: str, parts: Parts) -> Role | None:
+async def _role(iam: Client, arn: str, parts: Parts) -> Role | None:
     name = arn.rsplit("/", 1)[-1]
     got = await parts.get(f"role:{name}", "GetRole", iam.get_role(RoleName=name))
     if got is None:
@@ -141,7 +143,7 @@ async def _role(iam: Any, arn: str, parts: Parts) -> Role | None:
 
 
 async def discover_lambdas(
-    factory: Any, topo: Topology, parts: Parts
+    factory: ClientFactory, topo: Topology, parts: Parts
 ) -> tuple[tuple[LambdaFunction, ...], tuple[Role, ...]]:
     arns = sorted({i.lambda_arn for i in topo.integrations() if i.lambda_arn and "${" not in i.lambda_arn})
     for i in topo.integrations():

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
 
 from apigw_cockpit.aws._parts import Parts, paginate
 from apigw_cockpit.aws.discovery_subnets import discover_subnets
+from apigw_cockpit.aws.session import ClientFactory
+from apigw_cockpit.aws.untyped import Client, Raw
 from apigw_cockpit.model import (
     LoadBalancer,
     PartError,
@@ -38,7 +39,7 @@ class Network:
     vpc_cidrs: tuple[str, ...] = ()
 
 
-def sg_rules(perms: list[dict[str, Any]]) -> tuple[SgRule, ...]:
+def sg_rules(perms: list[Raw]) -> tuple[SgRule, ...]:
     """IpPermissions → one SgRule per source (CIDR, IPv6 CIDR, SG, prefix list)."""
     out: list[SgRule] = []
     for p in perms:
@@ -62,7 +63,7 @@ def sg_rules(perms: list[dict[str, Any]]) -> tuple[SgRule, ...]:
     return tuple(out)
 
 
-async def _targets(elb: Any, ec2: Any, tg_arn: str, parts: Parts) -> tuple[Target, ...]:
+async def _targets(elb: Client, ec2: Client, tg_arn: str, parts: Parts) -> tuple[Target, ...]:
     got = await parts.get(
         f"targets:{tg_arn}", "DescribeTargetHealth", elb.describe_target_health(TargetGroupArn=tg_arn)
     )
@@ -144,7 +145,7 @@ async def _targets(elb: Any, ec2: Any, tg_arn: str, parts: Parts) -> tuple[Targe
     return tuple(out)
 
 
-def _eni_place(eni: dict[str, Any]) -> tuple[str, str, str]:
+def _eni_place(eni: Raw) -> tuple[str, str, str]:
     attachment = eni.get("Attachment") or {}
     return (
         eni.get("SubnetId", ""),
@@ -153,7 +154,7 @@ def _eni_place(eni: dict[str, Any]) -> tuple[str, str, str]:
     )
 
 
-async def _target_groups(elb: Any, ec2: Any, lb_arn: str, parts: Parts) -> tuple[TargetGroup, ...]:
+async def _target_groups(elb: Client, ec2: Client, lb_arn: str, parts: Parts) -> tuple[TargetGroup, ...]:
     got = await parts.get(
         f"target-groups:{lb_arn}",
         "DescribeTargetGroups",
@@ -177,7 +178,7 @@ async def _target_groups(elb: Any, ec2: Any, lb_arn: str, parts: Parts) -> tuple
     )
 
 
-async def _load_balancer(elb: Any, ec2: Any, raw: dict[str, Any], parts: Parts) -> LoadBalancer:
+async def _load_balancer(elb: Client, ec2: Client, raw: Raw, parts: Parts) -> LoadBalancer:
     arn = raw["LoadBalancerArn"]
     attrs = await parts.get(
         f"lb-attributes:{raw.get('LoadBalancerName', arn)}",
@@ -217,7 +218,11 @@ async def _load_balancer(elb: Any, ec2: Any, raw: dict[str, Any], parts: Parts) 
 
 
 async def discover_network(
-    factory: Any, topo: Topology, endpoint_ids: list[str], parts: Parts, v2_links: list[VpcLink] | None = None
+    factory: ClientFactory,
+    topo: Topology,
+    endpoint_ids: list[str],
+    parts: Parts,
+    v2_links: list[VpcLink] | None = None,
 ) -> Network:
     """`v2_links`: an HTTP API's VPC links, already read through apigatewayv2 (their targets are
     the listeners' load balancers, and their own security groups are on the path)."""

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from apigw_cockpit.aws._parts import Parts, paginate
+from apigw_cockpit.aws.untyped import Client
 from apigw_cockpit.model import Subnet
 
 
-def _main_filter(vpc_ids: list[str]) -> list[dict[str, Any]]:
+def _main_filter(vpc_ids: list[str]) -> list[dict[str, object]]:
     return [{"Name": "vpc-id", "Values": vpc_ids}, {"Name": "association.main", "Values": ["true"]}]
 
 
@@ -27,13 +28,15 @@ class SubnetFacts:
     flow_log_groups: tuple[str, ...] = ()
 
 
-async def _pages(parts: Parts, part: str, op: str, ec2: Any, name: str, key: str, **kw: Any) -> list[Any]:
+async def _pages(
+    parts: Parts, part: str, op: str, ec2: Client, name: str, key: str, **kw: object
+) -> list[Any]:
     got = await parts.get(part, op, paginate(ec2, name, key, **kw))
     return list(got or [])
 
 
 async def discover_subnets(
-    ec2: Any, parts: Parts, subnet_ids: list[str], vpc_ids: list[str], eni_ids: list[str]
+    ec2: Client, parts: Parts, subnet_ids: list[str], vpc_ids: list[str], eni_ids: list[str]
 ) -> SubnetFacts:
     """Subnets with NACL/route table, VPC CIDRs (primary + secondary), CloudWatch flow-log groups."""
     subnet_ids = sorted(set(s for s in subnet_ids if s))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from typing import Unpack
 
 from apigw_cockpit.aws.discovery import discover
 from apigw_cockpit.aws.meter import CallMeter
@@ -14,7 +14,7 @@ from apigw_cockpit.aws.resolve_url import HTTP_NOT_YET
 from apigw_cockpit.aws.session import ClientFactory
 from apigw_cockpit.aws.settings import AwsSettings
 from apigw_cockpit.aws.sources.alarms import AlarmsPoller
-from apigw_cockpit.aws.sources.base import Poller
+from apigw_cockpit.aws.sources.base import Poller, PollerLimits
 from apigw_cockpit.aws.sources.changes import ChangesPoller
 from apigw_cockpit.aws.sources.flow_logs import flow_logs_poller
 from apigw_cockpit.aws.sources.lambda_logs import lambda_logs_poller
@@ -29,7 +29,7 @@ from apigw_cockpit.model import ChangesUpdate, Clock, Topology, TopologyUpdate, 
 
 
 def build_pollers(
-    factory: Any, clock: Clock, topo: Topology, settings: AwsSettings, **kw: Any
+    factory: ClientFactory, clock: Clock, topo: Topology, settings: AwsSettings, **kw: Unpack[PollerLimits]
 ) -> list[Poller]:
     """One poller per signal the topology has. `kw` (e.g. max_backoff) goes to every poller."""
     iv = settings.intervals
@@ -81,6 +81,9 @@ class Feed:
         self.pollers = pollers
         self.meter: CallMeter = factory.meter
         self.probes = Probes(factory, clock, topology, settings.invoke_url)
+        # The demo's drill key applies the scenario's fix to the simulated world; against real
+        # AWS there is none (None: the UI offers no such key, ui/feed.can_apply_fix).
+        self.apply_fix: Callable[[], None] | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     async def updates(self) -> AsyncIterator[Update]:
@@ -140,7 +143,7 @@ class Feed:
         await self.factory.aclose()
 
 
-async def open_feed(settings: AwsSettings, clock: Clock, **poller_kw: Any) -> Feed:
+async def open_feed(settings: AwsSettings, clock: Clock, **poller_kw: Unpack[PollerLimits]) -> Feed:
     """Discover the stage and build its pollers. Raises ConfigError (exit 2) / AwsAccessError (exit 3)."""
     factory = ClientFactory(settings, clock)
     try:

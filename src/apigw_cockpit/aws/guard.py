@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 from apigw_cockpit.aws.errors import ReadOnlyViolation
+from apigw_cockpit.aws.untyped import Client
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def check(service: str, operation: str, allowlist: Allowlist = ALLOWLIST) -> Non
         )
 
 
-def install(client: Any, allowlist: Allowlist = ALLOWLIST) -> None:
+def install(client: Client, allowlist: Allowlist = ALLOWLIST) -> None:
     """Register the guard on one client, first among before-call handlers."""
     service = client.meta.service_model.service_name
 

@@ -18,9 +18,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from apigw_cockpit.aws._parts import Parts, paginate
 from apigw_cockpit.aws.errors import (
@@ -29,6 +28,7 @@ from apigw_cockpit.aws.errors import (
     raise_if_fatal,
     short,
 )
+from apigw_cockpit.aws.session import ClientFactory
 from apigw_cockpit.aws.sources.metrics import metric_api_name
 
 WINDOW_S = 15 * 60
@@ -93,7 +93,7 @@ def worst_first(apis: Iterable[ApiEntry]) -> tuple[ApiEntry, ...]:
     return tuple(sorted(apis, key=key))
 
 
-async def _rest_apis(factory: Any, region: str, parts: Parts) -> list[tuple[ApiEntry, list[str]]]:
+async def _rest_apis(factory: ClientFactory, region: str, parts: Parts) -> list[tuple[ApiEntry, list[str]]]:
     gw = await factory.client("apigateway", region)
     items = await paginate(gw, "get_rest_apis", "items")
     out = []
@@ -112,7 +112,7 @@ async def _rest_apis(factory: Any, region: str, parts: Parts) -> list[tuple[ApiE
     return out
 
 
-async def _v2_apis(factory: Any, region: str, parts: Parts) -> list[tuple[ApiEntry, list[str]]]:
+async def _v2_apis(factory: ClientFactory, region: str, parts: Parts) -> list[tuple[ApiEntry, list[str]]]:
     v2 = await factory.client("apigatewayv2", region)
     items = await paginate(v2, "get_apis", "Items")
     out = []
@@ -137,10 +137,10 @@ def _errors_since(parts: Parts, before: int) -> tuple[str, ...]:
 
 def metric_queries(
     listed: list[tuple[ApiEntry, list[str]]],
-) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
+) -> tuple[list[dict[str, object]], list[tuple[int, str]]]:
     """GetMetricData queries (5XX and Count per stage, Sum per minute) and, per query pair, its
     (api index, stage name). WebSocket APIs have no 5XX metric and get no query."""
-    queries: list[dict[str, Any]] = []
+    queries: list[dict[str, object]] = []
     keys: list[tuple[int, str]] = []
     for i, (api, stages) in enumerate(listed):
         if api.api_type == "rest":
@@ -171,7 +171,7 @@ def metric_queries(
 
 
 async def _counts(
-    factory: Any, region: str, queries: list[dict[str, Any]], start: float, end: float
+    factory: ClientFactory, region: str, queries: list[dict[str, object]], start: float, end: float
 ) -> dict[str, float]:
     """Query id → the sum of its per-minute points over the window (one call per 500 queries)."""
     cw = await factory.client("cloudwatch", region)
@@ -179,7 +179,7 @@ async def _counts(
     for at in range(0, len(queries), _MAX_QUERIES):
         token: str | None = None
         while True:
-            kwargs: dict[str, Any] = {
+            kwargs: dict[str, object] = {
                 "MetricDataQueries": queries[at : at + _MAX_QUERIES],
                 "StartTime": dt.datetime.fromtimestamp(start, dt.UTC),
                 "EndTime": dt.datetime.fromtimestamp(end, dt.UTC),
@@ -200,7 +200,9 @@ async def _counts(
     return {qid: sum(pts.values()) for qid, pts in points.items()}
 
 
-async def _listing(name: str, coro: Any, errors: list[str]) -> list[tuple[ApiEntry, list[str]]]:
+async def _listing(
+    name: str, coro: Awaitable[list[tuple[ApiEntry, list[str]]]], errors: list[str]
+) -> list[tuple[ApiEntry, list[str]]]:
     """One product's listing; a denied or failing listing is reported, the other product kept."""
     try:
         result: list[tuple[ApiEntry, list[str]]] = await coro
@@ -211,7 +213,7 @@ async def _listing(name: str, coro: Any, errors: list[str]) -> list[tuple[ApiEnt
         return []
 
 
-async def list_apis(factory: Any, now: float, region: str | None = None) -> Inventory:
+async def list_apis(factory: ClientFactory, now: float, region: str | None = None) -> Inventory:
     """Every API of `region` (default: the factory's) with last-15-minute 5XX per stage, worst first."""
     region = region or factory.region
     parts = Parts()
@@ -245,7 +247,7 @@ async def list_apis(factory: Any, now: float, region: str | None = None) -> Inve
     return Inventory(worst_first(apis), region, errors=tuple(errors))
 
 
-async def list_all_regions(factory: Any, now: float, regions: list[str]) -> Inventory:
+async def list_all_regions(factory: ClientFactory, now: float, regions: list[str]) -> Inventory:
     """`--all-regions`: the same listing in each region (concurrently); a region that fails is
     reported in `errors`, the others kept."""
 
@@ -271,7 +273,7 @@ def regions_of(fallback: str) -> list[str]:
     return sorted(botocore.session.get_session().get_available_regions("apigateway")) or [fallback]
 
 
-def entry_json(api: ApiEntry) -> dict[str, Any]:
+def entry_json(api: ApiEntry) -> dict[str, object]:
     """The stable `apis --json` object of one API."""
     return {
         "api_type": api.api_type,

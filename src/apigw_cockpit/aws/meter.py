@@ -12,6 +12,7 @@ from typing import Any
 
 from apigw_cockpit.aws import attempts
 from apigw_cockpit.aws.errors import THROTTLE_CODES
+from apigw_cockpit.aws.untyped import Client
 from apigw_cockpit.model import Clock
 
 # Pricing assumptions (us-east-1, checked against https://aws.amazon.com/cloudwatch/pricing/).
@@ -68,7 +69,7 @@ class CallMeter:
             self.errors += 1
         self._trim(now)
 
-    def install(self, client: Any) -> None:
+    def install(self, client: Client) -> None:
         def _after(http_response: Any, parsed: Any, model: Any, context: Any, **_: Any) -> None:
             code = ""
             if getattr(http_response, "status_code", 200) >= 300 and isinstance(parsed, dict):

@@ -9,7 +9,6 @@ import asyncio
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import aiohttp
 
@@ -18,6 +17,7 @@ from apigw_cockpit.aws import guard
 from apigw_cockpit.aws._parts import paginate
 from apigw_cockpit.aws.errors import short
 from apigw_cockpit.aws.loadtest import k6_script, load_test
+from apigw_cockpit.aws.session import ClientFactory
 from apigw_cockpit.model import Clock, LoadTestResult, PolicyDecision, ProbeResult, TestInvokeResult, Topology
 
 BODY_EXCERPT = 2000
@@ -115,7 +115,9 @@ class Probes:
     A custom domain (base path mapping included), a private endpoint's `vpce-…` URL (the
     `x-apigw-api-id` header is added), or the simulated world's loopback URL."""
 
-    def __init__(self, factory: Any, clock: Clock, topology: Topology, invoke_url: str | None = None) -> None:
+    def __init__(
+        self, factory: ClientFactory, clock: Clock, topology: Topology, invoke_url: str | None = None
+    ) -> None:
         self.factory = factory
         self.clock = clock
         self.topology = topology
@@ -201,7 +203,7 @@ class Probes:
         if path_with_query is None:
             path_with_query = next((r.path for r in self.topology.resources if r.id == resource_id), "/")
         apigw = await self.factory.client("apigateway")
-        kwargs: dict[str, Any] = {
+        kwargs: dict[str, object] = {
             "restApiId": self.topology.api_id,
             "resourceId": resource_id,
             "httpMethod": method,
@@ -263,5 +265,16 @@ class Probes:
             on_progress=on_progress, headers=self._headers(headers), body=body, note=note,
         )  # fmt: skip
 
-    def k6_script(self, path: str = "/", method: str = "GET", **kw: Any) -> str:
-        return k6_script(self.url_for(path), method=method, **kw)
+    def k6_script(
+        self,
+        path: str = "/",
+        method: str = "GET",
+        *,
+        concurrency: int = 10,
+        rate_per_s: float = 20.0,
+        duration_s: float = 10.0,
+    ) -> str:
+        return k6_script(
+            self.url_for(path), method=method, concurrency=concurrency, rate_per_s=rate_per_s,
+            duration_s=duration_s,
+        )  # fmt: skip

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from apigw_cockpit.aws._parts import paginate
@@ -31,6 +32,7 @@ from apigw_cockpit.aws.errors import (
     raise_if_fatal,
     short,
 )
+from apigw_cockpit.aws.session import ClientFactory
 from apigw_cockpit.errors import ConfigError
 
 _REGION = r"(?P<region>[a-z]{2}(?:-[a-z0-9]+)+-\d{1,2})"
@@ -74,11 +76,14 @@ def _split(url: str) -> tuple[str, list[str]]:
     return host, [s for s in parts.path.split("/") if s]
 
 
+_T = TypeVar("_T")
+
+
 def _route(segments: list[str]) -> str:
     return "/" + "/".join(segments)
 
 
-async def _call(call: Any, operation: str) -> Any:
+async def _call(call: Awaitable[_T], operation: str) -> _T | None:
     """One read whose NotFound is an answer (None); access problems end the run (exit 3)."""
     try:
         return await call
@@ -90,7 +95,7 @@ async def _call(call: Any, operation: str) -> Any:
         raise AwsAccessError(f"{operation} {what}: {short(exc)}") from None
 
 
-async def api_type_of(factory: Any, api_id: str, region: str | None = None) -> str | None:
+async def api_type_of(factory: ClientFactory, api_id: str, region: str | None = None) -> str | None:
     """ "rest", "http" ("websocket") or None when neither product knows the id."""
     gw = await factory.client("apigateway", region)
     if await _call(gw.get_rest_api(restApiId=api_id), "apigateway:GetRestApi") is not None:
@@ -102,7 +107,7 @@ async def api_type_of(factory: Any, api_id: str, region: str | None = None) -> s
     return "websocket" if str(api.get("ProtocolType") or "").upper() == "WEBSOCKET" else "http"
 
 
-async def _v2_stage_names(factory: Any, api_id: str, region: str | None) -> list[str]:
+async def _v2_stage_names(factory: ClientFactory, api_id: str, region: str | None) -> list[str]:
     v2 = await factory.client("apigatewayv2", region)
     try:
         stages = await paginate(v2, "get_stages", "Items", ApiId=api_id)
@@ -114,7 +119,7 @@ async def _v2_stage_names(factory: Any, api_id: str, region: str | None) -> list
 
 
 async def _by_api_id(
-    factory: Any, api_id: str, segments: list[str], region: str | None, how: str
+    factory: ClientFactory, api_id: str, segments: list[str], region: str | None, how: str
 ) -> Resolved:
     kind = await api_type_of(factory, api_id, region)
     if kind is None:
@@ -140,7 +145,7 @@ def _key_segments(key: str) -> list[str]:
     return [] if key in ("", "(none)") else [s for s in key.split("/") if s]
 
 
-async def _domain(factory: Any, host: str) -> str | None:
+async def _domain(factory: ClientFactory, host: str) -> str | None:
     """The custom domain name serving `host`: exact, else the wildcard one level up."""
     gw = await factory.client("apigateway")
     try:
@@ -158,7 +163,7 @@ async def _domain(factory: Any, host: str) -> str | None:
     return wildcard if wildcard in names else None
 
 
-async def _mappings(factory: Any, domain: str) -> list[tuple[list[str], str, str]]:
+async def _mappings(factory: ClientFactory, domain: str) -> list[tuple[list[str], str, str]]:
     """(key segments, api id, stage) of every base-path mapping (REST) and API mapping (v2)."""
     gw = await factory.client("apigateway")
     out: list[tuple[list[str], str, str]] = []
@@ -178,7 +183,7 @@ async def _mappings(factory: Any, domain: str) -> list[tuple[list[str], str, str
     v2 = await factory.client("apigatewayv2")
     token: str | None = None
     for _ in range(100):  # a domain holds at most a few hundred mappings; never loop forever
-        kwargs: dict[str, Any] = {"DomainName": domain}
+        kwargs: dict[str, object] = {"DomainName": domain}
         if token:
             kwargs["NextToken"] = token
         page = await _call(v2.get_api_mappings(**kwargs), "apigatewayv2:GetApiMappings")
@@ -199,7 +204,7 @@ async def _mappings(factory: Any, domain: str) -> list[tuple[list[str], str, str
     return out
 
 
-async def _custom_domain(factory: Any, host: str, segments: list[str]) -> Resolved:
+async def _custom_domain(factory: ClientFactory, host: str, segments: list[str]) -> Resolved:
     domain = await _domain(factory, host)
     if domain is None:
         raise ConfigError(
@@ -227,7 +232,7 @@ async def _custom_domain(factory: Any, host: str, segments: list[str]) -> Resolv
     return Resolved(kind, api_id, stage, _route(rest), None, how, base_url=base)
 
 
-async def resolve_url(factory: Any, url: str, api_id: str | None = None) -> Resolved:
+async def resolve_url(factory: ClientFactory, url: str, api_id: str | None = None) -> Resolved:
     """See the module docstring. `api_id`: the user's --api-id (what a vpce host needs)."""
     host, segments = _split(url)
     m = _EXECUTE_API.match(host)

@@ -13,7 +13,6 @@ import asyncio
 import functools
 import os
 from contextlib import AsyncExitStack
-from typing import Any
 
 import botocore.loaders
 from aiobotocore.config import AioConfig
@@ -24,6 +23,7 @@ from apigw_cockpit.aws import guard
 from apigw_cockpit.aws.errors import NO_REGION, AwsAccessError, as_access_error, set_profile_hint
 from apigw_cockpit.aws.meter import CallMeter
 from apigw_cockpit.aws.settings import AwsSettings
+from apigw_cockpit.aws.untyped import Client
 from apigw_cockpit.model import Clock, SystemClock
 
 DEFAULT_ENDPOINT_REGION = "us-east-1"
@@ -83,7 +83,7 @@ class ClientFactory:
         self.region: str = region
         set_profile_hint(settings.profile or os.environ.get("AWS_PROFILE") or "")
         self._stack = AsyncExitStack()
-        self._clients: dict[str, Any] = {}
+        self._clients: dict[str, Client] = {}
         self._lock = asyncio.Lock()
         self._closed = False
 
@@ -101,7 +101,7 @@ class ClientFactory:
             user_agent_appid="apigw-cockpit",
         )
 
-    async def client(self, service: str, region: str | None = None) -> Any:
+    async def client(self, service: str, region: str | None = None) -> Client:
         """The client of `service` in the feed's region, or in `region` (CloudTrail's us-east-1
         lookup of IAM/STS events for an API elsewhere)."""
         key = service if region in (None, self.region) else f"{service}@{region}"
@@ -111,7 +111,7 @@ class ClientFactory:
             if self._closed:
                 raise RuntimeError("client factory is closed")
             if key not in self._clients:
-                kwargs: dict[str, Any] = {
+                kwargs: dict[str, object] = {
                     "region_name": region or self.region,
                     "config": self.config(service),
                 }

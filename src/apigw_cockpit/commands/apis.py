@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any, TextIO
+from typing import TextIO
 
 from apigw_cockpit.aws.inventory import Inventory, entry_json, list_all_regions, list_apis, regions_of
 from apigw_cockpit.aws.session import ClientFactory
@@ -61,7 +61,7 @@ def render_text(inv: Inventory, out: TextIO) -> None:
     out.write(f"(5XX and requests over the last {inv.window_s / 60:.0f} minutes, worst first)\n")
 
 
-def inventory_json(inv: Inventory) -> list[dict[str, Any]]:
+def inventory_json(inv: Inventory) -> list[dict[str, object]]:
     return [entry_json(a) for a in inv.apis]
 
 

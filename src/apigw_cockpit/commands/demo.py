@@ -14,9 +14,9 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, Unpack
 
 from apigw_cockpit import quick_exit
 from apigw_cockpit.outbound import err_line
@@ -28,6 +28,18 @@ _SIM_ENV = {
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
+if TYPE_CHECKING:  # at run time imported inside the functions, like every layer `demo` uses
+    from apigw_cockpit.aws.feed import Feed
+    from apigw_cockpit.aws.settings import AwsSettings, Intervals
+    from apigw_cockpit.config import Settings
+    from apigw_cockpit.demo.server import SimServer
+    from apigw_cockpit.demo.world import Scenario
+    from apigw_cockpit.diagnose.observations import Observations
+    from apigw_cockpit.diagnose.pipeline import Diagnosis, EngineResult
+    from apigw_cockpit.diagnose.report import DiagnosisJson
+    from apigw_cockpit.model import Clock
+    from apigw_cockpit.ui.startup import FeedOpener, Opened
+
 _DROP_ENV = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL")
 
 
@@ -49,7 +61,15 @@ def sim_environment() -> Iterator[None]:
                 os.environ[k] = v
 
 
-def sim_settings(sim: Any, **kw: Any) -> Any:
+class SimOptions(TypedDict, total=False):
+    """The AwsSettings fields callers of `sim_settings` set."""
+
+    live_tail: bool
+    max_attempts: int
+    intervals: Intervals
+
+
+def sim_settings(sim: SimServer, **kw: Unpack[SimOptions]) -> AwsSettings:
     """AwsSettings pointing the real aws/ layer at the simulated world."""
     from apigw_cockpit.aws.settings import AwsSettings
 
@@ -64,12 +84,12 @@ def sim_settings(sim: Any, **kw: Any) -> Any:
 
 
 @contextlib.contextmanager
-def open_demo_feed(scenario: Any, speed: float = 1.0) -> Iterator[tuple[Any, Any]]:
+def open_demo_feed(scenario: str | Scenario, speed: float = 1.0) -> Iterator[tuple[Feed, Clock]]:
     """(feed, clock) on a running simulated world, for callers that run their own app loop
     (`screenshot`): discovery runs here, the clients reopen lazily in the caller's loop."""
     from apigw_cockpit.demo.server import SimServer
 
-    async def _open(sim: Any) -> Any:
+    async def _open(sim: SimServer) -> Feed:
         from apigw_cockpit.aws.feed import open_feed
 
         feed = await open_feed(sim_settings(sim), sim.clock)
@@ -86,14 +106,14 @@ def open_demo_feed(scenario: Any, speed: float = 1.0) -> Iterator[tuple[Any, Any
                 asyncio.run(feed.aclose())
 
 
-async def headless_observe(sim: Any) -> tuple[Any, Any]:
+async def headless_observe(sim: SimServer) -> tuple[Diagnosis, Observations]:
     """One round of every poller against the world, then the checks and the ranking: (Diagnosis, obs)."""
     from apigw_cockpit.service.observe import check_once
 
     return await check_once(sim_settings(sim, max_attempts=2), sim.clock)
 
 
-async def headless_diagnosis(sim: Any) -> dict[str, Any]:
+async def headless_diagnosis(sim: SimServer) -> DiagnosisJson:
     """One round of every poller against the world, then the checks and the ranking."""
     from apigw_cockpit.diagnose.report import diagnosis_json
 
@@ -108,7 +128,7 @@ def demo_journal(journal: str | None, scenario_id: str) -> Path:
     return Path(journal) if journal else demo_journal_path(scenario_id, time.time())
 
 
-def _write_journal(path: Path, sim: Any, result: Any) -> str:
+def _write_journal(path: Path, sim: SimServer, result: EngineResult) -> str:
     """The headless run's journal (one engine answer); '' or one line saying why it failed."""
     from apigw_cockpit.incident import Journal, JournalError
     from apigw_cockpit.service.record import journal_result
@@ -125,7 +145,7 @@ def _write_journal(path: Path, sim: Any, result: Any) -> str:
     return ""
 
 
-def _headless(args: argparse.Namespace, scenario: Any) -> int:
+def _headless(args: argparse.Namespace, scenario: Scenario) -> int:
     from apigw_cockpit.demo.server import SimServer
     from apigw_cockpit.demo.summary import summarize
     from apigw_cockpit.diagnose.report import diagnosis_json
@@ -181,26 +201,26 @@ class _World:
     backfill) must not wait for it, and a daemon thread does not hold the process open.
     """
 
-    def __init__(self, scenario: Any, speed: float) -> None:
+    def __init__(self, scenario: Scenario, speed: float) -> None:
         self.scenario, self.speed = scenario, speed
-        self.server: Any = None  # set once started: a failed start stops itself
-        self.starting: asyncio.Future[Any] | None = None
+        self.server: SimServer | None = None  # set once started: a failed start stops itself
+        self.starting: asyncio.Future[SimServer] | None = None
         self._stopping = False
         self._lock = threading.Lock()  # hands the started server to exactly one stopper
 
-    async def start(self) -> Any:
+    async def start(self) -> SimServer:
         from apigw_cockpit.demo.server import SimServer  # moto: imported after the first frame
 
         loop = asyncio.get_running_loop()
-        self.starting = loop.create_future()
-        done = self.starting
+        done: asyncio.Future[SimServer] = loop.create_future()
+        self.starting = done
 
         def enter() -> None:
             try:
                 server = SimServer(self.scenario, speed=self.speed).__enter__()
             except BaseException as exc:
                 with contextlib.suppress(RuntimeError):  # the app already left: nobody waits
-                    loop.call_soon_threadsafe(_settle, done, None, exc)
+                    loop.call_soon_threadsafe(_settle, done, exc)
                 return
             with self._lock:
                 quitting = self._stopping
@@ -209,7 +229,7 @@ class _World:
                 server.__exit__(None, None, None)
                 return
             try:
-                loop.call_soon_threadsafe(_settle, done, server, None)
+                loop.call_soon_threadsafe(_settle, done, server)
             except RuntimeError:  # the loop closed meanwhile: stop what nobody will use
                 server.__exit__(None, None, None)
 
@@ -225,14 +245,14 @@ class _World:
         if server is None:
             return
         loop = asyncio.get_running_loop()
-        stopped = loop.create_future()
+        stopped: asyncio.Future[None] = loop.create_future()
 
         def stop() -> None:
             try:
                 server.__exit__(None, None, None)
             finally:
                 with contextlib.suppress(RuntimeError):  # the loop may be gone: nobody waits
-                    loop.call_soon_threadsafe(_settle, stopped, None, None)
+                    loop.call_soon_threadsafe(_settle, stopped, None)
 
         # Its own daemon thread, not the loop's executor: asyncio.run waits for executor threads.
         threading.Thread(target=stop, name="sim-stop", daemon=True).start()
@@ -240,16 +260,19 @@ class _World:
             await asyncio.wait_for(stopped, CLOSE_BOUND_S)
 
 
-def _settle(future: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:
+_T = TypeVar("_T")
+
+
+def _settle(future: asyncio.Future[_T], outcome: _T | BaseException) -> None:
     if future.done():
         return
-    if exc is not None:
-        future.set_exception(exc)
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
     else:
-        future.set_result(result)
+        future.set_result(outcome)
 
 
-async def close_bounded(feeds: list[Any], world: _World) -> None:
+async def close_bounded(feeds: list[Feed], world: _World) -> None:
     """The feeds (in-flight polls cancelled, not awaited) and the world, at once, bounded together."""
     closing = [asyncio.ensure_future(feed.aclose()) for feed in feeds]
     closing.append(asyncio.ensure_future(world.stop()))
@@ -261,10 +284,10 @@ async def close_bounded(feeds: list[Any], world: _World) -> None:
             task.exception()  # retrieved: a failed close is not worth a warning on the way out
 
 
-def _opener(args: argparse.Namespace, settings: Any, world: _World, feeds: list[Any]) -> Any:
+def _opener(args: argparse.Namespace, settings: Settings, world: _World, feeds: list[Feed]) -> FeedOpener:
     """The app's FeedOpener: world, discovery, journal; the app draws its first frame meanwhile."""
 
-    async def opener(say: Any) -> Any:
+    async def opener(say: Callable[[str], None]) -> Opened:
         from apigw_cockpit.incident.sink import sink_for
         from apigw_cockpit.ui.startup import Opened
 
@@ -274,7 +297,7 @@ def _opener(args: argparse.Namespace, settings: Any, world: _World, feeds: list[
         from apigw_cockpit.aws.feed import open_feed
         from apigw_cockpit.service.settings import aws_intervals
 
-        feed: Any = await open_feed(
+        feed = await open_feed(
             sim_settings(sim, live_tail=False, intervals=aws_intervals(settings)), sim.clock
         )
         feeds.append(feed)
@@ -287,12 +310,18 @@ def _opener(args: argparse.Namespace, settings: Any, world: _World, feeds: list[
         # Start-up's objects (moto, the world's backfill, botocore's models) live as long as the
         # process: out of the full collections that would otherwise stall the UI ~0.5 s each.
         gc.freeze()
-        return Opened(feed, sim.clock, journal)
+        return Opened(ui_feed(feed), sim.clock, journal)
 
     return opener
 
 
-async def _tui(args: argparse.Namespace, scenario: Any) -> int:
+def ui_feed(feed: Feed) -> Any:
+    """The aws/ Feed as ui/'s Feed (here and in `screenshot`). Any for the reason
+    `watch._ui_feed` gives: that Protocol's mutable members make mypy compare them invariantly."""
+    return feed
+
+
+async def _tui(args: argparse.Namespace, scenario: Scenario) -> int:
     from apigw_cockpit.config import load_settings
     from apigw_cockpit.errors import ConfigError
     from apigw_cockpit.ui.app import DrillSpec, build_app
@@ -303,7 +332,7 @@ async def _tui(args: argparse.Namespace, scenario: Any) -> int:
     except ConfigError as exc:
         err_line(f"apigw-cockpit: {exc}")
         return EXIT_USAGE
-    world, feeds = _World(scenario, args.speed), list[Any]()  # the opener appends the feed it opened
+    world, feeds = _World(scenario, args.speed), list[Feed]()  # the opener appends the feed it opened
     # The drill's answer goes to the app, never onto the screen: it only grades the drill.
     drill = DrillSpec(scenario.id, scenario.root_cause)
     opener = _opener(args, settings, world, feeds)

@@ -25,7 +25,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any, BinaryIO, TextIO
+from typing import Protocol, TextIO
 
 from apigw_cockpit import outbound
 from apigw_cockpit.diagnose import Classification, classify, group_lines
@@ -45,7 +45,14 @@ _HEADERS = ("Starting execution", "Execution log for")  # a request without an i
 _DONE = re.compile(r"Method completed with status: \d{3}")
 
 
-def _messages_from_json(data: Any) -> list[str] | None:
+class ByteReader(Protocol):
+    """What explain reads: `sys.stdin.buffer`, or `_BytesOf` a text stdin."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
+    def readline(self, n: int = -1, /) -> bytes: ...
+
+
+def _messages_from_json(data: object) -> list[str] | None:
     if isinstance(data, dict) and isinstance(data.get("events"), list):
         data = data["events"]
     if not isinstance(data, list):
@@ -113,7 +120,7 @@ def render_text(results: list[Classification], out: TextIO) -> None:
     out.write(f"\n{len(results)} requests, {failed} failed: {parts}\n")
 
 
-def to_json(results: list[Classification]) -> dict[str, Any]:
+def to_json(results: list[Classification]) -> dict[str, object]:
     counts = Counter(r.verdict for r in results)
     return {
         "requests": [_request_json(r) for r in results],
@@ -129,7 +136,7 @@ class InputStopped(Exception):
     """explain stopped reading; `str()` says where and why (one line)."""
 
 
-def stdin_lines(stream: BinaryIO, first: bytes = b"") -> Iterator[str]:
+def stdin_lines(stream: ByteReader, first: bytes = b"") -> Iterator[str]:
     """Whole lines of `stream` (after `first`), decoded leniently; never a line cut in two."""
     pending = first
     while True:
@@ -227,7 +234,7 @@ def classify_stream(lines: Iterator[str], fmt: AccessFormat | None = None) -> It
     yield from explain(batch.take(final=True), fmt)
 
 
-def _results(stream: BinaryIO, fmt: AccessFormat | None = None) -> Iterator[Classification]:
+def _results(stream: ByteReader, fmt: AccessFormat | None = None) -> Iterator[Classification]:
     head = stream.read(1)
     while head and head in b" \t\r\n":
         head = stream.read(1)
@@ -262,7 +269,7 @@ def _text_row(r: Classification) -> str:
     return f"{rid:<36}  {r.verdict:<24} {status:>3}  {_latency(r):>8}  {where}  {evidence}".rstrip() + "\n"
 
 
-def _request_json(r: Classification) -> dict[str, Any]:
+def _request_json(r: Classification) -> dict[str, object]:
     return {
         "request_id": r.request_id,
         "verdict": r.verdict,
@@ -281,7 +288,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if sys.stdin.isatty():
         err_line("paste execution-log or access-log lines, then Ctrl-D")
-    stream: Any = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else _BytesOf(sys.stdin)
+    stream: ByteReader = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else _BytesOf(sys.stdin)
     as_json = bool(getattr(args, "json", False))
     fmt: AccessFormat | None = None
     if getattr(args, "access_format", None) is not None:
@@ -290,7 +297,7 @@ def run(args: argparse.Namespace) -> int:
             err_line("apigw-cockpit explain: --access-format names no $context variable")
             return EXIT_USAGE
     # The output boundary: pasted lines carry tokens and terminal escapes verbatim.
-    out: Any = sys.stdout if as_json else outbound.SafeWriter(sys.stdout)
+    out: TextIO | outbound.SafeWriter = sys.stdout if as_json else outbound.SafeWriter(sys.stdout)
     counts: Counter[tuple[str, int | None]] = Counter()
     verdicts: Counter[str] = Counter()
     total = failed = 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TextIO
 
 from apigw_cockpit import outbound
 
@@ -28,7 +28,7 @@ def emit(write: Callable[[TextIO], None]) -> bool:
     return True
 
 
-def write_json(doc: Any) -> Callable[[TextIO], None]:
+def write_json(doc: object) -> Callable[[TextIO], None]:
     def write(out: TextIO) -> None:
         out.write(outbound.dumps(doc, indent=2) + "\n")
 

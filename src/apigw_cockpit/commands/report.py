@@ -10,8 +10,8 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from apigw_cockpit import safe_write
 from apigw_cockpit.incident import (
@@ -23,6 +23,7 @@ from apigw_cockpit.incident import (
     render_json,
     render_markdown,
 )
+from apigw_cockpit.incident.entries import Entry
 from apigw_cockpit.outbound import err_line
 
 EXIT_OK = 0
@@ -51,7 +52,7 @@ def _write(text: str, out: str | None) -> None:
     safe_write.write_text(out, text)
 
 
-def _render(entries: list[dict[str, Any]], warnings: list[str], path: Path, args: argparse.Namespace) -> str:
+def _render(entries: Sequence[Entry], warnings: list[str], path: Path, args: argparse.Namespace) -> str:
     report = build_report(entries, source=str(path), warnings=warnings, generated_at=time.time())
     if args.format == "json":
         return render_json(report)

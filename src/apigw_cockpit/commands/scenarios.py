@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from apigw_cockpit.outbound import err_line
 from apigw_cockpit.service.exits import EXIT_OK, EXIT_USAGE
 
+if TYPE_CHECKING:  # at run time imported where used: moto and the world load only for `demo`
+    from apigw_cockpit.demo.world import Scenario
 
-def load_or_exit(name: str) -> Any:
+
+def load_or_exit(name: str) -> Scenario:
     """The scenario by id or path; a bad one prints one line (file and key) and exits 2."""
     from apigw_cockpit.demo.world import ScenarioError, load_scenario
 

@@ -9,19 +9,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from apigw_cockpit import safe_write
 from apigw_cockpit.cli_values import parse_size
-from apigw_cockpit.commands.demo import open_demo_feed
+from apigw_cockpit.commands.demo import open_demo_feed, ui_feed
 from apigw_cockpit.config import load_settings
 from apigw_cockpit.errors import ConfigError
 from apigw_cockpit.outbound import err_line
 
+if TYPE_CHECKING:  # ui/ is imported in run(), after the demo-extra check
+    from textual.pilot import Pilot
+
+    from apigw_cockpit.ui.app import CockpitApp
+
 POPULATE_TIMEOUT_S = 15.0
 
 
-def _populated(app: Any) -> bool:
+def _populated(app: CockpitApp) -> bool:
     s = app.state
     return bool(s.metrics) and bool(s.rows or s.targets) and bool(s.sources)
 
@@ -48,11 +53,11 @@ def run(args: argparse.Namespace) -> int:
 
     failed: list[str] = []
     with open_demo_feed(args.scenario, speed=1.0) as (feed, clock):
-        app = build_app(settings, feed, clock)
+        app = build_app(settings, ui_feed(feed), clock)
         app.start_theme_watcher = lambda: None  # type: ignore[method-assign]
         start = clock.now()
 
-        async def pilot_fn(pilot: Any) -> None:
+        async def pilot_fn(pilot: Pilot[object]) -> None:
             loop = asyncio.get_running_loop()
             deadline = loop.time() + POPULATE_TIMEOUT_S
             at = args.at or 0.0

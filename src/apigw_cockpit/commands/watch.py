@@ -18,10 +18,11 @@ import contextlib
 import dataclasses
 import errno
 import sys
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TextIO, Unpack
 
 from apigw_cockpit import quick_exit
-from apigw_cockpit.config import load_settings
+from apigw_cockpit.config import Settings, load_settings
 from apigw_cockpit.errors import CockpitError, ConfigError
 from apigw_cockpit.model import Clock, SystemClock
 from apigw_cockpit.outbound import err_line
@@ -31,17 +32,22 @@ from apigw_cockpit.service.exits import EXIT_BUG, EXIT_FINDINGS, EXIT_USAGE
 # first frame is drawn before it (issue 17); `headless` imports it at once anyway.
 if TYPE_CHECKING:
     from apigw_cockpit.aws.feed import Feed
+    from apigw_cockpit.aws.inventory import Inventory
     from apigw_cockpit.aws.settings import AwsSettings
+    from apigw_cockpit.aws.sources.base import PollerLimits
+    from apigw_cockpit.ui.app import CockpitApp
+    from apigw_cockpit.ui.picker import Pick
+    from apigw_cockpit.ui.startup import FeedOpener, Opened
 
 
-async def open_feed(settings: AwsSettings, clock: Clock, **kw: Any) -> Feed:
+async def open_feed(settings: AwsSettings, clock: Clock, **kw: Unpack[PollerLimits]) -> Feed:
     """aws/'s discovery and pollers (ConfigError exit 2, AwsAccessError exit 3)."""
     from apigw_cockpit.aws.feed import open_feed as open_aws_feed
 
     return await open_aws_feed(settings, clock, **kw)
 
 
-def aws_settings(args: argparse.Namespace, config: Any) -> AwsSettings:
+def aws_settings(args: argparse.Namespace, config: Settings) -> AwsSettings:
     """The aws/ settings from the flags and the config file's `[intervals]` and invoke_url."""
     from apigw_cockpit.service.settings import aws_intervals, settings_from_args
 
@@ -52,7 +58,7 @@ def aws_settings(args: argparse.Namespace, config: Any) -> AwsSettings:
 
 
 async def headless(
-    settings: AwsSettings, clock: Clock, out: TextIO, duration: float | None, **kw: Any
+    settings: AwsSettings, clock: Clock, out: TextIO, duration: float | None, **kw: Unpack[PollerLimits]
 ) -> int:
     from apigw_cockpit.service.stream import stream
 
@@ -73,8 +79,8 @@ def _error(exc: object) -> None:
     err_line(f"apigw-cockpit: error: {exc}")
 
 
-def _tui_hook() -> Any:
-    """`drive(app) -> Awaitable[None]`: how the built cockpit is run (tests drive it with Pilot)."""
+def _tui_hook() -> Callable[[CockpitApp], Awaitable[object]]:
+    """`drive(app) -> Awaitable`: how the built cockpit is run (tests drive it with Pilot)."""
     return lambda app: app.run_async()
 
 
@@ -94,19 +100,18 @@ class _Opening:
     bug: Exception | None = None
 
 
-def _opener(args: argparse.Namespace, config: Any, clock: Clock, opening: _Opening) -> Any:
+def _opener(args: argparse.Namespace, config: Settings, clock: Clock, opening: _Opening) -> FeedOpener:
     """The app's FeedOpener: aws/ settings, discovery and the journal, in the app's loop, behind
     the first frame."""
 
-    async def opener(say: Any) -> Any:
+    async def opener(say: Callable[[str], None]) -> Opened:
         from apigw_cockpit.incident.sink import sink_for
         from apigw_cockpit.ui.startup import Opened
 
         read_only = bool(config.read_only)
         try:
             settings = aws_settings(args, config)
-            # Any: the aws/ Feed satisfies ui/'s Feed protocol structurally, as in `demo`.
-            feed: Any = await open_feed(settings, clock)
+            feed = await open_feed(settings, clock)
             opening.feed = feed
             # Read-only views (serve's war room) watch; only the driving session keeps the record.
             journal = None if read_only else sink_for(getattr(args, "journal", None), feed.topology, clock)
@@ -117,9 +122,16 @@ def _opener(args: argparse.Namespace, config: Any, clock: Clock, opening: _Openi
         except Exception as exc:
             opening.bug = exc  # reported after the app left the alternate screen: line + traceback file
             raise _StartFailed(f"{type(exc).__name__}: {exc}", EXIT_BUG) from exc
-        return Opened(feed, clock, journal)
+        return Opened(_ui_feed(feed), clock, journal)
 
     return opener
+
+
+def _ui_feed(feed: Feed) -> Any:
+    """The aws/ Feed as ui/'s Feed. Any: that Protocol declares `pollers` and `meter` as mutable
+    attributes, so mypy wants them invariant (exactly `Sequence[ui Poller]`, `ui Meter`); the
+    aws/ Feed has them as its own types, which match structurally but not invariantly."""
+    return feed
 
 
 def _discovering(args: argparse.Namespace) -> str:
@@ -128,7 +140,7 @@ def _discovering(args: argparse.Namespace) -> str:
     return f"discovering API {args.api_id} stage {args.stage}{where}…"
 
 
-async def _tui(args: argparse.Namespace, config: Any, clock: Clock) -> int:
+async def _tui(args: argparse.Namespace, config: Settings, clock: Clock) -> int:
     """The cockpit at once on the start-up screen; discovery runs behind it (issue 17)."""
     try:
         from apigw_cockpit.ui.app import build_app
@@ -156,7 +168,7 @@ async def _tui(args: argparse.Namespace, config: Any, clock: Clock) -> int:
     return code
 
 
-def _picker_hook() -> Any:
+def _picker_hook() -> Callable[[Inventory], Pick | None]:
     """`pick(inventory) -> Pick | None` from the UI layer (the picker screen), imported lazily."""
     from apigw_cockpit.ui.picker import PickerApp
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 _VAR = re.compile(r"\$context\.([A-Za-z0-9_.]*[A-Za-z0-9_])")
 _MAX_FORMAT = 10_000  # AWS's own limit on a format string is far below this
@@ -27,9 +27,9 @@ class AccessFormat:
     groups: tuple[str, ...] = ()
 
 
-def flatten(obj: dict[str, Any], prefix: str = "", depth: int = 0) -> dict[str, Any]:
+def flatten(obj: Mapping[str, object], prefix: str = "", depth: int = 0) -> dict[str, object]:
     """Nested JSON objects → one level, keys joined with "." (three levels deep at most)."""
-    out: dict[str, Any] = {}
+    out: dict[str, object] = {}
     for k, v in obj.items():
         key = f"{prefix}.{k}" if prefix else str(k)
         if isinstance(v, dict) and depth < 3:
@@ -70,7 +70,7 @@ def access_format(fmt: str) -> AccessFormat | None:
     return AccessFormat(regex=re.compile("".join(pattern)), groups=tuple(groups))
 
 
-def pairs_of(fmt: AccessFormat, text: str) -> dict[str, Any] | None:
+def pairs_of(fmt: AccessFormat, text: str) -> dict[str, object] | None:
     """A line written with `fmt` → {variable or key: value}; None when it is not such a line."""
     if fmt.regex is not None:
         m = fmt.regex.match(text)

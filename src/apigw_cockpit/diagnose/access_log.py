@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
 
 from apigw_cockpit.diagnose.access_format import AccessFormat, flatten, pairs_of
 from apigw_cockpit.diagnose.classifier import Classification
@@ -36,16 +36,19 @@ _TEXT_FIELDS = ("integration_error", "error_message", "authorizer_error")
 _MAX_EVIDENCE = 6
 _MAX_VALUE = 300
 
+# What `_value` makes of a field: text, or a number ("int" fields are ints, "float" floats).
+FieldValue = str | int | float
+
 
 @dataclass(frozen=True)
 class AccessRecord:
     """The fields of one access-log line that the rules read, by meaning; `keys` by original key."""
 
-    values: dict[str, Any]
+    values: dict[str, FieldValue]
     keys: dict[str, str] = field(default_factory=dict)  # meaning → the key the line used
     form: str = "json"  # "json", "clf" or "format" (read with the stage's own format)
 
-    def get(self, name: str) -> Any:
+    def get(self, name: str) -> FieldValue | None:
         return self.values.get(name)
 
 
@@ -84,9 +87,16 @@ def _fields() -> tuple[dict[str, str], dict[str, str]]:
     return by_key, kinds
 
 
-def _bound(r: dict[str, Any], name: str) -> tuple[int | None, int | None]:
-    lo, hi = r.get(f"{name}_min"), r.get(f"{name}_max")
-    return (int(lo) if lo is not None else None, int(hi) if hi is not None else None)
+def _bound(r: Mapping[str, object], name: str) -> tuple[int | None, int | None]:
+    return _int_or_none(r.get(f"{name}_min")), _int_or_none(r.get(f"{name}_max"))
+
+
+def _int_or_none(v: object) -> int | None:
+    if v is None:
+        return None
+    if isinstance(v, int | float | str):
+        return int(v)
+    raise TypeError(f"access_rules.toml: a bound must be a number, not {type(v).__name__}")
 
 
 @cache
@@ -106,7 +116,7 @@ def access_rules() -> tuple[_Rule, ...]:
     )
 
 
-def _value(kind: str, v: Any) -> Any:
+def _value(kind: str, v: object) -> FieldValue | None:
     """A field's value as the rules want it; None for AWS's "-" / empty / unparsable."""
     if v is None or isinstance(v, (dict, list, bool)):
         return None
@@ -124,9 +134,9 @@ def _value(kind: str, v: Any) -> Any:
     return int(number) if kind == "int" else number
 
 
-def _record(pairs: dict[str, Any], form: str) -> AccessRecord | None:
+def _record(pairs: Mapping[str, object], form: str) -> AccessRecord | None:
     by_key, kinds = _fields()
-    values: dict[str, Any] = {}
+    values: dict[str, FieldValue] = {}
     keys: dict[str, str] = {}
     for key, raw in pairs.items():
         meaning = by_key.get(_norm(key))
@@ -183,7 +193,7 @@ def parse_access_line(raw: str, fmt: AccessFormat | None = None) -> AccessRecord
         return None
 
 
-def _in(value: Any, bounds: tuple[int | None, int | None]) -> bool:
+def _in(value: FieldValue | None, bounds: tuple[int | None, int | None]) -> bool:
     lo, hi = bounds
     if lo is None and hi is None:
         return True
@@ -241,7 +251,8 @@ def _classify(rec: AccessRecord) -> Classification:
     decided_by: tuple[str, ...] = ()
     texts = " | ".join(str(rec.get(t) or "") for t in _TEXT_FIELDS)
     rule = next((r for r in access_rules() if _holds(r, rec, texts)), None)
-    found = _pattern_verdict(rec) if status is None or status >= 400 else None
+    # "status" is an int field (access_fields.toml), so "not a number" means it is absent.
+    found = _pattern_verdict(rec) if not isinstance(status, int | float) or status >= 400 else None
     # A rule keyed on the gateway response type or the timeout latency is firmer than a sentence;
     # otherwise the execution-log patterns read the message before the generic rules do.
     if rule is not None and (rule.response_types or rule.latency_min is not None):

@@ -3,7 +3,7 @@ plus the stable JSON shape of `check --json` / `demo --headless`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from apigw_cockpit.diagnose.observations import Observations
 from apigw_cockpit.diagnose.onset import find_onset
@@ -13,10 +13,94 @@ from apigw_cockpit.diagnose.verification import VerifyStep
 from apigw_cockpit.diagnose.window import IncidentWindow, incident_window
 from apigw_cockpit.model import Finding, Hypothesis
 
-__all__ = ["Diagnosis", "diagnose", "diagnosis_json", "finding_json", "hypothesis_json", "result_json"]
+__all__ = [
+    "Diagnosis",
+    "DiagnosisJson",
+    "diagnose",
+    "diagnosis_json",
+    "finding_json",
+    "hypothesis_json",
+    "result_json",
+]
 
 
-def finding_json(f: Finding) -> dict[str, Any]:
+# The JSON shapes as types: callers (the stream, demo, the journal) read keys, and a renamed or
+# retyped key is then a mypy error here rather than a silent change of `check --json`.
+class FindingJson(TypedDict):
+    check_id: str
+    title: str
+    verdict: str
+    severity: str
+    summary: str
+    why: str
+    evidence: list[str]
+    fix: str
+    doc_url: str
+    root_causes: list[str]
+
+
+class HypothesisJson(TypedDict):
+    root_cause: str
+    confidence: float
+    because: list[str]
+    check_ids: list[str]
+
+
+class StepJson(TypedDict):
+    id: str
+    title: str
+    status: str
+    evidence: list[str]
+
+
+class WindowJson(TypedDict):
+    start: float
+    end: float | None
+    ongoing: bool
+    periods: int
+    requests: int | None
+    errors_5xx: int
+    peak_5xx_per_min: float
+    mean_5xx_per_min: float
+    error_rate: float | None
+    peak_error_rate: float | None
+    traces: int
+    failing_traces: int
+
+
+class OnsetJson(TypedDict):
+    at: float
+    source: str
+    evidence: str
+
+
+class RecoveryJson(TypedDict):
+    at: float
+    onset: float | None
+    errors: float
+    evidence: str
+
+
+class SourceJson(TypedDict):
+    source: str
+    state: str
+    last_error: str
+
+
+class DiagnosisJson(TypedDict):
+    api: str
+    stage: str
+    root_cause: str | None
+    state: str
+    onset: OnsetJson | None
+    recovery: RecoveryJson | None
+    window: WindowJson | None
+    findings: list[FindingJson]
+    hypotheses: list[HypothesisJson]
+    sources: list[SourceJson]
+
+
+def finding_json(f: Finding) -> FindingJson:
     return {
         "check_id": f.check_id,
         "title": f.title,
@@ -31,7 +115,7 @@ def finding_json(f: Finding) -> dict[str, Any]:
     }
 
 
-def hypothesis_json(h: Hypothesis) -> dict[str, Any]:
+def hypothesis_json(h: Hypothesis) -> HypothesisJson:
     return {
         "root_cause": h.root_cause,
         "confidence": h.confidence,
@@ -40,11 +124,11 @@ def hypothesis_json(h: Hypothesis) -> dict[str, Any]:
     }
 
 
-def step_json(s: VerifyStep) -> dict[str, Any]:
+def step_json(s: VerifyStep) -> StepJson:
     return {"id": s.id, "title": s.title, "status": s.status, "evidence": list(s.evidence)}
 
 
-def window_json(w: IncidentWindow | None) -> dict[str, Any] | None:
+def window_json(w: IncidentWindow | None) -> WindowJson | None:
     """The incident window's totals (onset → recovery or now), as the records write them."""
     if w is None:
         return None
@@ -64,7 +148,7 @@ def window_json(w: IncidentWindow | None) -> dict[str, Any] | None:
     }
 
 
-def diagnosis_json(d: Diagnosis, obs: Observations) -> dict[str, Any]:
+def diagnosis_json(d: Diagnosis, obs: Observations) -> DiagnosisJson:
     """The stable `check --json` / `demo --headless` shape."""
     onset = find_onset(obs)
     recovery = find_recovery(obs, onset) if onset is not None else None
@@ -98,6 +182,6 @@ def diagnosis_json(d: Diagnosis, obs: Observations) -> dict[str, Any]:
     }
 
 
-def result_json(result: EngineResult) -> dict[str, Any]:
+def result_json(result: EngineResult) -> DiagnosisJson:
     """The engine's result in the `check --json` shape (what `watch --headless` streams too)."""
     return diagnosis_json(result.diagnosis, result.obs)

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
 
 from apigw_cockpit.diagnose.observations import Observations, failing
 from apigw_cockpit.diagnose.verification import all_passed, verify
@@ -41,17 +40,17 @@ class StepState:
 
 @cache
 def tree() -> tuple[str, dict[str, Step]]:
-    raw: dict[str, Any] = tomllib.loads(
-        resources.files(__package__).joinpath("walkthrough.toml").read_text("utf-8")
-    )
+    # tomllib types what it parses as Any: each value is converted to the field's type here,
+    # so nothing untyped leaves this function.
+    raw = tomllib.loads(resources.files(__package__).joinpath("walkthrough.toml").read_text("utf-8"))
     steps = {
-        s["id"]: Step(
-            id=s["id"],
-            title=s["title"],
-            look_at=s.get("look_at", ""),
-            checks=tuple(s.get("checks", ())),
-            answer=s.get("answer", "checks"),
-            next=dict(s.get("next", {})),
+        str(s["id"]): Step(
+            id=str(s["id"]),
+            title=str(s["title"]),
+            look_at=str(s.get("look_at", "")),
+            checks=tuple(str(c) for c in s.get("checks", ())),
+            answer=str(s.get("answer", "checks")),
+            next={str(k): str(v) for k, v in dict(s.get("next", {})).items()},
         )
         for s in raw["step"]
     }

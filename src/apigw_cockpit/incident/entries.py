@@ -40,6 +40,10 @@ MAX_EPOCH = 32_503_680_000  # year 3000: anything later is corruption, and datet
 # type names: str, num (int|float, not bool), int, bool, list[str], list[obj], obj
 FieldSpec = tuple[str, bool]
 
+# A journal line as `json.loads` parsed it and `validate` accepted it. Its values are JSON, so
+# Any to mypy: readers (report, timeline, the dedupe) index it by the SCHEMA below.
+Entry = Mapping[str, Any]
+
 SCHEMA: dict[str, dict[str, FieldSpec]] = {
     "session-start": {
         "api": ("str", True),
@@ -128,7 +132,7 @@ KINDS = frozenset(SCHEMA)
 RESERVED = frozenset({"v", "at", "kind"})
 
 
-def _type_ok(value: Any, type_name: str) -> bool:
+def _type_ok(value: object, type_name: str) -> bool:
     if type_name == "str":
         return isinstance(value, str)
     if type_name == "bool":
@@ -138,7 +142,7 @@ def _type_ok(value: Any, type_name: str) -> bool:
     if type_name == "num":
         return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
     if type_name == "time":  # epoch seconds a report can print as a date
-        return _type_ok(value, "num") and 0 <= value < MAX_EPOCH
+        return _type_ok(value, "num") and isinstance(value, int | float) and 0 <= value < MAX_EPOCH
     if type_name == "obj":
         return isinstance(value, Mapping)
     if type_name == "list[str]":
@@ -148,7 +152,7 @@ def _type_ok(value: Any, type_name: str) -> bool:
     raise ValueError(f"unknown type name {type_name!r}")
 
 
-def _check_fields(data: Mapping[str, Any], spec: Mapping[str, FieldSpec], where: str) -> str | None:
+def _check_fields(data: Mapping[str, object], spec: Mapping[str, FieldSpec], where: str) -> str | None:
     for name, (type_name, required) in spec.items():
         if name not in data:
             if required:
@@ -159,7 +163,7 @@ def _check_fields(data: Mapping[str, Any], spec: Mapping[str, FieldSpec], where:
             continue
         if not _type_ok(value, type_name):
             return f"{where}: field {name!r} should be {type_name}, got {type(value).__name__}"
-        if type_name == "list[obj]" and name in ITEM_SCHEMA:
+        if type_name == "list[obj]" and name in ITEM_SCHEMA and isinstance(value, list | tuple):
             for i, item in enumerate(value):
                 problem = _check_fields(item, ITEM_SCHEMA[name], f"{where}.{name}[{i}]")
                 if problem:
@@ -167,14 +171,14 @@ def _check_fields(data: Mapping[str, Any], spec: Mapping[str, FieldSpec], where:
     return None
 
 
-def validate(entry: Any) -> str | None:
+def validate(entry: object) -> str | None:
     """Return why `entry` is not a valid journal entry, or None when it is."""
     if not isinstance(entry, dict):
         return f"not a JSON object ({type(entry).__name__})"
     v = entry.get("v")
     if v != VERSION or isinstance(v, bool):
         return f"unsupported version {v!r} (this reader knows v{VERSION})"
-    at: Any = entry.get("at")
+    at: object = entry.get("at")
     if not _type_ok(at, "time"):
         return f"field 'at' should be epoch seconds, got {at!r}"
     kind = entry.get("kind")

@@ -27,10 +27,10 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Protocol
 
 from apigw_cockpit.incident import record
-from apigw_cockpit.incident.entries import RESERVED, VERSION, validate
+from apigw_cockpit.incident.entries import RESERVED, VERSION, Entry, validate
 from apigw_cockpit.incident.paths import journal_path, utc_date
 from apigw_cockpit.incident.reader import JournalError, read_journal
 from apigw_cockpit.model import Alarm, Change, Clock, Finding, Hypothesis, SystemClock
@@ -40,7 +40,18 @@ from apigw_cockpit.safe_write import RefusedPath, open_append
 JournalKey = tuple[str, str, "Path | str | None", "dt.date | None"]
 
 
-def _jsonable(value: Any) -> Any:
+class DiagnosisLike(Protocol):
+    """diagnose.Diagnosis as the journal reads it (no `diagnose` import)."""
+
+    @property
+    def findings(self) -> Iterable[Finding]: ...
+    @property
+    def hypotheses(self) -> Iterable[Hypothesis]: ...
+    @property
+    def verification(self) -> Iterable[record.StepLike]: ...
+
+
+def _jsonable(value: object) -> object:
     # Non-finite floats are not JSON; a metric gap becomes null rather than a crash.
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -62,7 +73,7 @@ class _Dedupe:
         self.steps: tuple[tuple[str, str], ...] | None = None
 
     @staticmethod
-    def _ranking(entry: Mapping[str, Any]) -> tuple[object, ...]:
+    def _ranking(entry: Entry) -> tuple[object, ...]:
         # The evidence counts too: the same order with grown numbers is a new, truer record.
         return tuple(
             (h["root_cause"], round(float(h["confidence"]), 2), tuple(h.get("because") or ()))
@@ -70,10 +81,10 @@ class _Dedupe:
         )
 
     @staticmethod
-    def _steps(entry: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    def _steps(entry: Entry) -> tuple[tuple[str, str], ...]:
         return tuple((s["id"], s["status"]) for s in entry["steps"])
 
-    def seen(self, e: Mapping[str, Any]) -> bool:
+    def seen(self, e: Entry) -> bool:
         kind = e["kind"]
         if kind == "change":
             return e["event_id"] in self.change_ids
@@ -87,7 +98,7 @@ class _Dedupe:
             return self.steps == self._steps(e)
         return False
 
-    def remember(self, e: Mapping[str, Any]) -> None:
+    def remember(self, e: Entry) -> None:
         kind = e["kind"]
         if kind == "change":
             self.change_ids.add(e["event_id"])
@@ -125,7 +136,7 @@ class Journal:
         date: dt.date | None = None,
         clock: Clock | None = None,
         at: float | None = None,
-        session: Mapping[str, Any] | None = None,
+        session: Mapping[str, object] | None = None,
     ) -> Journal:
         """Open (or continue) a journal and write `session-start`.
 
@@ -169,13 +180,14 @@ class Journal:
 
     # -- writing ---------------------------------------------------------------
 
-    def append(self, kind: str, at: float | None = None, /, **data: Any) -> bool:
+    def append(self, kind: str, at: float | None = None, /, **data: object) -> bool:
         """Write one entry durably; False when it repeats what is already journaled."""
         if RESERVED & data.keys():
             raise ValueError(f"entry data may not set {sorted(RESERVED & data.keys())}")
         when = self._clock.now() if at is None else float(at)
-        entry: dict[str, Any] = {"v": VERSION, "at": when, "kind": kind}
-        entry.update(_jsonable(redact_value(data)))
+        entry: dict[str, object] = {"v": VERSION, "at": when, "kind": kind}
+        redacted = redact_value(data)  # a mapping in, the same mapping (masked) out
+        entry.update({str(k): _jsonable(v) for k, v in redacted.items()})
         problem = validate(entry)
         if problem:
             raise ValueError(f"invalid journal entry: {problem}")
@@ -220,15 +232,17 @@ class Journal:
     def note_alarms(self, alarms: Iterable[Alarm]) -> int:
         return sum(self.append("alarm", a.updated or None, **record.alarm_fields(a)) for a in alarms)
 
-    def note_verification(self, steps: Iterable[Any], at: float | None = None) -> bool:
+    def note_verification(
+        self, steps: Iterable[record.StepLike | Mapping[str, object]], at: float | None = None
+    ) -> bool:
         return self.append("verification", at, steps=[record.step_fields(s) for s in steps])
 
-    def note_diagnosis(self, diagnosis: Any, at: float | None = None) -> int:
+    def note_diagnosis(self, diagnosis: DiagnosisLike, at: float | None = None) -> int:
         """Journal what changed in a diagnose.Diagnosis-like object (findings, hypotheses,
         verification); verification only once some step has a result. Returns entries written."""
-        written = self.note_findings(getattr(diagnosis, "findings", ()), at)
-        written += self.note_hypotheses(tuple(getattr(diagnosis, "hypotheses", ())), at)
-        steps = [record.step_fields(s) for s in getattr(diagnosis, "verification", ())]
+        written = self.note_findings(diagnosis.findings, at)
+        written += self.note_hypotheses(tuple(diagnosis.hypotheses), at)
+        steps = [record.step_fields(s) for s in diagnosis.verification]
         if any(s["status"] in ("pass", "fail") for s in steps):
             written += self.append("verification", at, steps=steps)
         return written
@@ -238,14 +252,14 @@ class Journal:
     ) -> bool:
         return self.append("screenshot", at, path=str(path), caption=caption)
 
-    def note_impact(self, at: float | None = None, **summary: Any) -> bool:
+    def note_impact(self, at: float | None = None, **summary: object) -> bool:
         return self.append("impact", at, **summary)
 
-    def note_rediscovery(self, flip: Any) -> bool:
+    def note_rediscovery(self, flip: record.FlipLike) -> bool:
         """A verdict a rediscovery changed (diagnose.flips.VerdictFlip-like), at the read's time."""
         return self.append("rediscovery", flip.at, **record.flip_fields(flip))
 
-    def note_drill(self, scenario: str, at: float | None = None, **result: Any) -> bool:
+    def note_drill(self, scenario: str, at: float | None = None, **result: object) -> bool:
         return self.append("drill", at, scenario=scenario, **result)
 
     # -- lifecycle -------------------------------------------------------------
@@ -272,9 +286,9 @@ class Journal:
         self.close("error" if exc[0] is not None else "exit")
 
 
-def _prime(path: Path) -> tuple[_Dedupe, bool, dict[str, Any]]:
+def _prime(path: Path) -> tuple[_Dedupe, bool, Entry]:
     dedupe = _Dedupe()
-    last_session: dict[str, Any] = {}
+    last_session: Entry = {}
     try:
         if path.stat().st_size == 0:
             return dedupe, False, last_session

@@ -61,7 +61,7 @@ def read_journal(path: str | os.PathLike[str]) -> JournalRead:
     return JournalRead(read.entries, read.warnings, p)
 
 
-def _looks_like_entry(text: str, obj: Any) -> bool:
+def _looks_like_entry(text: str, obj: object) -> bool:
     if isinstance(obj, dict):
         return "v" in obj and "kind" in obj
     # Our writer always starts a line with the version key, even when the rest was lost.

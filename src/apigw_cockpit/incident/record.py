@@ -1,18 +1,75 @@
 """Model objects -> journal entry fields (the shapes in `entries.SCHEMA`).
 
-Duck-typed where the producing layer is still being written (verification steps), so
-the journal does not import `diagnose`.
+What `diagnose` produces (verification steps, the incident window, verdict flips) is read
+through the Protocols below, so the journal does not import `diagnose`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Protocol
 
 from apigw_cockpit.model import Alarm, Change, Finding, Hypothesis
 
 
-def change_fields(c: Change) -> dict[str, Any]:
+class StepLike(Protocol):
+    """diagnose.VerifyStep as the journal reads it (a mapping with these keys works too)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def evidence(self) -> Iterable[str]: ...
+
+
+class WindowLike(Protocol):
+    """diagnose.window.IncidentWindow: the engine's incident-window totals."""
+
+    @property
+    def start(self) -> float: ...
+    @property
+    def end(self) -> float: ...
+    @property
+    def ongoing(self) -> bool: ...
+    @property
+    def periods(self) -> int: ...
+    @property
+    def requests(self) -> int | None: ...
+    @property
+    def errors_5xx(self) -> int: ...
+    @property
+    def peak_5xx_per_min(self) -> float: ...
+    @property
+    def mean_5xx_per_min(self) -> float: ...
+    @property
+    def error_rate(self) -> float | None: ...
+    @property
+    def peak_error_rate(self) -> float | None: ...
+    @property
+    def traces(self) -> int: ...
+    @property
+    def failing_traces(self) -> int: ...
+
+
+class FlipLike(Protocol):
+    """diagnose.flips.VerdictFlip: a verdict a rediscovery changed."""
+
+    @property
+    def at(self) -> float: ...
+    @property
+    def check_id(self) -> str: ...
+    @property
+    def before(self) -> str: ...
+    @property
+    def after(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+
+
+def change_fields(c: Change) -> dict[str, object]:
     return {
         "event_id": c.event_id,
         "event_name": c.event_name,
@@ -23,8 +80,8 @@ def change_fields(c: Change) -> dict[str, Any]:
     }
 
 
-def check_fields(f: Finding) -> dict[str, Any]:
-    data: dict[str, Any] = {
+def check_fields(f: Finding) -> dict[str, object]:
+    data: dict[str, object] = {
         "id": f.check_id,
         "verdict": str(f.verdict),
         "summary": f.summary,
@@ -42,7 +99,7 @@ def check_fields(f: Finding) -> dict[str, Any]:
     return data
 
 
-def hypothesis_fields(ranked: Iterable[Hypothesis]) -> dict[str, Any]:
+def hypothesis_fields(ranked: Iterable[Hypothesis]) -> dict[str, object]:
     return {
         "ranked": [
             {
@@ -56,22 +113,25 @@ def hypothesis_fields(ranked: Iterable[Hypothesis]) -> dict[str, Any]:
     }
 
 
-def alarm_fields(a: Alarm) -> dict[str, Any]:
+def alarm_fields(a: Alarm) -> dict[str, object]:
     return {"name": a.name, "state": a.state, "reason": a.reason, "metric": a.metric}
 
 
-def _get(step: Any, name: str, default: Any = None) -> Any:
+def _get(step: object, name: str, default: object = None) -> object:
     if isinstance(step, Mapping):
         return step.get(name, default)
     return getattr(step, name, default)
 
 
-def step_fields(step: Any) -> dict[str, Any]:
+def step_fields(step: StepLike | Mapping[str, object]) -> dict[str, object]:
     """A verification step: a mapping, or an object like diagnose's VerifyStep (id/title/status/evidence)."""
     status = _get(step, "status", "pending")
-    evidence = [str(e) for e in (_get(step, "evidence", ()) or ())]
+    listed = _get(step, "evidence", ()) or ()
+    if not isinstance(listed, Iterable):
+        raise TypeError(f"a step's evidence is a list of lines, not {type(listed).__name__}")
+    evidence = [str(e) for e in listed]
     summary = str(_get(step, "summary", "") or "") or (evidence[0] if evidence else "")
-    data: dict[str, Any] = {
+    data: dict[str, object] = {
         "id": str(_get(step, "id", "") or _get(step, "step_id", "")),
         "status": str(getattr(status, "value", status)),
         "summary": summary,
@@ -83,9 +143,9 @@ def step_fields(step: Any) -> dict[str, Any]:
     return data
 
 
-def window_fields(w: Any) -> dict[str, Any]:
-    """An `impact` entry from the engine's IncidentWindow (duck-typed: no `diagnose` import)."""
-    data: dict[str, Any] = {
+def window_fields(w: WindowLike) -> dict[str, object]:
+    """An `impact` entry from the engine's IncidentWindow."""
+    data: dict[str, object] = {
         "window_start": float(w.start),
         "window_end": float(w.end),
         "ongoing": bool(w.ongoing),
@@ -105,8 +165,8 @@ def window_fields(w: Any) -> dict[str, Any]:
     return data
 
 
-def flip_fields(flip: Any) -> dict[str, Any]:
-    """A `rediscovery` entry from a VerdictFlip (duck-typed: no `diagnose` import)."""
+def flip_fields(flip: FlipLike) -> dict[str, object]:
+    """A `rediscovery` entry from a VerdictFlip."""
     return {
         "check": str(flip.check_id),
         "before": str(flip.before),

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
 from apigw_cockpit.incident.report import ChangeRef, Report
 from apigw_cockpit.redact import redact_value
@@ -48,7 +47,7 @@ def _iso(at: float | None) -> str | None:
     )
 
 
-def _change(c: ChangeRef | None) -> dict[str, Any] | None:
+def _change(c: ChangeRef | None) -> dict[str, object] | None:
     if c is None:
         return None
     return {
@@ -62,9 +61,9 @@ def _change(c: ChangeRef | None) -> dict[str, Any] | None:
     }
 
 
-def report_dict(r: Report) -> dict[str, Any]:
+def report_dict(r: Report) -> dict[str, object]:
     i, rc, fx = r.impact, r.root_cause, r.fix
-    data: dict[str, Any] = {
+    data: dict[str, object] = {
         "schema": SCHEMA,
         "title": r.title,
         "api": r.api,
@@ -155,7 +154,7 @@ def report_dict(r: Report) -> dict[str, Any]:
         ],
         "warnings": list(r.warnings),
     }
-    redacted: dict[str, Any] = redact_value(data)
+    redacted: dict[str, object] = redact_value(data)
     return redacted
 
 

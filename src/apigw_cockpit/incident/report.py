@@ -7,14 +7,12 @@ Verification, The lesson. Pure: no I/O, no clock; the caller passes `generated_a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from apigw_cockpit.incident.entries import Entry
 from apigw_cockpit.incident.lessons import Lesson, lesson_for
 from apigw_cockpit.incident.timeline import TimelineRow, build_timeline
-
-Entry = Mapping[str, Any]
 
 VERIFICATION_STEPS: dict[str, str] = {
     "V1": "Invoke URL returns the expected status",
@@ -88,7 +86,7 @@ class Fix:
     marks: tuple[FixMark, ...]
     change: ChangeRef | None
     other_changes: tuple[ChangeRef, ...]
-    drills: tuple[dict[str, Any], ...]
+    drills: tuple[Entry, ...]  # the drill entries' fields, as the journal holds them
 
 
 @dataclass(frozen=True)
@@ -167,7 +165,7 @@ def _impact(entries: Sequence[Entry], onset: float | None) -> Impact:
     peaks = [e["peak_5xx_per_min"] for e in impacts if e.get("peak_5xx_per_min") is not None]
     # Each entry holds the totals from onset to its window_end: the latest one is the incident's.
     # (Fields are never mixed across entries: a total and its window belong together.)
-    last: Mapping[str, Any] = impacts[-1] if impacts else {}
+    last: Entry = impacts[-1] if impacts else {}
     ongoing = last.get("ongoing")
     return Impact(
         onset_at=onset,

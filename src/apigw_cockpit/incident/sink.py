@@ -26,9 +26,9 @@ from apigw_cockpit.incident import (
     read_journal,
     render_markdown,
 )
-from apigw_cockpit.model import Clock
+from apigw_cockpit.model import Clock, Topology
 
-Job = Callable[[Journal], Any]
+Job = Callable[[Journal], object]  # what a job returns is not used
 
 
 class _Task:
@@ -62,7 +62,7 @@ class JournalSink:
         api: str,
         stage: str,
         clock: Clock,
-        session: Mapping[str, Any] | None = None,
+        session: Mapping[str, object] | None = None,
     ) -> None:
         self.path = Path(path)
         self.api, self.stage, self.clock = api, stage, clock
@@ -116,7 +116,7 @@ class JournalSink:
         if not self._closed:
             self._queue.put(job)
 
-    def append(self, kind: str, at: float | None = None, **data: Any) -> None:
+    def append(self, kind: str, at: float | None = None, **data: object) -> None:
         self.submit(lambda j: j.append(kind, at, **data))
 
     def _run(self) -> None:
@@ -197,9 +197,9 @@ def _why(exc: BaseException) -> str:
 
 def sink_for(
     journal: str | os.PathLike[str] | None,
-    topology: Any,
+    topology: Topology,
     clock: Clock,
-    **session: Any,
+    **session: object,
 ) -> JournalSink:
     """The session's sink: `--journal PATH`, else the default XDG path for this api/stage/date."""
     api, stage = str(topology.api_id), str(topology.stage.name)

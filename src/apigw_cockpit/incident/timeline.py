@@ -9,11 +9,11 @@ points at the check whose verdict it changed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-Entry = Mapping[str, Any]
+from apigw_cockpit.incident.entries import Entry
+
 EvidenceRef = tuple[str, str] | None
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-from typing import Any
 
 from apigw_cockpit.aws.settings import AwsSettings, Intervals
+from apigw_cockpit.config import Settings
 from apigw_cockpit.errors import ConfigError
 
 
@@ -27,7 +27,7 @@ def settings_from_args(args: argparse.Namespace) -> AwsSettings:
     )
 
 
-def aws_intervals(settings: Any) -> Intervals:
+def aws_intervals(settings: Settings) -> Intervals:
     """Config `[intervals]` (config.Settings.intervals) as the pollers' periods; unknown names ignored."""
     known = {f.name for f in dataclasses.fields(Intervals)}
     given = {k: float(v) for k, v in dict(getattr(settings, "intervals", {}) or {}).items() if k in known}

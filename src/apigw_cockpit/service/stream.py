@@ -14,13 +14,13 @@ import asyncio
 import dataclasses
 import enum
 import time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from apigw_cockpit import outbound
 from apigw_cockpit.aws.feed import Feed
 from apigw_cockpit.diagnose import pipeline
 from apigw_cockpit.diagnose.collect import ObservationBuilder
-from apigw_cockpit.diagnose.report import result_json
+from apigw_cockpit.diagnose.report import DiagnosisJson, result_json
 from apigw_cockpit.model import (
     AlarmsUpdate,
     ChangesUpdate,
@@ -44,11 +44,14 @@ TYPES: dict[type, str] = {
 }
 DIAGNOSE_EVERY_S = 1.0
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
-def plain(value: Any) -> Any:
+
+def plain(value: object) -> object:
     """Dataclasses → objects, enums → values, tuples → arrays: JSON-able."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return plain_fields(value)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple | list):
@@ -58,11 +61,16 @@ def plain(value: Any) -> Any:
     return value
 
 
+def plain_fields(value: DataclassInstance) -> dict[str, object]:
+    """One dataclass instance → a JSON object of its fields (`plain` of each)."""
+    return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+
+
 def to_json_line(update: Update) -> str:
-    body = plain(update)
+    body = plain_fields(update)
     kind = TYPES.get(type(update), type(update).__name__.lower())
     if isinstance(update, MetricsUpdate):
-        body["series"] = [{**plain(s), "label": s.key.label} for s in update.series]
+        body["series"] = [{**plain_fields(s), "label": s.key.label} for s in update.series]
     # The one writer of headless lines, so the one place they are redacted: log lines carry
     # request headers, paths and bodies verbatim.
     return outbound.dumps({"type": kind, **body}, separators=(",", ":"), sort_keys=False)
@@ -76,7 +84,7 @@ class _Diagnoser:
         self.collector = ObservationBuilder(feed.topology)
         self.dirty = False
         self.last_run = float("-inf")
-        self.last: dict[str, Any] | None = None
+        self.last: DiagnosisJson | None = None
         # Like `check`, the first answer waits for every poller's first round: a diagnosis of
         # half the sources would only be taken back a second later.
         self.waiting = {p.name for p in feed.pollers}

@@ -6,10 +6,12 @@ unless named and confirmed; the steps come from the one engine's verification lo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict, Unpack
 
 from apigw_cockpit import safe_write
-from apigw_cockpit.aws.feed import open_feed
+from apigw_cockpit.aws.feed import Feed, open_feed
+from apigw_cockpit.aws.settings import AwsSettings
+from apigw_cockpit.config import Settings
 from apigw_cockpit.diagnose import VerifyStep, verify
 from apigw_cockpit.diagnose.observations import Observations, Probe
 from apigw_cockpit.diagnose.probe_choice import ProbeChoice, SampleRequest, choose_probe
@@ -17,7 +19,7 @@ from apigw_cockpit.model import Clock, Topology
 from apigw_cockpit.service.observe import collect_round
 
 
-def samples_from(settings: Any) -> dict[str, SampleRequest]:
+def samples_from(settings: Settings) -> dict[str, SampleRequest]:
     """config.Settings.sample_requests → diagnose SampleRequests (validated by config already)."""
     out: dict[str, SampleRequest] = {}
     for route, req in dict(getattr(settings, "sample_requests", {}) or {}).items():
@@ -29,7 +31,7 @@ def samples_from(settings: Any) -> dict[str, SampleRequest]:
 
 
 async def _probes(
-    feed: Any,
+    feed: Feed,
     choice: ProbeChoice,
     *,
     test_invoke: bool,
@@ -62,14 +64,28 @@ async def _probes(
     return tuple(out)
 
 
-async def verify_once(*args: Any, **kw: Any) -> tuple[list[VerifyStep], Topology]:
+class VerifyOptions(TypedDict, total=False):
+    """`verify_run`'s keyword options, so `verify_once` forwards them typed."""
+
+    test_invoke: bool
+    load: int
+    allow_remote: bool
+    k6: str | None
+    route: str
+    allow_unsafe: bool
+    samples: dict[str, SampleRequest] | None
+
+
+async def verify_once(
+    settings: AwsSettings, clock: Clock, since: float, **options: Unpack[VerifyOptions]
+) -> tuple[list[VerifyStep], Topology]:
     """`verify_run` without the probe choice (steps, topology)."""
-    steps, topo, _ = await verify_run(*args, **kw)
+    steps, topo, _ = await verify_run(settings, clock, since, **options)
     return steps, topo
 
 
 async def verify_run(
-    settings: Any,
+    settings: AwsSettings,
     clock: Clock,
     since: float,
     *,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Unpack
 
-from apigw_cockpit.aws.sources.base import Poller
+from apigw_cockpit.aws.session import ClientFactory
+from apigw_cockpit.aws.sources.base import Poller, PollerOptions
 from apigw_cockpit.aws.sources.metrics import lb_dimension, metric_api_name
+from apigw_cockpit.aws.untyped import Raw
 from apigw_cockpit.model import Alarm, AlarmsUpdate, Clock, Topology, Update
 
 
-def _watches(metric: dict[str, Any], wanted: dict[str, set[str]]) -> bool:
+def _watches(metric: Raw, wanted: dict[str, set[str]]) -> bool:
     ns = metric.get("Namespace", "")
     dims = {d.get("Name"): d.get("Value") for d in metric.get("Dimensions", [])}
     return any(dims.get(name) in values for name, values in _by_ns(wanted, ns).items())
@@ -27,7 +29,12 @@ class AlarmsPoller(Poller):
     name = "alarms"
 
     def __init__(
-        self, factory: Any, clock: Clock, topology: Topology, interval: float = 60.0, **kw: Any
+        self,
+        factory: ClientFactory,
+        clock: Clock,
+        topology: Topology,
+        interval: float = 60.0,
+        **kw: Unpack[PollerOptions],
     ) -> None:
         super().__init__(factory, clock, interval, **kw)
         self.wanted = {
@@ -41,7 +48,7 @@ class AlarmsPoller(Poller):
         alarms: list[Alarm] = []
         token: str | None = None
         while True:
-            kwargs: dict[str, Any] = {"AlarmTypes": ["MetricAlarm"], "MaxRecords": 100}
+            kwargs: dict[str, object] = {"AlarmTypes": ["MetricAlarm"], "MaxRecords": 100}
             if token:
                 kwargs["NextToken"] = token
             resp = await cw.describe_alarms(**kwargs)

@@ -25,7 +25,7 @@ import contextlib
 import random
 import time
 from collections import deque
-from typing import Any
+from typing import TypedDict
 
 from apigw_cockpit.aws import attempts
 from apigw_cockpit.aws.errors import (
@@ -37,6 +37,7 @@ from apigw_cockpit.aws.errors import (
     is_throttle,
     short,
 )
+from apigw_cockpit.aws.session import ClientFactory
 from apigw_cockpit.model import Clock, SourceState, SourceStatus, Topology, Update
 
 # A poll may go without an answer for its interval, within these bounds (simulated seconds): a
@@ -61,6 +62,21 @@ def poll_deadline(interval: float) -> float:
     return min(MAX_DEADLINE_S, max(MIN_DEADLINE_S, interval))
 
 
+class PollerLimits(TypedDict, total=False):
+    """The knobs `build_pollers` hands every poller: tests and the fault sweep set them; the
+    cockpit keeps the defaults."""
+
+    max_backoff: float | None
+    deadline: float | None
+    rng: random.Random | None
+
+
+class PollerOptions(PollerLimits, total=False):
+    """What a `Poller` takes besides its interval (the metrics poller fixes its own jitter)."""
+
+    jitter: float
+
+
 class PollTimeout(Exception):
     """One poll ran past its deadline (the endpoint is slow or hung, or retries took too long).
 
@@ -80,7 +96,7 @@ class Poller:
 
     def __init__(
         self,
-        factory: Any,
+        factory: ClientFactory,
         clock: Clock,
         interval: float,
         *,

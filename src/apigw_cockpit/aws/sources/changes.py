@@ -20,10 +20,12 @@ import tomllib
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Unpack
 
-from apigw_cockpit.aws.sources.base import Poller
+from apigw_cockpit.aws.session import ClientFactory
+from apigw_cockpit.aws.sources.base import Poller, PollerOptions
 from apigw_cockpit.aws.sources.traces import SeenIds
+from apigw_cockpit.aws.untyped import Raw
 from apigw_cockpit.model import Change, ChangesUpdate, Clock, SourceStatus, Topology, TrailWindow, Update
 
 
@@ -121,7 +123,7 @@ class TokenBucket:
         self._tokens -= 1
 
 
-def _strings(value: Any) -> list[str]:
+def _strings(value: object) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
@@ -134,9 +136,7 @@ def _strings(value: Any) -> list[str]:
 _SEP = re.compile(r"[/:\s,;=]+")
 
 
-def match_ids(
-    event: dict[str, Any], detail: dict[str, Any], ids: set[str], *, response: bool = False
-) -> list[str]:
+def match_ids(event: Raw, detail: Raw, ids: set[str], *, response: bool = False) -> list[str]:
     """Topology ids this event names: in Resources, or as a requestParameters value or token of one
     (and of responseElements, for kinds whose resources only the answer names).
 
@@ -153,20 +153,19 @@ def match_ids(
     return sorted(ids & tokens)
 
 
-def to_change(
-    event: dict[str, Any], detail: dict[str, Any], hits: list[str], kind: str = "", region: str = ""
-) -> Change:
+def to_change(event: Raw, detail: Raw, hits: list[str], kind: str = "", region: str = "") -> Change:
     t = event.get("EventTime")
     when = t.timestamp() if isinstance(t, dt.datetime) else float(t or 0)
     user = event.get("Username") or detail.get("userIdentity", {}).get("arn", "")
     params = detail.get("requestParameters")
     name, api_version = split_event_name(event.get("EventName", ""))
+    source = event["EventSource"] if "EventSource" in event else detail.get("eventSource", "")
     return Change(
         event_id=event.get("EventId", ""),
         time=when,
         event_name=name,
         api_version=api_version,
-        event_source=event.get("EventSource", detail.get("eventSource", "")),
+        event_source=source,
         user=user,
         resources=tuple(hits),
         request_parameters=json.dumps(params, separators=(",", ":"), sort_keys=True) if params else "",
@@ -191,13 +190,13 @@ class ChangesPoller(Poller):
 
     def __init__(
         self,
-        factory: Any,
+        factory: ClientFactory,
         clock: Clock,
         topology: Topology,
         interval: float = 60.0,
         *,
         tps: float | None = None,
-        **kw: Any,
+        **kw: Unpack[PollerOptions],
     ) -> None:
         super().__init__(factory, clock, interval, **kw)
         cfg = trail_config()
@@ -263,7 +262,7 @@ class ChangesPoller(Poller):
             if lk.region == self.region
             else self.factory.client("cloudtrail", region=lk.region)
         )
-        kwargs: dict[str, Any] = {
+        kwargs: dict[str, object] = {
             "LookupAttributes": [lk.attribute],
             "StartTime": dt.datetime.fromtimestamp(start, dt.UTC),
             "EndTime": dt.datetime.fromtimestamp(now, dt.UTC),

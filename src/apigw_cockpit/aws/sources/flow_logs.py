@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
+from apigw_cockpit.aws.session import ClientFactory
+from apigw_cockpit.aws.sources.base import PollerOptions
 from apigw_cockpit.aws.sources.logs import LogsPoller
 from apigw_cockpit.aws.sources.traces import NONE
 from apigw_cockpit.model import Clock
 
 
 def flow_logs_poller(
-    factory: Any, clock: Clock, groups: list[str], interval: float = 30.0, **kw: Any
+    factory: ClientFactory,
+    clock: Clock,
+    groups: list[str],
+    interval: float = 30.0,
+    **kw: Unpack[PollerOptions],
 ) -> LogsPoller:
     # Flow-log records are space-separated; the term pattern matches the action field.
     return LogsPoller(

@@ -26,17 +26,32 @@ import asyncio
 import contextlib
 from collections import Counter
 from dataclasses import replace
-from typing import Any
+from typing import Unpack
 
 from apigw_cockpit.aws.errors import short
+from apigw_cockpit.aws.meter import CallMeter
+from apigw_cockpit.aws.session import ClientFactory
+from apigw_cockpit.aws.sources.base import PollerOptions
 from apigw_cockpit.aws.sources.logs import LogsPoller
 from apigw_cockpit.aws.sources.traces import request_id
-from apigw_cockpit.model import LogEvent, SourceState, SourceStatus, Update
+from apigw_cockpit.aws.untyped import Client
+from apigw_cockpit.model import Clock, LogEvent, SourceState, SourceStatus, Update
 
 
 class LiveTailPoller(LogsPoller):
-    def __init__(self, *args: Any, account: str = "", region: str = "", meter: Any = None, **kw: Any) -> None:
-        super().__init__(*args, **kw)
+    def __init__(
+        self,
+        factory: ClientFactory,
+        clock: Clock,
+        log_groups: list[str] | str,
+        interval: float = 2.0,
+        *,
+        account: str = "",
+        region: str = "",
+        meter: CallMeter | None = None,
+        **kw: Unpack[PollerOptions],
+    ) -> None:
+        super().__init__(factory, clock, log_groups, interval, **kw)
         self.account, self.region, self.meter = account, region, meter
         self._buffer: list[LogEvent] = []
         self._task: asyncio.Task[None] | None = None
@@ -118,7 +133,7 @@ class LiveTailPoller(LogsPoller):
         live = self.emit(fresh, self.clock.now()) if fresh else []
         return live + await super().poll()
 
-    async def _poll_group(self, logs: Any, group: str, now: float) -> list[LogEvent]:
+    async def _poll_group(self, logs: Client, group: str, now: float) -> list[LogEvent]:
         """FilterLogEvents after the handover, minus the lines Live Tail already delivered."""
         got = await super()._poll_group(logs, group, now)
         if not self._delivered:

@@ -30,10 +30,12 @@ read goes up to now, so the first frame has the newest lines.
 from __future__ import annotations
 
 from collections import deque
-from typing import Any
+from typing import NotRequired, TypedDict, Unpack
 
-from apigw_cockpit.aws.sources.base import Poller
+from apigw_cockpit.aws.session import ClientFactory
+from apigw_cockpit.aws.sources.base import Poller, PollerOptions
 from apigw_cockpit.aws.sources.traces import EXECUTION, Grouping, SeenIds, TraceGrouper, request_id
+from apigw_cockpit.aws.untyped import Client
 from apigw_cockpit.model import Clock, LogEvent, LogsUpdate, Update
 
 # Re-read this much before the newest event seen: CloudWatch Logs ingestion is not ordered and
@@ -43,6 +45,8 @@ OVERLAP_S = 60.0
 LOOKBACK_S = 300.0  # the first poll shows the last 5 minutes (a busy API writes ~10k lines/min)
 MAX_PAGES = 10  # per poll; the query resumes where it stopped on the next poll (bounded work per tick)
 PAGE_LIMIT = 10_000  # FilterLogEvents max
+
+
 MIN_HOLD_S = 3.0  # never less: ingestion order and clocks are not exact
 MAX_HOLD_S = 900.0  # flow logs land minutes late; beyond this an event counts as lost
 LAG_MARGIN_S = 2.0
@@ -55,12 +59,23 @@ SWEEP_MIN_S = 30.0  # a sampled re-read of the OVERLAP_S before the cursor, this
 SWEEP_MAX_S = 600.0  # and at least this often while sweeps find nothing late (cost OVERLAP_S / this)
 
 
+class FilterQuery(TypedDict):
+    """One FilterLogEvents request as this poller builds it; `nextToken` while paging."""
+
+    logGroupName: str
+    startTime: int  # epoch ms
+    endTime: int
+    limit: int
+    filterPattern: NotRequired[str]
+    nextToken: NotRequired[str]
+
+
 class LogsPoller(Poller):
     name = "logs"
 
     def __init__(
         self,
-        factory: Any,
+        factory: ClientFactory,
         clock: Clock,
         log_groups: list[str] | str,
         interval: float = 2.0,
@@ -73,7 +88,7 @@ class LogsPoller(Poller):
         max_events_per_update: int = 20_000,
         seen_cap: int = 300_000,
         read_once_above: float = READ_ONCE_RATE,
-        **kw: Any,
+        **kw: Unpack[PollerOptions],
     ) -> None:
         super().__init__(factory, clock, interval, **kw)
         if name:
@@ -88,7 +103,7 @@ class LogsPoller(Poller):
         self.grouper = TraceGrouper(grouping)
         self._quiet_s = self.grouper.quiet_s
         self._cursor: dict[str, int] = {}  # ms: the main pass's next startTime per group
-        self._resume: dict[str, dict[str, Any]] = {}
+        self._resume: dict[str, FilterQuery] = {}
         self._lags: deque[float] = deque(maxlen=LAG_SAMPLES)
         self._sweep_at: dict[str, float] = {}
         self._sweep_every: dict[str, float] = {}
@@ -141,7 +156,7 @@ class LogsPoller(Poller):
         self.delivered += len(fresh)
         return [LogsUpdate(self.name, now, tuple(fresh), tuple(traces), dropped)]
 
-    async def _poll_group(self, logs: Any, group: str, now: float) -> list[LogEvent]:
+    async def _poll_group(self, logs: Client, group: str, now: float) -> list[LogEvent]:
         out: list[LogEvent] = []
         kwargs = self._resume.pop(group, None)
         if kwargs is None:
@@ -154,13 +169,13 @@ class LogsPoller(Poller):
             kwargs = self._query(group, cursor, end)
         before = self.read
         if await self._read(logs, group, kwargs, out):
-            span = max(1.0, (int(kwargs["endTime"]) - int(kwargs["startTime"])) / 1000.0)
+            span = max(1.0, (kwargs["endTime"] - kwargs["startTime"]) / 1000.0)
             self._watch_rate(group, (self.read - before) / span, now)
             # Advance only after the pages were read: a failed poll re-reads the same window. A
             # wider hold than the window was read with moves the cursor back over what had not landed.
             edge = self._top.get(group, now) if not self.reads_once(group) else now
             back = max(edge - self.hold(), self._forgot)  # never behind what dedupe still knows
-            self._cursor[group] = min(int(kwargs["endTime"]) + 1, int(back * 1000))
+            self._cursor[group] = min(kwargs["endTime"] + 1, int(back * 1000))
         else:
             self._resume[group] = kwargs
         if group not in self._sweep_at:
@@ -199,7 +214,7 @@ class LogsPoller(Poller):
             return
         self._rate[group] = n if avg is None else 0.8 * avg + 0.2 * n
 
-    async def _sweep(self, logs: Any, group: str, now: float) -> list[LogEvent]:
+    async def _sweep(self, logs: Client, group: str, now: float) -> list[LogEvent]:
         cursor = self._cursor[group]
         late: list[LogEvent] = []
         hold = self.hold()
@@ -225,8 +240,8 @@ class LogsPoller(Poller):
         if hold > hold_before and group in self._cursor:
             self._cursor[group] = min(self._cursor[group], int(max(now - hold, self._forgot) * 1000))
 
-    def _query(self, group: str, start_ms: int, end_ms: int) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {
+    def _query(self, group: str, start_ms: int, end_ms: int) -> FilterQuery:
+        kwargs: FilterQuery = {
             "logGroupName": group,
             "startTime": max(0, start_ms),  # epoch ms, min 0 (botocore's model)
             "endTime": max(0, end_ms),  # inclusive (FilterLogEvents)
@@ -236,7 +251,7 @@ class LogsPoller(Poller):
             kwargs["filterPattern"] = self.pattern
         return kwargs
 
-    async def _read(self, logs: Any, group: str, kwargs: dict[str, Any], out: list[LogEvent]) -> bool:
+    async def _read(self, logs: Client, group: str, kwargs: FilterQuery, out: list[LogEvent]) -> bool:
         """Page through one query (at most MAX_PAGES); True when it was read to the end."""
         for _ in range(MAX_PAGES):
             resp = await logs.filter_log_events(**kwargs)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import Unpack
 
-from apigw_cockpit.aws.sources.base import Poller
+from apigw_cockpit.aws.session import ClientFactory
+from apigw_cockpit.aws.sources.base import Poller, PollerLimits
+from apigw_cockpit.aws.untyped import Client
 from apigw_cockpit.model import Clock, MetricKey, MetricSeries, MetricsUpdate, Topology, Update
 
 MAX_QUERIES_PER_CALL = 500  # GetMetricData hard limit
@@ -105,7 +107,7 @@ def series_for(topo: Topology) -> list[MetricKey]:
     return keys
 
 
-def queries(keys: list[MetricKey]) -> list[dict[str, Any]]:
+def queries(keys: list[MetricKey]) -> list[dict[str, object]]:
     return [
         {
             "Id": f"m{i}",
@@ -129,14 +131,14 @@ class MetricsPoller(Poller):
 
     def __init__(
         self,
-        factory: Any,
+        factory: ClientFactory,
         clock: Clock,
         topology: Topology,
         interval: float = 60.0,
         *,
         backfill_s: float = 3600.0,
         history_s: float = 24 * 3600.0,
-        **kw: Any,
+        **kw: Unpack[PollerLimits],
     ) -> None:
         super().__init__(factory, clock, interval, jitter=0.0, **kw)
         self.keys = series_for(topology)
@@ -183,12 +185,12 @@ class MetricsPoller(Poller):
         return [MetricsUpdate(self.name, now, series, backfill=backfill)]
 
     async def _fetch(
-        self, cw: Any, chunk: list[dict[str, Any]], offset: int, start: float, end: float
+        self, cw: Client, chunk: list[dict[str, object]], offset: int, start: float, end: float
     ) -> None:
         token: str | None = None
         fresh: dict[int, dict[float, float]] = {}
         while True:
-            kwargs: dict[str, Any] = {
+            kwargs: dict[str, object] = {
                 "MetricDataQueries": chunk,
                 "StartTime": dt.datetime.fromtimestamp(start, dt.UTC),
                 "EndTime": dt.datetime.fromtimestamp(end, dt.UTC),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Unpack
 
-from apigw_cockpit.aws.sources.base import Poller
+from apigw_cockpit.aws.session import ClientFactory
+from apigw_cockpit.aws.sources.base import Poller, PollerOptions
 from apigw_cockpit.model import Clock, TargetHealth, TargetHealthUpdate, Topology, Update
 
 
@@ -13,7 +14,12 @@ class TargetHealthPoller(Poller):
     name = "target_health"
 
     def __init__(
-        self, factory: Any, clock: Clock, topology: Topology, interval: float = 10.0, **kw: Any
+        self,
+        factory: ClientFactory,
+        clock: Clock,
+        topology: Topology,
+        interval: float = 10.0,
+        **kw: Unpack[PollerOptions],
     ) -> None:
         super().__init__(factory, clock, interval, **kw)
         self.retarget(topology)

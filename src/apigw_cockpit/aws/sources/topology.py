@@ -12,10 +12,11 @@ adopted: that is the configuration now.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from apigw_cockpit.aws.discovery import discover
-from apigw_cockpit.aws.sources.base import Poller
+from apigw_cockpit.aws.session import ClientFactory
+from apigw_cockpit.aws.sources.base import Poller, PollerOptions
 from apigw_cockpit.model import Clock, SourceState, Topology, TopologyUpdate, Update
 
 REFRESH_S = 300.0
@@ -49,12 +50,12 @@ class TopologyPoller(Poller):
 
     def __init__(
         self,
-        factory: Any,
+        factory: ClientFactory,
         clock: Clock,
         topology: Topology,
         stage: str,
         interval: float = REFRESH_S,
-        **kw: Any,
+        **kw: Unpack[PollerOptions],
     ) -> None:
         super().__init__(factory, clock, interval, **kw)
         self.topology = topology
