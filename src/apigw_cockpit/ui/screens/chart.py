@@ -9,9 +9,10 @@ from textual.color import Color
 from textual.containers import Grid
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from apigw_cockpit.ui.charts import RGB, Line, build_chart
+from apigw_cockpit.ui.footer import FitFooter
 from apigw_cockpit.ui.state import CockpitState
 from apigw_cockpit.ui.view import glyphs_of
 
@@ -90,7 +91,7 @@ class ChartScreen(Screen[None]):
             for i in range(len(CHARTS)):
                 yield Chart(i)
         # --ascii: the palette hint is drawn with a block glyph; ctrl+p still works.
-        yield Footer(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
+        yield FitFooter(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self._caption()

@@ -11,9 +11,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from apigw_cockpit.ui.bindings import bindings
+from apigw_cockpit.ui.footer import FitFooter
 from apigw_cockpit.ui.panes.bars import HeaderBar, LiveClock, StatusBar
 from apigw_cockpit.ui.panes.changes import ChangesPane
 from apigw_cockpit.ui.panes.hopmap import HopMap
@@ -53,7 +53,7 @@ class CockpitScreen(Screen[None]):
             yield ChangesPane()
         yield StatusBar()
         # --ascii: the palette hint is drawn with a block glyph; ctrl+p still works.
-        yield Footer(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
+        yield FitFooter(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.query_one("#log-table").focus()
@@ -71,7 +71,7 @@ class CockpitScreen(Screen[None]):
         self.set_class(narrow, "-narrow")
         # Narrow: the footer drops the palette hint and packs its keys (ctrl+p still works), so
         # the keys that matter are not cut at "w Walkth".
-        for footer in self.query(Footer):
+        for footer in self.query(FitFooter):
             footer.compact = narrow
             footer.show_command_palette = not narrow and not self.app.settings.ascii  # type: ignore[attr-defined]
         self._relayout()

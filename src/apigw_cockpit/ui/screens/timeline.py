@@ -17,10 +17,11 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from apigw_cockpit.incident import TimelineRow, build_timeline
+from apigw_cockpit.ui.footer import FitFooter
 from apigw_cockpit.ui.sanitize import clean_lines, one_line
 from apigw_cockpit.ui.screens.info import InfoScreen
 from apigw_cockpit.ui.state import CockpitState
@@ -162,7 +163,7 @@ class TimelineScreen(InfoScreen):
             box.border_title = self.title_text
             box.border_subtitle = f"enter evidence {glyphs_of(self.app).sep} esc back"
             yield OptionList(id="timeline-list")
-        yield Footer(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
+        yield FitFooter(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.sync()
