@@ -16,6 +16,7 @@ from apigw_cockpit.ui.bindings import bindings
 from apigw_cockpit.ui.footer import FitFooter
 from apigw_cockpit.ui.panes.bars import HeaderBar, LiveClock, StatusBar
 from apigw_cockpit.ui.panes.changes import ChangesPane
+from apigw_cockpit.ui.panes.full_text import ShowFull
 from apigw_cockpit.ui.panes.hopmap import HopMap
 from apigw_cockpit.ui.panes.logs import LogPane
 from apigw_cockpit.ui.panes.next_step import NextStep
@@ -24,6 +25,7 @@ from apigw_cockpit.ui.panes.sparks import Spark
 from apigw_cockpit.ui.panes.targets import TargetGrid
 from apigw_cockpit.ui.panes.verdict import VerdictBar
 from apigw_cockpit.ui.screens.cockpit_layout import NARROW, Needs, Plan, plan
+from apigw_cockpit.ui.screens.timeline import DetailScreen
 from apigw_cockpit.ui.view import Pane
 
 # The store areas whose changes can change what a pane wants (and so the layout).
@@ -151,6 +153,10 @@ class CockpitScreen(Screen[None]):
 
     def action_toggle_failed(self) -> None:
         self.query_one(LogPane).toggle_failed()
+
+    @on(ShowFull)
+    def _show_full(self, event: ShowFull) -> None:
+        self.app.push_screen(DetailScreen(event.title, event.text, box_title="full text"))
 
     @on(LogPane.OpenTrace)
     def _open_trace(self, event: LogPane.OpenTrace) -> None:

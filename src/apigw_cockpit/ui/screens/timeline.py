@@ -137,13 +137,13 @@ class DetailScreen(ModalScreen[None]):
         Binding("escape,q,enter", "dismiss", "Close", tooltip="back to the timeline", id="close_detail")
     ]
 
-    def __init__(self, title: str, body: str) -> None:
+    def __init__(self, title: str, body: str, *, box_title: str = "evidence") -> None:
         super().__init__()
-        self.title_text, self.body = title, body
+        self.title_text, self.body, self.box_title = title, body, box_title
 
     def compose(self) -> ComposeResult:
         with Vertical(id="detail-box", classes="pane") as box:
-            box.border_title = "evidence"
+            box.border_title = self.box_title
             box.border_subtitle = "esc close"
             newline = glyphs_of(self.app).newline
             yield Static(Content.styled(one_line(self.title_text, newline=newline), "bold"))
