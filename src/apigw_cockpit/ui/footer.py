@@ -24,9 +24,15 @@ class FitFooter(Footer):
         # The footer shows one key per action; its rank is the best of that action's bindings
         # (Textual's own ctrl+q shares "quit" with our q).
         ranks: dict[str, int] = {}
-        for _node, binding, _enabled, _tip in self.screen.active_bindings.values():
+        active = [binding for _node, binding, _enabled, _tip in self.screen.active_bindings.values()]
+        for binding in active:
             rank = rank_of(binding.id)
             ranks[binding.action] = min(rank, ranks.get(binding.action, rank))
+        if any(b.group is not None for b in active if b.show):
+            # Textual composes binding groups inside `with KeyGroup():`, which cannot be
+            # collected and re-ordered here: keep its order (fit() still drops ungrouped keys).
+            yield from super().compose()
+            return
         widgets = list(super().compose())
         keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class(PALETTE)]
         rest = [w for w in widgets if w not in keys]
