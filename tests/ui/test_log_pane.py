@@ -17,9 +17,9 @@ from textual.widgets import DataTable
 
 from apigw_cockpit.diagnose import pipeline
 from apigw_cockpit.model import LogEvent, LogsUpdate, RequestTrace
-from apigw_cockpit.ui.panes.log_rows import QuietTable
+from apigw_cockpit.ui.panes.log_rows import IN_FLIGHT_KEY, QuietTable, grouped
 from apigw_cockpit.ui.panes.logs import LogPane
-from apigw_cockpit.ui.state import CockpitState, route_of
+from apigw_cockpit.ui.state import IN_FLIGHT, PENDING, CockpitState, LogRow, route_of
 from apigw_cockpit.ui.view import View
 
 from .fakes import NOW
@@ -233,5 +233,144 @@ async def test_a_moving_dropped_count_repaints_the_border_line_only() -> None:
         assert pane.border_subtitle == "dropped 1,005 (over the buffer)"
         assert "dropped 1,005" in "".join(CountingDriver.frames)  # it did reach the terminal
         assert 0 < moved * 4 < first, (moved, first)
+
+    await run(state, steps)
+
+
+# -- requests without a verdict yet: one "in flight" group, never "unknown ×N" ----------------
+
+
+def lines_only(state: CockpitState, n: int, lines: list[str], ts: float, *, complete: bool = True) -> None:
+    """The poller's update for request n, without the engine answering (it runs once a second)."""
+    events = tuple(
+        LogEvent(f"e{n}-{ts}-{i}", ts, "g", "s", f"({rid(n)}) {ln}", request_id=rid(n))
+        for i, ln in enumerate(lines)
+    )
+    prev = state.rows.get(rid(n))
+    whole = (prev.lines if prev else ()) + tuple(e.message for e in events)
+    state.apply(LogsUpdate("logs", ts, events, (RequestTrace(rid(n), ts, whole, "", complete),)))
+
+
+def diagnosed(state: CockpitState) -> None:
+    state.set_result(pipeline.run(state.snapshot(NOW)))
+
+
+def test_a_row_that_grew_since_the_engine_ran_is_pending_not_its_old_verdict() -> None:
+    state = CockpitState(topology())
+    start = request(1)[:2]  # "Starting execution", "HTTP Method": no status, no failure yet
+    lines_only(state, 1, start, NOW - 5, complete=False)
+    row = state.rows[rid(1)]
+    assert state.verdict_of(row) == IN_FLIGHT  # nothing to classify yet
+    diagnosed(state)
+    assert state.verdict_of(row) == IN_FLIGHT
+
+    # The failure lines arrive; the engine has not run since: its answer was for two lines.
+    lines_only(state, 1, request(1)[2:], NOW - 4)
+    row = state.rows[rid(1)]
+    assert row.status == 504 and state.verdict_of(row) == PENDING
+    diagnosed(state)
+    verdict = state.verdict_of(state.rows[rid(1)])
+    assert verdict not in (PENDING, IN_FLIGHT, "unknown"), verdict
+
+    # A request the engine never saw (its trace left the collector, or no run yet).
+    lines_only(state, 2, request(2), NOW - 3)
+    assert state.verdict_of(state.rows[rid(2)]) == PENDING
+
+
+def test_an_incomplete_failing_trace_the_classifier_cannot_name_is_in_flight() -> None:
+    state = CockpitState(topology())
+    # Failing (the filter's "Execution failed" marker) but no status and no pattern yet.
+    lines_only(state, 1, [*request(1)[:2], "Execution failed: still waiting"], NOW - 5, complete=False)
+    diagnosed(state)
+    row = state.rows[rid(1)]
+    assert row.failed and row.status is None
+    assert state.result is not None and state.result.verdicts[rid(1)] == "unknown"
+    assert state.verdict_of(row) == IN_FLIGHT
+    # The same trace once complete (timed out with no status): "unknown" is then the answer.
+    lines_only(state, 1, [], NOW - 5, complete=True)
+    diagnosed(state)
+    assert state.verdict_of(state.rows[rid(1)]) == "unknown"
+
+
+def _rows(spec: list[tuple[int, str, int | None, float]]) -> tuple[list[LogRow], dict[str, str]]:
+    """(n, verdict, status, ts) -> failing rows on GET /orders and the verdict of each."""
+    rows = [LogRow(rid(n), ts, (), "GET", "/orders", status, True, "/orders") for n, _, status, ts in spec]
+    return rows, {rid(n): v for n, v, _, _ in spec}
+
+
+def test_grouped_folds_pending_and_in_flight_into_one_group_after_the_failures() -> None:
+    rows, verdicts = _rows(
+        [
+            (1, "integration-timeout", 504, NOW - 50),
+            (2, "integration-timeout", 504, NOW - 40),
+            (3, PENDING, 504, NOW - 30),
+            (4, IN_FLIGHT, None, NOW - 20),
+            (5, PENDING, 502, NOW - 10),  # the newest of all: still below the real failures
+            (6, "lambda-permission", 500, NOW - 45),
+        ]
+    )
+    rank: dict[str, int] = {}
+    items = grouped(rows, lambda r: verdicts[r.request_id], str, rank)
+    labels = [it.cells[4][0] for it in items]
+    assert labels == ["integration-timeout ×2", "lambda-permission", "… in flight ×3"], labels
+    last = items[-1]
+    assert last.key == IN_FLIGHT_KEY and last.count == 3 and last.request_id == rid(5)
+    assert last.cells[2][0] == "GET /orders" and last.cells[3][0] == "…"
+    assert IN_FLIGHT_KEY not in rank  # it never takes a place among the failure groups
+
+    # --ascii: the same row in ASCII, and nothing says "unknown".
+    ascii_items = grouped(rows, lambda r: verdicts[r.request_id], str, {}, "x", "...")
+    assert ascii_items[-1].cells[4][0] == "... in flight x3"
+    assert all(ord(ch) < 128 for it in ascii_items for text, _ in it.cells for ch in text)
+
+    # Once classified they join their real groups and the in-flight row goes away.
+    verdicts.update({rid(3): "integration-timeout", rid(4): "integration-timeout", rid(5): "x"})
+    items = grouped(rows, lambda r: verdicts[r.request_id], str, rank)
+    assert all(it.key != IN_FLIGHT_KEY for it in items)
+
+
+def test_a_request_is_dated_by_its_earliest_line_so_a_lists_requests_in_time_order() -> None:
+    state = CockpitState(topology())
+    # Two log streams interleaved: request 2's later line comes first in the batch.
+    late, early = NOW - 5, NOW - 30
+    events = (
+        LogEvent("b2", late, "g", "s2", f"({rid(2)}) Method completed with status: 200", request_id=rid(2)),
+        LogEvent(
+            "a1", NOW - 10, "g", "s1", f"({rid(1)}) HTTP Method: GET, Resource Path: /a", request_id=rid(1)
+        ),
+        LogEvent(
+            "b1", early, "g", "s2", f"({rid(2)}) HTTP Method: GET, Resource Path: /b", request_id=rid(2)
+        ),
+    )
+    state.apply(LogsUpdate("logs", NOW, events))
+    assert state.rows[rid(2)].ts == early
+    # A request first seen by a trailing line; its trace later carries the real start.
+    lines_only(state, 3, ["X-ray Tracing ID : Root=1-1"], NOW - 2)
+    trace = RequestTrace(rid(3), NOW - 20, (*request(3, failed=False), "X-ray"), "", True)
+    state.apply(LogsUpdate("logs", NOW, (), (trace,)))
+    assert state.rows[rid(3)].ts == NOW - 20
+    order = [r.request_id for r in sorted(state.rows.values(), key=lambda r: r.ts, reverse=True)]
+    assert order == [rid(1), rid(3), rid(2)]
+
+
+async def test_a_storm_shows_unclassified_requests_as_one_in_flight_row_at_the_bottom() -> None:
+    state = storm()
+    # Twelve new requests the engine classified when they had only begun ("unknown": no
+    # pattern yet), whose failure lines came after: the old pane showed "504 unknown ×12".
+    for n in range(100, 112):
+        lines_only(state, n, request(n)[:2], NOW - 2, complete=False)
+    diagnosed(state)
+    for n in range(100, 112):
+        lines_only(state, n, request(n)[2:], NOW - 1)
+
+    async def steps(app: Host, pane: LogPane, pilot: Any) -> None:
+        rows = texts(pane.query_one(QuietTable))
+        assert len(rows) == 3, rows
+        assert "×14" in rows[0] and "×26" in rows[1]  # the classified groups keep their counts
+        assert "in flight ×12" in rows[2] and "unknown" not in " ".join(rows)
+        diagnosed(state)
+        pane.sync(state, View(NOW))
+        rows = texts(pane.query_one(QuietTable))
+        assert len(rows) == 2 and "×38" in rows[1], rows  # classified: they join GET /orders 504
 
     await run(state, steps)

@@ -23,12 +23,21 @@ class Key:
     # Priority keys work over modal screens too (Textual stops other app keys at a modal); the
     # app's check_action lets them through to a text field that has focus.
     priority: bool = False
+    # The footer's order, and what it drops first when the row does not fit (the highest
+    # number goes first; ui/footer.py). Help lists every key whatever its rank.
+    rank: int = 50
 
+
+# A screen's own keys (esc Back, 1/2/3 of the charts, y/n of a question) rank right after
+# q and ?: on that screen they are what the screen is for.
+SCREEN_RANK = 5
 
 KEYS: tuple[Key, ...] = (
-    # Quit first: at 80 columns the footer cuts off whatever comes last.
-    Key("quit", "q", "quit", "Quit", "leave the cockpit"),
-    Key("help", "question_mark,f1", "help", "Help", "keys and what each pane means"),
+    # q and ? first: whatever the width, the way out and the way to every other key. Then the
+    # incident's screens, in the order an on-call uses them; the log pane's own keys last
+    # (they are also in the log pane's title and in help).
+    Key("quit", "q", "quit", "Quit", "leave the cockpit", rank=0),
+    Key("help", "question_mark,f1", "help", "Help", "keys and what each pane means", rank=1),
     # k9s/lazygit users press esc to go back one level; `h`/home goes back to the live view from
     # any depth (help, a trace opened from the timeline, a yes/no question over verification).
     Key(
@@ -40,11 +49,11 @@ KEYS: tuple[Key, ...] = (
         show=False,
         priority=True,
     ),
-    Key("checks", "c", "checks", "Checks", "the checks list and their findings"),
-    Key("walkthrough", "w", "walkthrough", "Walkthrough", "guided steps for this incident"),
-    Key("verify", "v", "verify", "Verify", "verification checklist after a fix"),
-    Key("timeline", "t", "timeline", "Timeline", "changes, notes and the fix on one line"),
-    Key("chart", "g", "chart", "Charts", "full charts with change and onset markers"),
+    Key("checks", "c", "checks", "Checks", "the checks list and their findings", rank=10),
+    Key("walkthrough", "w", "walkthrough", "Walkthrough", "guided steps for this incident", rank=11),
+    Key("verify", "v", "verify", "Verify", "verification checklist after a fix", rank=12),
+    Key("timeline", "t", "timeline", "Timeline", "changes, notes and the fix on one line", rank=13),
+    Key("chart", "g", "chart", "Charts", "full charts with change and onset markers", rank=14),
     Key("mark_fix", "F", "mark_fix", "Mark fix", "record now as the fix time", show=False),
     Key("note", "n", "note", "Note", "add a note to the incident journal", show=False),
     Key("screenshot", "s", "screenshot", "Screenshot", "save an SVG of the screen", show=False),
@@ -65,8 +74,8 @@ KEYS: tuple[Key, ...] = (
         show=False,
     ),
     Key("refresh", "r", "refresh_now", "Refresh", "poll all sources now and redraw", show=False),
-    Key("pause", "p", "toggle_pause", "Pause", "pause/resume the live view", scope="cockpit"),
-    Key("filter", "slash", "filter", "Filter", "filter the execution log", scope="cockpit"),
+    Key("pause", "p", "toggle_pause", "Pause", "pause/resume the live view", scope="cockpit", rank=22),
+    Key("filter", "slash", "filter", "Filter", "filter the execution log", scope="cockpit", rank=21),
     Key(
         "failed_only",
         "a",
@@ -74,6 +83,7 @@ KEYS: tuple[Key, ...] = (
         "All/failed",
         "show all requests or failures only",
         scope="cockpit",
+        rank=20,
     ),
 )
 
@@ -99,6 +109,14 @@ WRITES = frozenset({"mark_fix", "note", "screenshot", "report", "apply_fix"})
 def offered(k: Key, *, demo: bool, read_only: bool) -> bool:
     """Whether help and the palette list this key in a session of this kind."""
     return (demo or k.id not in DEMO_ONLY) and not (read_only and k.id in WRITES)
+
+
+_RANKS = {k.id: k.rank for k in KEYS}
+
+
+def rank_of(binding_id: str | None) -> int:
+    """A binding's footer rank: its Key's, or SCREEN_RANK for a screen's own binding."""
+    return _RANKS.get(binding_id or "", SCREEN_RANK)
 
 
 def display_key(k: Key) -> str:

@@ -33,7 +33,13 @@ SCREENS: tuple[tuple[str, str], ...] = (
 APP_SECTION = "everywhere"
 # Keys that belong to a widget, not to a screen's BINDINGS: listed so help is complete.
 WIDGET_ROWS: tuple[tuple[str, str, str], ...] = (
-    ("enter", "Open", "on a log row the request's full trace; on the timeline the row's evidence"),
+    (
+        "enter",
+        "Open",
+        "on a log row the request's full trace; on the timeline the row's evidence; on a pane "
+        "(tab to it) its lines cut short with …, in full",
+    ),
+    ("tab", "Next pane", "move the focus: the log table, the verdict, hop map, targets, changes"),
     ("ctrl+p", "Palette", "command palette: every action by name"),
 )
 

@@ -39,8 +39,9 @@ from apigw_cockpit.model import (
 )
 
 EXECUTION_LOG_SOURCES = frozenset({"logs", "execution_logs"})
-PENDING = "..."  # a row the engine has not classified yet
+PENDING = "..."  # a row the engine has not classified yet (or not all of its lines)
 IN_FLIGHT = "in flight"  # no status line yet: the request has not finished
+UNKNOWN = "unknown"  # the classifier's "no pattern matched" (diagnose.classifier)
 DATA_AREAS = frozenset(
     {"metrics", "logs", "other_logs", "targets", "changes", "alarms", "sources", "fix", "topology"}
 )
@@ -102,6 +103,9 @@ class CockpitState:
     # Verdicts a rediscovery changed (live configuration), oldest first: timeline events.
     rediscoveries: list[VerdictFlip] = field(default_factory=list)
     collector: ObservationBuilder = field(init=False)
+    # Per request id, what the engine's last run classified: (lines it saw, trace complete).
+    # A row that has grown since is not classified yet, whatever the old verdict said.
+    _seen: dict[str, tuple[int, bool]] = field(default_factory=dict)
     _rediscovered: tuple[TopologyUpdate, EngineResult | None] | None = None
     _dirty: bool = False
     _last_run: float = float("-inf")
@@ -184,7 +188,10 @@ class CockpitState:
                 lines = list(row.lines) + lines
                 stamps = list(row.times) + stamps
             when = tuple(stamps) if len(stamps) == len(lines) else ()  # all known, or none shown
-            self.rows[rid] = self._row(rid, first[rid] if row is None else row.ts, tuple(lines), when)
+            # A request's time is its earliest line: batches and streams arrive out of order,
+            # and the log pane's `a` view lists requests by it.
+            ts = min([first[rid], *stamps] if row is None else [row.ts, first[rid], *stamps])
+            self.rows[rid] = self._row(rid, ts, tuple(lines), when)
             self.rows.move_to_end(rid)
         self.dropped += dropped
         while len(self.rows) > self.log_capacity:
@@ -303,12 +310,19 @@ class CockpitState:
         """The classifier's verdict for this request, from the engine's last run.
 
         A request with no status line and no failure yet is still in flight: there is nothing
-        to classify, and "unknown" would read as a finding."""
+        to classify, and "unknown" would read as a finding. PENDING when the engine never
+        classified it, or classified fewer lines than the row has now (its verdict is stale:
+        in a storm the engine runs once a second while lines keep coming). "unknown" for a
+        trace that was not complete yet (no status line) is in flight too, not a finding."""
         if row.status is None and not row.failed:
             return IN_FLIGHT
-        if self.result is None:
+        seen = self._seen.get(row.request_id)
+        if self.result is None or seen is None or seen[0] < len(row.lines):
             return PENDING
-        return self.result.verdicts.get(row.request_id, PENDING)
+        verdict = self.result.verdicts.get(row.request_id, PENDING)
+        if verdict == UNKNOWN and not seen[1] and row.status is None:
+            return IN_FLIGHT
+        return verdict
 
     # -- the engine ----------------------------------------------------------------------
     def engine_due(self, mono: float | None = None, *, force: bool = False) -> bool:
@@ -326,6 +340,11 @@ class CockpitState:
     def set_result(self, result: EngineResult) -> None:
         """The engine's answer; each area bumps only when its part changed (panes redraw less)."""
         old, self.result = self.result, result
+        self._seen = {
+            c.trace.request_id: (len(c.trace.lines), c.trace.complete)
+            for c in result.obs.classified
+            if c.trace.request_id
+        }
         self._note_flips(result)
         self.bump("diagnosis")
         for area, part in _RESULT_PARTS.items():

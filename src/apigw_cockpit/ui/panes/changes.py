@@ -12,8 +12,9 @@ import re
 from textual.content import Content
 
 from apigw_cockpit.model import Change
+from apigw_cockpit.ui.panes.full_text import FullTextPane
 from apigw_cockpit.ui.sanitize import clean
-from apigw_cockpit.ui.view import Pane, hm, relative
+from apigw_cockpit.ui.view import hm, relative
 
 # Lambda's CloudTrail event names carry the API version: UpdateFunctionConfiguration20150331v2.
 _API_VERSION = re.compile(r"(?<=[a-z])\d{8}(v\d+)?$")
@@ -23,7 +24,7 @@ def event_name(name: str) -> str:
     return _API_VERSION.sub("", name)
 
 
-class ChangesPane(Pane):
+class ChangesPane(FullTextPane):
     AREAS = ("changes", "onset")
 
     def __init__(self) -> None:

@@ -14,8 +14,9 @@ from textual.content import Content
 
 from apigw_cockpit.diagnose.hops import BAD, OK, UNKNOWN, WARN, Hop, broken_hop
 from apigw_cockpit.model import Topology
+from apigw_cockpit.ui.panes.full_text import FullTextPane
 from apigw_cockpit.ui.sanitize import clean
-from apigw_cockpit.ui.view import Glyphs, Pane
+from apigw_cockpit.ui.view import Glyphs
 
 _STYLE = {OK: "$success", WARN: "$warning", BAD: "$error bold", UNKNOWN: "$text-muted"}
 # Which hops belong to which integration kind's chain (names as diagnose.hops spells them).
@@ -67,7 +68,7 @@ def mark_of(g: Glyphs) -> dict[str, str]:
     return {OK: g.ok, WARN: g.warn, BAD: g.bad, UNKNOWN: g.unknown}
 
 
-class HopMap(Pane):
+class HopMap(FullTextPane):
     AREAS = ("hops", "topology")
 
     def __init__(self) -> None:

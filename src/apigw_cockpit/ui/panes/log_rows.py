@@ -23,11 +23,13 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
-from apigw_cockpit.ui.state import LogRow
+from apigw_cockpit.ui.state import IN_FLIGHT, PENDING, LogRow
 from apigw_cockpit.ui.view import hms
 
 COLUMNS = ("time", "rid", "path", "status", "verdict")
 GROUP_PREFIX = "group:"
+IN_FLIGHT_KEY = GROUP_PREFIX + "in-flight"  # the one group of requests without a verdict yet
+UNSETTLED = frozenset({PENDING, IN_FLIGHT})
 
 Cell = tuple[str, str]  # (text, style); "" = the table's default style
 Spec = tuple[Cell, ...]
@@ -74,9 +76,15 @@ def row_cells(
 
 
 def per_request(
-    rows: Iterable[LogRow], verdict_of: Callable[[LogRow], str], clean: Callable[[str], str]
+    rows: Iterable[LogRow],
+    verdict_of: Callable[[LogRow], str],
+    clean: Callable[[str], str],
+    pending: str = "…",
 ) -> list[Item]:
-    return [Item(r.request_id, r.request_id, row_cells(r, verdict_of(r), clean, path=r.path)) for r in rows]
+    return [
+        Item(r.request_id, r.request_id, row_cells(r, verdict_of(r), clean, path=r.path, pending=pending))
+        for r in rows
+    ]
 
 
 def grouped(
@@ -85,17 +93,26 @@ def grouped(
     clean: Callable[[str], str],
     rank: dict[str, int],
     times: str = "×",
+    pending: str = "…",
 ) -> list[Item]:
     """One item per (method, route, status, verdict), ordered by `rank` (updated in place: a group
-    seen for the first time ranks above every known one; groups no longer present are forgotten)."""
+    seen for the first time ranks above every known one; groups no longer present are forgotten).
+
+    Requests without a verdict yet (in flight, or lines the engine has not classified) are one
+    group at the bottom, "… in flight ×N": split by status and route they read as dozens of
+    "unknown" failures, and a storm's newest requests are always the unclassified ones."""
     groups: dict[str, list[LogRow]] = {}
     verdicts: dict[str, str] = {}
+    waiting: list[LogRow] = []
     for r in rows:
         v = verdict_of(r)
+        if v in UNSETTLED:
+            waiting.append(r)
+            continue
         sig = f"{GROUP_PREFIX}{r.method} {r.route or r.path}\x1f{r.status}\x1f{v}\x1f{r.failed}"
         groups.setdefault(sig, []).append(r)
         verdicts[sig] = v
-    newest = {sig: max(members, key=lambda r: (r.ts, r.request_id)) for sig, members in groups.items()}
+    newest = {sig: _newest(members) for sig, members in groups.items()}
     for gone in [k for k in rank if k not in groups]:
         del rank[gone]
     top = max(rank.values(), default=0)
@@ -107,7 +124,29 @@ def grouped(
         r, n = newest[sig], len(groups[sig])
         cells = row_cells(r, verdicts[sig], clean, path=r.route or r.path, count=n, times=times)
         items.append(Item(sig, r.request_id, cells, n))
+    if waiting:
+        items.append(_in_flight(waiting, clean, times, pending))
     return items
+
+
+def _newest(rows: list[LogRow]) -> LogRow:
+    return max(rows, key=lambda r: (r.ts, r.request_id))
+
+
+def _in_flight(rows: list[LogRow], clean: Callable[[str], str], times: str, pending: str) -> Item:
+    """The one row of every request still waiting for a verdict: the newest one's time and id."""
+    r, n = _newest(rows), len(rows)
+    routes = {f"{w.method} {w.route or w.path}".strip() for w in rows if w.method}
+    path = clean(routes.pop()) if len(routes) == 1 else f"{len(routes)} routes" if routes else ""
+    label = f"{pending} {IN_FLIGHT}" + (f" {times}{n}" if n > 1 else "")
+    cells = (
+        (hms(r.ts), ""),
+        (clean(r.request_id[:8]), "$text-muted"),
+        (path, "$text-muted"),
+        (pending, "$text-muted"),
+        (label, "$text-muted"),
+    )
+    return Item(IN_FLIGHT_KEY, r.request_id, cells, n)
 
 
 class QuietTable(DataTable[str | Content]):

@@ -135,12 +135,12 @@ class LogPane(Pane):
             return clean(text, presenter=presenter)
 
         if self._grouped and self.failed_only:  # all requests (`a`): one row each, newest first
-            items = grouped(matching, s.verdict_of, cleaned, self._rank, self.view.glyphs.times)[
-                :MAX_ROWS_SHOWN
-            ]
+            g = self.view.glyphs
+            items = grouped(matching, s.verdict_of, cleaned, self._rank, g.times, g.ellipsis)
+            items = items[:MAX_ROWS_SHOWN]
         else:
             self._rank.clear()
-            items = per_request(matching[:MAX_ROWS_SHOWN], s.verdict_of, cleaned)
+            items = per_request(matching[:MAX_ROWS_SHOWN], s.verdict_of, cleaned, self.view.glyphs.ellipsis)
         self._show(items)
 
     def _banner(self) -> None:

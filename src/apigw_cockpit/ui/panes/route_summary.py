@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from apigw_cockpit.diagnose.logging_setup import effective_level, role_problem
 from apigw_cockpit.model import MetricSeries, Topology
-from apigw_cockpit.ui.state import PENDING, CockpitState
+from apigw_cockpit.ui.state import IN_FLIGHT, PENDING, CockpitState
 
 WINDOW_S = 300.0  # the log window the rates are computed over (or less, if the store holds less)
 
@@ -75,6 +75,7 @@ def summarize(state: CockpitState, now: float) -> list[RouteLine]:
         statuses = Counter(r.status for r in rows if r.status)
         failing = Counter(state.verdict_of(r) for r in rows if r.failed)
         failing.pop(PENDING, None)
+        failing.pop(IN_FLIGHT, None)
         mix = " ".join(f"{s}×{n}" for s, n in sorted(statuses.items(), key=lambda kv: -kv[1]))
         count = _last_complete(_per_method(state, "Count", "Sum", method, path), now)
         errors = _last_complete(_per_method(state, "5XXError", "Sum", method, path), now)

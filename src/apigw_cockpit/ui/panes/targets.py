@@ -11,11 +11,11 @@ from collections import defaultdict
 from textual.content import Content
 
 from apigw_cockpit.model import TargetHealth
+from apigw_cockpit.ui.panes.full_text import FullTextPane
 from apigw_cockpit.ui.sanitize import clean
-from apigw_cockpit.ui.view import Pane
 
 
-class TargetGrid(Pane):
+class TargetGrid(FullTextPane):
     AREAS = ("targets",)
 
     def __init__(self) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from textual.content import Content
 
 from apigw_cockpit.diagnose.pipeline import Headline
+from apigw_cockpit.ui.panes.full_text import FullTextPane
 from apigw_cockpit.ui.sanitize import clean
-from apigw_cockpit.ui.view import Pane, hm
+from apigw_cockpit.ui.view import hm
 
 
 def _when(delta_s: float) -> str:
@@ -53,8 +54,9 @@ def headline_content(h: Headline | None, *, presenter: bool = False, sep: str = 
     return Content.assemble(*parts)
 
 
-class VerdictBar(Pane):
+class VerdictBar(FullTextPane):
     AREAS = ("headline",)
+    TITLE = "verdict"
 
     def __init__(self) -> None:
         super().__init__(id="verdict")

@@ -9,11 +9,12 @@ from textual.color import Color
 from textual.containers import Grid
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from apigw_cockpit.ui.charts import RGB, Line, build_chart
+from apigw_cockpit.ui.charts import PARTIAL_MARK, RGB, Line, build_chart
+from apigw_cockpit.ui.footer import FitFooter
 from apigw_cockpit.ui.state import CockpitState
-from apigw_cockpit.ui.view import glyphs_of
+from apigw_cockpit.ui.view import ASCII, glyphs_of
 
 WINDOWS = {"15m": 15 * 60.0, "1h": 3600.0, "6h": 6 * 3600.0}
 # (title, [(metric, stat, namespace, label, theme colour)])
@@ -50,7 +51,10 @@ class Chart(Widget):
         for metric, stat, ns, label, colour in specs:
             series = state.series(metric, stat, ns)
             if series is not None:
-                lines.append(Line(label, series.points, _rgb(getattr(theme, colour) or theme.primary)))
+                rgb = _rgb(getattr(theme, colour) or theme.primary)
+                # A sum's partial minute scales to a full one; a p99 or an average does not.
+                additive = series.key.stat in ("Sum", "SampleCount")
+                lines.append(Line(label, series.points, rgb, additive, float(series.key.period or 60)))
         markers = [c.time for c in state.changes.values()] + ([state.onset] if state.onset else [])
         markers += [state.fix_time] if state.fix_time else []
         out = build_chart(
@@ -90,15 +94,22 @@ class ChartScreen(Screen[None]):
             for i in range(len(CHARTS)):
                 yield Chart(i)
         # --ascii: the palette hint is drawn with a block glyph; ctrl+p still works.
-        yield Footer(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
+        yield FitFooter(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self._caption()
 
     def _caption(self) -> None:
+        g = glyphs_of(self.app)
+        partial = PARTIAL_MARK[g is ASCII]
         self.query_one("#chart-caption", Static).update(
-            f"  {glyphs_of(self.app).sep}  ".join(
-                (f"window {self.window}", "x = minutes from now", "vertical lines: changes, onset, fix")
+            f"  {g.sep}  ".join(
+                (  # fits 80 columns: the caption is one row
+                    f"window {self.window}",
+                    "UTC",
+                    "vertical lines: changes, onset, fix",
+                    f"{partial} partial minute",
+                )
             )
         )
 

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from apigw_cockpit.ui.bindings import bindings
+from apigw_cockpit.ui.footer import FitFooter
 from apigw_cockpit.ui.panes.bars import HeaderBar, LiveClock, StatusBar
 from apigw_cockpit.ui.panes.changes import ChangesPane
+from apigw_cockpit.ui.panes.full_text import ShowFull
 from apigw_cockpit.ui.panes.hopmap import HopMap
 from apigw_cockpit.ui.panes.logs import LogPane
 from apigw_cockpit.ui.panes.next_step import NextStep
@@ -24,6 +25,7 @@ from apigw_cockpit.ui.panes.sparks import Spark
 from apigw_cockpit.ui.panes.targets import TargetGrid
 from apigw_cockpit.ui.panes.verdict import VerdictBar
 from apigw_cockpit.ui.screens.cockpit_layout import NARROW, Needs, Plan, plan
+from apigw_cockpit.ui.screens.timeline import DetailScreen
 from apigw_cockpit.ui.view import Pane
 
 # The store areas whose changes can change what a pane wants (and so the layout).
@@ -53,7 +55,7 @@ class CockpitScreen(Screen[None]):
             yield ChangesPane()
         yield StatusBar()
         # --ascii: the palette hint is drawn with a block glyph; ctrl+p still works.
-        yield Footer(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
+        yield FitFooter(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.query_one("#log-table").focus()
@@ -71,7 +73,7 @@ class CockpitScreen(Screen[None]):
         self.set_class(narrow, "-narrow")
         # Narrow: the footer drops the palette hint and packs its keys (ctrl+p still works), so
         # the keys that matter are not cut at "w Walkth".
-        for footer in self.query(Footer):
+        for footer in self.query(FitFooter):
             footer.compact = narrow
             footer.show_command_palette = not narrow and not self.app.settings.ascii  # type: ignore[attr-defined]
         self._relayout()
@@ -151,6 +153,10 @@ class CockpitScreen(Screen[None]):
 
     def action_toggle_failed(self) -> None:
         self.query_one(LogPane).toggle_failed()
+
+    @on(ShowFull)
+    def _show_full(self, event: ShowFull) -> None:
+        self.app.push_screen(DetailScreen(event.title, event.text, box_title="full text"))
 
     @on(LogPane.OpenTrace)
     def _open_trace(self, event: LogPane.OpenTrace) -> None:

@@ -13,10 +13,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from apigw_cockpit.diagnose.verification import VerifyStep
 from apigw_cockpit.diagnose.walkthrough import StepState
+from apigw_cockpit.ui.footer import FitFooter
 from apigw_cockpit.ui.sanitize import clean
 from apigw_cockpit.ui.state import CockpitState
 from apigw_cockpit.ui.view import UNICODE, Glyphs, glyphs_of, hms
@@ -116,7 +117,7 @@ class InfoScreen(Screen[None]):
             box.border_subtitle = "esc back"
             yield Static(id="info-body")
         # --ascii: the palette hint is drawn with a block glyph; ctrl+p still works.
-        yield Footer(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
+        yield FitFooter(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.sync()

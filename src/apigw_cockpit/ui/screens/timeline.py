@@ -17,10 +17,11 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from apigw_cockpit.incident import TimelineRow, build_timeline
+from apigw_cockpit.ui.footer import FitFooter
 from apigw_cockpit.ui.sanitize import clean_lines, one_line
 from apigw_cockpit.ui.screens.info import InfoScreen
 from apigw_cockpit.ui.state import CockpitState
@@ -136,13 +137,13 @@ class DetailScreen(ModalScreen[None]):
         Binding("escape,q,enter", "dismiss", "Close", tooltip="back to the timeline", id="close_detail")
     ]
 
-    def __init__(self, title: str, body: str) -> None:
+    def __init__(self, title: str, body: str, *, box_title: str = "evidence") -> None:
         super().__init__()
-        self.title_text, self.body = title, body
+        self.title_text, self.body, self.box_title = title, body, box_title
 
     def compose(self) -> ComposeResult:
         with Vertical(id="detail-box", classes="pane") as box:
-            box.border_title = "evidence"
+            box.border_title = self.box_title
             box.border_subtitle = "esc close"
             newline = glyphs_of(self.app).newline
             yield Static(Content.styled(one_line(self.title_text, newline=newline), "bold"))
@@ -162,7 +163,7 @@ class TimelineScreen(InfoScreen):
             box.border_title = self.title_text
             box.border_subtitle = f"enter evidence {glyphs_of(self.app).sep} esc back"
             yield OptionList(id="timeline-list")
-        yield Footer(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
+        yield FitFooter(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.sync()
