@@ -83,7 +83,7 @@ def seed_api(c: Clients, st: Any, ids: Bindings) -> None:
         _custom_id("vpc_link", st, link.link_name)(link.id)
         got = gw.create_vpc_link(name=link.link_name, targetArns=[ids[("nlbs", link.nlb)]])
         ids[("vpc_links", name)] = got["id"]
-    endpoint: dict[str, Any] = {"types": [api.endpoint_type]}
+    endpoint: dict[str, list[str]] = {"types": [api.endpoint_type]}
     if api.endpoint_type == "PRIVATE":  # reached only through the account's execute-api endpoints
         endpoint["vpcEndpointIds"] = [ids[("vpc_endpoints", n)] for n in st.vpc_endpoints]
     api_id = gw.create_rest_api(name=api.name, tags={"_custom_id_": api.id}, endpointConfiguration=endpoint)[

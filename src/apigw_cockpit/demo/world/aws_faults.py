@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
 import botocore.session
 
 from apigw_cockpit.demo.faults import KINDS
@@ -43,7 +41,7 @@ def _operations() -> frozenset[str]:
     return frozenset(op for svc in SERVICES for op in session.get_service_model(svc).operation_names)
 
 
-def parse_aws_faults(raw: Any, file: str) -> tuple[AwsFault, ...]:
+def parse_aws_faults(raw: object, file: str) -> tuple[AwsFault, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
