@@ -23,7 +23,6 @@ from apigw_cockpit.aws.sources.metrics import MetricsPoller
 from apigw_cockpit.aws.sources.target_health import TargetHealthPoller
 from apigw_cockpit.aws.sources.topology import TopologyPoller
 from apigw_cockpit.aws.sources.traces import ACCESS
-from apigw_cockpit.errors import ConfigError
 from apigw_cockpit.model import ChangesUpdate, Clock, Topology, TopologyUpdate, Update
 
 
