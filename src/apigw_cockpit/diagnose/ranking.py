@@ -198,6 +198,19 @@ def _clock(t: float) -> str:
     return time.strftime("%H:%M UTC", time.gmtime(t))
 
 
+def _untold(sit: Situation, ended: float) -> str:
+    """Why the cause of an incident that is over cannot be named: say what the logs held."""
+    traces = sit.obs.traces if sit.obs is not None else ()
+    first = min((t.first_ts for t in traces), default=None)
+    if first is not None and first >= ended:
+        span = f" from {_clock(sit.recovery.onset)}" if sit.recovery and sit.recovery.onset else ""
+        return (
+            f"what it was cannot be told: the logs read start at {_clock(first)}, after it ended "
+            f"(its own log lines{span} to {_clock(ended)}, piped to `apigw-cockpit explain`, can say)"
+        )
+    return "what it was cannot be told: no failing trace of it in the logs read"
+
+
 def _recovered(sit: Situation) -> list[Hypothesis]:
     rec = sit.recovery
     assert rec is not None
@@ -213,7 +226,7 @@ def _recovered(sit: Situation) -> list[Hypothesis]:
             f"it was most likely {first.root_cause}" + (f": {first.because[0]}" if first.because else "")
         )
     else:
-        because.append("what it was cannot be told from what is left (the incident's traces are gone)")
+        because.append(_untold(sit, rec.at))
     head = Hypothesis("recovered", 0.9, tuple(because), ())
     return [head, *(_with(h, cap=h.confidence * 0.5) for h in was)]
 
