@@ -74,3 +74,25 @@ def test_onset_is_minute_45() -> None:
     onset = find_onset(sg_blocks())
     assert onset is not None and onset.at == ONSET and onset.source == "5XXError"
     assert onset.at > T0
+
+
+def test_a_fault_without_an_incident_is_latent_and_the_answer_is_none() -> None:
+    """b55's kind: a check finds a real fault (here a resource policy that no longer allows API
+    Gateway) but no request failed: a warning to fix in daylight, and `none` — not a root cause."""
+    from diagnose_world import healthy_metrics, lambda_topology, obs, ok_traces
+
+    from apigw_cockpit.diagnose.pipeline import run
+
+    quiet = obs(lambda_topology(allow_apigw=False), metrics=healthy_metrics(), traces=ok_traces(8))
+    result = run(quiet)
+    assert [h.root_cause for h in result.diagnosis.hypotheses] == ["none"]
+    perm = result.finding("lambda-permission")
+    assert perm is not None and perm.verdict == Verdict.WARN and perm.summary.startswith("latent, no 5XX")
+    assert any("lambda-permission: latent" in b for b in result.diagnosis.hypotheses[0].because)
+    assert not any(f.verdict == Verdict.ERROR for f in result.diagnosis.findings)
+    # The same fault with the requests failing is the incident's cause, at error level.
+    from scenarios import lambda_permission
+
+    live = run(lambda_permission())
+    assert live.diagnosis.hypotheses[0].root_cause == "lambda-permission-missing"
+    assert live.finding("lambda-permission").verdict == Verdict.ERROR  # type: ignore[union-attr]

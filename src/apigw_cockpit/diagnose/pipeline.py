@@ -12,7 +12,7 @@ an onset, a threshold or a verdict of its own. Pure: no I/O, no asyncio.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from apigw_cockpit.diagnose.checks import run_checks
 from apigw_cockpit.diagnose.correlate import Correlated
@@ -20,12 +20,12 @@ from apigw_cockpit.diagnose.facts import Situation, situation
 from apigw_cockpit.diagnose.hops import Hop, hops
 from apigw_cockpit.diagnose.observations import Observations
 from apigw_cockpit.diagnose.onset import Onset
-from apigw_cockpit.diagnose.ranking import rank_situation
+from apigw_cockpit.diagnose.ranking import LATENT, rank_situation
 from apigw_cockpit.diagnose.recovery import Recovery, find_recovery
 from apigw_cockpit.diagnose.verification import VerifyBounds, VerifyStep, verify
 from apigw_cockpit.diagnose.walkthrough import StepState, walk
 from apigw_cockpit.diagnose.window import IncidentWindow, incident_window
-from apigw_cockpit.model import Finding, Hypothesis, Verdict
+from apigw_cockpit.model import Finding, Hypothesis, Severity, Verdict
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,22 @@ def _situation(
 ) -> tuple[list[Finding], list[Finding], Situation]:
     findings = run_checks(obs, ids)
     all_findings = findings if ids is None else run_checks(obs)
+    sit = situation(all_findings, obs)
+    if sit.incident:
+        return findings, all_findings, sit
+    # No 5XX ever cleared the noise floor: a fault a check finds is latent (fix it in daylight), not
+    # the cause of an incident there is not — a warning, and the ranking says `none`.
+    findings, all_findings = _latent(findings), _latent(all_findings)
     return findings, all_findings, situation(all_findings, obs)
+
+
+def _latent(findings: list[Finding]) -> list[Finding]:
+    return [
+        replace(f, verdict=Verdict.WARN, severity=Severity.WARNING, summary=LATENT + f.summary)
+        if f.verdict == Verdict.ERROR
+        else f
+        for f in findings
+    ]
 
 
 def diagnose(

@@ -194,6 +194,9 @@ def _honest(scored: list[_Scored], hyps: list[Hypothesis]) -> list[Hypothesis]:
     return out
 
 
+LATENT = "latent, no 5XX: "  # a check's fault while nothing fails (pipeline demotes it to a warning)
+
+
 def _clock(t: float) -> str:
     return time.strftime("%H:%M UTC", time.gmtime(t))
 
@@ -240,7 +243,11 @@ def rank_situation(findings: Sequence[Finding], sit: Situation) -> list[Hypothes
             f"{sit.failing_traces} failing execution-log traces (noise)"
             if sit.failing_traces
             else "no failing traces",
-            "no check at error",
+            *(
+                [f"{f.check_id}: {f.summary}" for f in latent]
+                if (latent := [f for f in findings if f.summary.startswith(LATENT)])
+                else ["no check at error"]
+            ),
         )
         return [Hypothesis("none", 0.9, why, ())]
     if sit.recovery is not None:
