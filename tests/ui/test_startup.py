@@ -66,7 +66,7 @@ async def test_starting_state_then_data(tmp_path: Path) -> None:
         await settle(app, pilot)
         assert app.attached and app.state.rows
         assert "healthy" in screen_text(app)
-        assert app.journal_watch is not None  # the journal started once the feed was attached
+        assert app.recorder.watch is not None  # the journal started once the feed was attached
         await pilot.press("q")
     assert app.return_code == 0
     kinds = [e["kind"] for e in read_journal(journal).entries]

@@ -13,6 +13,7 @@ from textual.events import Resize
 from textual.screen import Screen
 
 from apigw_cockpit.ui.bindings import bindings
+from apigw_cockpit.ui.feed import meter_snapshot
 from apigw_cockpit.ui.footer import FitFooter
 from apigw_cockpit.ui.panes.bars import HeaderBar, LiveClock, StatusBar
 from apigw_cockpit.ui.panes.changes import ChangesPane
@@ -139,7 +140,7 @@ class CockpitScreen(Screen[None]):
         state, view = app.state, app.view()  # type: ignore[attr-defined]
         # query(), not query_one(): a tick may land while the screen is still composing.
         for bar in self.query(StatusBar):
-            bar.meter = app.meter_snapshot()  # type: ignore[attr-defined]
+            bar.meter = meter_snapshot(app.feed)  # type: ignore[attr-defined]
         for pane in self.query(Pane):
             pane.sync(state, view)
         self._relayout()
