@@ -98,7 +98,7 @@ async def test_state_keys_and_diagnosis_land_in_the_journal(tmp_path: Path) -> N
         assert imp["peak_5xx_per_min"] >= 148 and imp["window_start"] == ONSET
         # Re-observing the same world writes nothing new (the journal and the watch dedupe).
         before = len(read_journal(path).entries)
-        await app.diagnosis_settled()
+        await app.engine.settled()
         app.tick()
         await drained(app, pilot)
         assert len(read_journal(path).entries) == before

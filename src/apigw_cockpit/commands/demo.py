@@ -336,7 +336,7 @@ async def _tui(args: argparse.Namespace, scenario: Scenario) -> int:
         await app.run_async()
     finally:
         if app.journal is not None:
-            app.journal.close(app.exit_reason)  # no-op when the app closed it at unmount
+            app.journal.close(app.signals.reason)  # no-op when the app closed it at unmount
         await close_bounded(feeds, world)
     code = finish(app)
     quick_exit.arm()  # journal and feed closed: the entry point may end the process at once

@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             at = args.at or 0.0
             while loop.time() < deadline and not (_populated(app) and clock.now() - start >= at):
                 await pilot.pause(0.05)
-            await app.diagnosis_settled()  # the picture shows the engine's answer on this data
+            await app.engine.settled()  # the picture shows the engine's answer on this data
             app.tick()
             await pilot.pause()
             try:  # regular files only, atomic, 0600 (safe_write)

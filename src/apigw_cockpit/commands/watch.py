@@ -148,7 +148,7 @@ async def _tui(args: argparse.Namespace, config: Settings, clock: Clock) -> int:
         await _tui_hook()(app)
     finally:
         if app.journal is not None:
-            app.journal.close(app.exit_reason)  # no-op after unmount closed it
+            app.journal.close(app.signals.reason)  # no-op after unmount closed it
         if opening.feed is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(opening.feed.aclose(), CLOSE_BOUND_S)

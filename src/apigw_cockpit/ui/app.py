@@ -1,19 +1,15 @@
-"""The cockpit app: the composition root. Built by `build_app`.
-
-It owns the settings, the feed, the clock and the state store and builds one collaborator per
-job, each given what it needs: the theme watcher, the screens and the signal handler from the
-start; once the feed is attached, the engine worker, the feed workers, the journal recorder
-and the incident actions. Keys and messages arrive here (Textual looks `action_*` and `on_*`
-up on the app) and are handed on.
-"""
+"""The cockpit app, a composition root (built by `build_app`): it owns the settings, the feed,
+the clock and the store, and builds one collaborator per job with what that job needs. Keys
+and messages arrive here (Textual looks `action_*`/`on_*` up on the app) and are handed on."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TypedDict, Unpack
 
-from textual import events
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
@@ -22,7 +18,6 @@ from textual.worker import Worker
 from apigw_cockpit import paths
 from apigw_cockpit.config import Settings
 from apigw_cockpit.diagnose.observations import Probe
-from apigw_cockpit.diagnose.pipeline import EngineResult
 from apigw_cockpit.incident.sink import JournalSink
 from apigw_cockpit.model import Clock
 from apigw_cockpit.ui.bindings import allowed, bindings
@@ -37,7 +32,7 @@ from apigw_cockpit.ui.navigation import Screens
 from apigw_cockpit.ui.pump import FeedWorkers, report_failure
 from apigw_cockpit.ui.screens.cockpit import CockpitScreen
 from apigw_cockpit.ui.signals import SignalExit
-from apigw_cockpit.ui.startup import FeedOpener, Opened, StartupScreen, failure
+from apigw_cockpit.ui.startup import FeedOpener, Opened, Startup, StartupScreen
 from apigw_cockpit.ui.state import CockpitState
 from apigw_cockpit.ui.themewatch import ThemeWatcher
 from apigw_cockpit.ui.view import ASCII, UNICODE, View
@@ -48,8 +43,7 @@ __all__ = ["AppOptions", "CockpitApp", "DrillSpec", "JournalSink", "UiHooks", "b
 class AppOptions(TypedDict, total=False):
     opener: FeedOpener  # with feed and clock None: opens them after the first frame (ui/startup.py)
     starting: str  # the start-up screen's first line, before the opener can say more
-    theme_dirs: list[Path]
-    hooks: UiHooks
+    theme_dirs: list[Path]  # default: paths.theme_dirs()
     journal: JournalSink | None
     drill: DrillSpec | None
 
@@ -64,25 +58,20 @@ class CockpitApp(App[int]):
         self, settings: Settings, feed: Feed | None, clock: Clock | None, **options: Unpack[AppOptions]
     ) -> None:
         super().__init__()
-        self.settings, self.opener = settings, options.get("opener")
-        self.starting = options.get("starting", "starting…")
+        self.settings = settings
         self.attached = False  # the feed is open and the cockpit screen up
-        self.startup_error: str | None = None  # one line for stderr when the opener failed
         self.can_apply_fix = False
         self.drill, self._drill_spec = DrillTracker(None), options.get("drill")
         self.journal: JournalSink | None = None
-        self.hooks = options.get("hooks") or UiHooks()
+        self.hooks = UiHooks()  # the recorder attaches the journal's; tests their own
         self.screenshot_dir = paths.state_dir() / "screenshots"
-        dirs = options.get("theme_dirs")
-        self.themes = ThemeWatcher(self, paths.theme_dirs() if dirs is None else dirs)
-        self.signals = SignalExit(self, starting=lambda: self.opener is not None and not self.attached)
-        self.screens = Screens(
-            self, settings, record=lambda kind: self.incident.record(kind),
-            before_info=lambda: self.engine.run(force=True), after_info=lambda: self.recorder.tick(),
-        )  # fmt: skip
+        self.themes = ThemeWatcher(self, options.get("theme_dirs", paths.theme_dirs()))  # [] is none
+        opener, starting = options.get("opener"), options.get("starting", "starting…")
+        self.startup = Startup(self, opener, starting, attach=self._start_cockpit) if opener else None
+        self.signals = SignalExit(self, starting=lambda: self.startup is not None and not self.attached)
         if feed is not None and clock is not None:
             self._bind(Opened(feed, clock, options.get("journal")))
-        elif self.opener is None:
+        elif self.startup is None:
             raise TypeError("build_app needs a feed and a clock, or an opener")
 
     def _bind(self, opened: Opened) -> None:
@@ -94,76 +83,50 @@ class CockpitApp(App[int]):
         self.can_apply_fix = fix is not None
         # The drill's clock starts when the data can be seen, not while the world starts.
         self.drill = DrillTracker(self._drill_spec if fix is not None else None)
-        self.engine = EngineWorker(self, state, clock, on_result=self.screens.redraw)
-        self.feed_workers = FeedWorkers(
-            self, feed, state, clock, post=self.post_message, paint=lambda: self.call_next(self.tick)
-        )
+        self.feed_workers = FeedWorkers(self, feed, state, clock, tick=self.tick)
         # The recorder owns the journal from here: it starts it on attach and closes it at unmount.
-        self.recorder = JournalRecorder(
+        self.recorder = recorder = JournalRecorder(
             self.journal, state, clock, self.hooks, self.drill, notify=self.notify,
             export=self.export_screenshot, screen_kind=lambda: getattr(self.screen, "kind", None),
         )  # fmt: skip
         self.incident = IncidentActions(
-            self, state, clock, self.hooks, self.recorder,
+            self, state, clock, self.hooks, recorder,
             screenshot_dir=self.screenshot_dir, apply_fix=fix, tick=self.tick,
+        )  # fmt: skip
+        self.engine = engine = EngineWorker(self, state, clock, on_result=lambda: self.screens.redraw())
+        self.screens = Screens(
+            self, self.settings, record=self.incident.record,
+            diagnose=partial(engine.run, force=True), journal_tick=recorder.tick,
         )  # fmt: skip
 
     def on_mount(self) -> None:
         self.themes.load(self.settings)
-        self.set_class(self.settings.ascii, "-ascii")
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
         # Signals first: once the journal's session-start is on disk a SIGHUP must end it cleanly.
         self.signals.install()
         self.start_theme_watcher()
-        if self.opener is None:
+        if self.startup is not None:
+            self.startup.begin()  # the start-up screen now; the cockpit once the feed is open
+        else:
             self._start_cockpit()
-            return
-        self.push_screen(StartupScreen(self.starting))
-        # After the first frame: the world's start-up (imports, moto) would hold the GIL while it draws.
-        opener = self.opener
-        self.call_after_refresh(
-            lambda: self.run_worker(self._open(opener), name="startup", exit_on_error=False)
-        )
 
     def start_theme_watcher(self) -> None:  # its own method: tests and benches turn it off
         self.themes.start()
 
-    async def _open(self, opener: FeedOpener) -> None:
-        def say(message: str) -> None:
-            if isinstance(self.screen, StartupScreen):
-                self.screen.say(message)
-
-        try:
-            opened = await opener(say)
-        except Exception as exc:
-            self.startup_error, code = failure(exc)
-            self.exit(return_code=code)
-            return
-        self._bind(opened)
-        self._start_cockpit()
-
-    def _start_cockpit(self) -> None:
-        """Feed and state exist: the cockpit screen, the journal, the pollers, the tick."""
+    def _start_cockpit(self, opened: Opened | None = None) -> None:
+        """The cockpit screen, the journal, the pollers, the tick (`opened`: the opener's feed)."""
+        if opened is not None:
+            self._bind(opened)
         self.attached = True
-        if isinstance(self.screen, StartupScreen):
-            self.switch_screen(CockpitScreen())
-        else:
-            self.push_screen(CockpitScreen())
+        (self.switch_screen if isinstance(self.screen, StartupScreen) else self.push_screen)(CockpitScreen())
         self.recorder.start()
         self.feed_workers.start()
         self.set_interval(self.settings.refresh, self.tick)
 
-    def screen_ready(self) -> None:  # the cockpit screen finished mounting (its on_mount)
-        self.signals.screen_ready()
-
-    @property
-    def exit_reason(self) -> str:  # for the journal's session-end: "exit", "SIGTERM", "SIGHUP"
-        return self.signals.reason
-
     def on_unmount(self) -> None:
         if self.attached:
-            self.recorder.finish(self.exit_reason)
+            self.recorder.finish(self.signals.reason)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return allowed(
@@ -176,10 +139,9 @@ class CockpitApp(App[int]):
         yield from without_duplicates(super().get_system_commands(screen))
 
     # -- messages and events --------------------------------------------------------------
-    def on_feed_update(self, message: FeedUpdate) -> None:
-        self.feed_workers.apply(message)
-
-    def on_logs_batch(self, message: LogsBatch) -> None:
+    @on(FeedUpdate)
+    @on(LogsBatch)
+    def _feed_message(self, message: FeedUpdate | LogsBatch) -> None:
         self.feed_workers.apply(message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -190,7 +152,6 @@ class CockpitApp(App[int]):
             self.drill.key()  # the drill counts keystrokes to the root cause
         await super().on_event(event)
 
-    # -- what screens and tests call ------------------------------------------------------
     def view(self) -> View:
         return View(self.clock.now(), ASCII if self.settings.ascii else UNICODE, self.settings.presenter)
 
@@ -210,61 +171,29 @@ class CockpitApp(App[int]):
         self.engine.run(force=True)
         self.screens.redraw()
 
-    def open_trace(self, request_id: str) -> None:
-        self.screens.trace(self.state, request_id)
-
-    async def diagnosis_settled(self) -> EngineResult | None:
-        return await self.engine.settled()
-
-    async def wait_for_pollers(self) -> None:
-        await self.feed_workers.wait()
-
-    # -- actions (the keys in ui/bindings.py) ---------------------------------------------
-    def action_help(self) -> None:
-        self.screens.help()
-
-    def action_home(self) -> None:
-        self.screens.home()
-
-    def action_chart(self) -> None:
-        self.screens.chart()
-
-    def action_checks(self) -> None:
-        self.screens.info("checks")
-
-    def action_walkthrough(self) -> None:
-        self.screens.info("walkthrough")
-
-    def action_verify(self) -> None:
-        self.screens.info("verify")
-
-    def action_timeline(self) -> None:
-        self.screens.info("timeline")
-
     def action_refresh_now(self) -> None:
         self.feed_workers.poll_now()
         self.engine.run(force=True)
         self.tick()
 
-    def action_mark_fix(self) -> None:
-        self.incident.mark_fix()
-
-    def action_note(self) -> None:
-        self.incident.note()
-
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         self.incident.screenshot(filename, path)
 
-    def action_apply_fix(self) -> None:
-        self.incident.apply_fix()
+    # The keys of ui/bindings.py: Textual looks actions up on the app, each hands its key on.
+    # fmt: off
+    def open_trace(self, request_id: str) -> None: self.screens.trace(self.state, request_id)
+    def action_help(self) -> None: self.screens.help()
+    def action_home(self) -> None: self.screens.home()
+    def action_chart(self) -> None: self.screens.chart()
+    def action_checks(self) -> None: self.screens.info("checks")
+    def action_walkthrough(self) -> None: self.screens.info("walkthrough")
+    def action_verify(self) -> None: self.screens.info("verify")
+    def action_timeline(self) -> None: self.screens.info("timeline")
+    def action_mark_fix(self) -> None: self.incident.mark_fix()
+    def action_note(self) -> None: self.incident.note()
+    def action_apply_fix(self) -> None: self.incident.apply_fix()
+    def action_report(self) -> None: self.recorder.report()
+    # fmt: on
 
-    def action_report(self) -> None:
-        self.recorder.report()
 
-
-def build_app(
-    settings: Settings, feed: Feed | None, clock: Clock | None, **options: Unpack[AppOptions]
-) -> CockpitApp:
-    """`feed` and `clock` now, or both None and `opener=` (see ui/startup.py) to open them after
-    the first frame."""
-    return CockpitApp(settings, feed, clock, **options)
+build_app = CockpitApp  # `feed` and `clock` now, or both None and `opener=` to open them later

@@ -32,8 +32,8 @@ INFO_SCREENS = {
 
 
 class Screens:
-    """Pushes and pops `app`'s screens. `before_info` runs before a screen that reads the
-    diagnosis opens (the app: record the key, diagnose everything received); `after_info` after."""
+    """Pushes and pops `app`'s screens. `record` journals the key that opened one; `diagnose`
+    runs the engine now; `journal_tick` lets the journal see what the user now sees."""
 
     def __init__(
         self,
@@ -41,11 +41,11 @@ class Screens:
         settings: Settings,
         *,
         record: Callable[[str], None],
-        before_info: Callable[[], None],
-        after_info: Callable[[], None],
+        diagnose: Callable[[], None],
+        journal_tick: Callable[[], None],
     ) -> None:
         self._app, self._settings, self._record = app, settings, record
-        self._before_info, self._after_info = before_info, after_info
+        self._diagnose, self._journal_tick = diagnose, journal_tick
 
     def redraw(self) -> None:
         """Redraw the screen on top and the live cockpit under it: behind a modal (help, a
@@ -86,14 +86,14 @@ class Screens:
     def info(self, kind: str) -> None:
         self._record(kind)
         # The user asked: answer from everything received, not the last debounced run.
-        self._before_info()
+        self._diagnose()
         if kind == "timeline":
             self._show(TimelineScreen())
         elif kind == "verify":
             self._show(VerificationScreen())
         else:
             self._show(InfoScreen(kind, INFO_SCREENS[kind]))
-        self._after_info()
+        self._journal_tick()  # the drill: the checks list on screen may be "root cause shown"
 
     def trace(self, state: CockpitState, request_id: str) -> None:
         row = state.rows.get(request_id)

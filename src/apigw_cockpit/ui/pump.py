@@ -11,7 +11,6 @@ import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual.message import Message
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 from apigw_cockpit.model import LogsUpdate, SourceStatus
@@ -30,20 +29,13 @@ POLL_GROUP = "poll:"
 
 
 class FeedWorkers:
-    """The feed's pollers as workers on `host`; what they post lands in `state` via `apply`."""
+    """The feed's pollers as workers on `host`, posting to it; the host hands what they post
+    to `apply`, which puts it in `state`. `tick` is the host's redraw."""
 
     def __init__(
-        self,
-        host: App[int],
-        feed: Feed,
-        state: CockpitState,
-        clock: Clock,
-        *,
-        post: Callable[[Message], bool],
-        paint: Callable[[], None],
+        self, host: App[int], feed: Feed, state: CockpitState, clock: Clock, tick: Callable[[], None]
     ) -> None:
-        self._host, self._feed, self._state, self._clock = host, feed, state, clock
-        self._post, self._paint = post, paint
+        self._host, self._feed, self._state, self._clock, self._tick = host, feed, state, clock, tick
         self.workers: list[Worker[None]] = []
         self._painted: set[str] = set()
 
@@ -73,17 +65,17 @@ class FeedWorkers:
             if observe is not None:
                 observe(update)
             if isinstance(update, LogsUpdate):
-                self._post(LogsBatch(poller.name, update))
+                self._host.post_message(LogsBatch(poller.name, update))
             else:
-                self._post(FeedUpdate(poller.name, update))
-        self._post(FeedEnded(poller.name))
+                self._host.post_message(FeedUpdate(poller.name, update))
+        self._host.post_message(FeedEnded(poller.name))
 
     def apply(self, message: FeedUpdate | LogsBatch) -> None:
         self._state.apply(message.update)
         # A source's first data paints at once; after that the refresh tick paces redraws.
         if message.poller not in self._painted:
             self._painted.add(message.poller)
-            self._paint()
+            self._host.call_next(self._tick)
 
     def poll_now(self) -> None:
         """The refresh key: every poller that can (aws/ ones; fakes may not) polls at once."""

@@ -29,5 +29,5 @@ def run_tui(args: argparse.Namespace, feed: Feed, clock: Clock, **options: Unpac
         app.run()
     finally:
         if app.journal is not None:
-            app.journal.close(app.exit_reason)  # no-op after unmount closed it
+            app.journal.close(app.signals.reason)  # no-op after unmount closed it
     return app.return_code or 0

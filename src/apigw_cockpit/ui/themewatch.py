@@ -62,6 +62,7 @@ class ThemeWatcher:
         wanted = settings.theme
         if settings.presenter and wanted == "cockpit-dark":
             wanted = "high-contrast"
+        self._app.set_class(settings.ascii, "-ascii")
         nocolor.install(self._app)  # NO_COLOR: errors by bold/reverse, not by a dim grey
         ascii_filter.install(self._app)  # --ascii: nothing else reaches the terminal
         themes, errors = load_all(self.dirs)

@@ -61,9 +61,10 @@ class CockpitScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#log-table").focus()
         self.sync()
-        ready = getattr(self.app, "screen_ready", None)
-        if callable(ready):
-            ready()
+        # SIGTERM/SIGHUP while this screen composed waited for it (ui/signals.py).
+        signals = getattr(self.app, "signals", None)
+        if signals is not None:
+            signals.screen_ready()
 
     _plan: Plan | None = None
     _needs_key: tuple[object, ...] = ()
