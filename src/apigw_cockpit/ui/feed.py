@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
-from apigw_cockpit.model import Topology, Update
+from apigw_cockpit.model import LoadTestResult, ProbeResult, TestInvokeResult, Topology, Update
 
 
 @runtime_checkable
@@ -32,6 +32,47 @@ class Meter(Protocol):
     def snapshot(self) -> MeterSnapshotLike: ...
 
 
+class Probes(Protocol):
+    """`aws.probes.Probes` as the verification screen drives it (V1, V5, V6)."""
+
+    async def invoke_url(
+        self,
+        path: str = "/",
+        method: str = "GET",
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        note: str = "",
+    ) -> ProbeResult: ...
+
+    async def test_invoke(
+        self,
+        resource_id: str,
+        method: str,
+        confirmed: bool = False,
+        *,
+        path_with_query: str | None = None,
+        body: str = "",
+        headers: Mapping[str, str] | None = None,
+        note: str = "",
+    ) -> TestInvokeResult: ...
+
+    async def load_test(
+        self,
+        path: str = "/",
+        method: str = "GET",
+        *,
+        concurrency: int = 10,
+        rate_per_s: float = 20.0,
+        duration_s: float = 10.0,
+        max_requests: int = 1000,
+        on_progress: Callable[[int, int], None] | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        note: str = "",
+    ) -> LoadTestResult: ...
+
+
 class Feed(Protocol):
     """`probes` and `apply_fix()` are optional: the UI asks through `probes_of` / `fix_of`.
 
@@ -47,8 +88,10 @@ class Feed(Protocol):
     def meter(self) -> Meter: ...
 
 
-def probes_of(feed: Feed) -> Any | None:
-    return getattr(feed, "probes", None)
+def probes_of(feed: Feed) -> Probes | None:
+    """The feed's probes (aws/ feeds have them; fakes and read-only viewers may not)."""
+    found: Probes | None = getattr(feed, "probes", None)
+    return found
 
 
 def observer_of(feed: Feed) -> Callable[[Update], object] | None:
