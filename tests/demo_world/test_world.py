@@ -39,7 +39,13 @@ SIGNATURE = {
 }
 # A scenario whose trace form differs from its cause's usual one: a non-proxy Lambda integration
 # maps the function's error to 500 and logs no "customer function error" line.
-SIGNATURE_OF = {"shop-search-raises-trail-denied": "X-Amz-Function-Error=Unhandled"}
+SIGNATURE_OF = {
+    "shop-search-raises-trail-denied": "X-Amz-Function-Error=Unhandled",
+    "http-ingest-permission-missing": "have permissions to call the integration",
+    "http-devices-sg-blocked": "Execution failed due to a timeout error",
+    "http-geo-partner-503": "GET /geo",  # a passthrough has no error text: the invoke status shows it
+    "http-ingest-own-timeout": "Task timed out after 20.00 seconds",
+}
 ERROR_METRIC = {"usage-plan-throttled": "4XXError"}  # a throttled key gets 429
 SILENT = {"expire_backend_cert", "crash_backend", "restart_backend", "set_latency_tail"}
 
@@ -62,18 +68,22 @@ def test_signals_then_fix_recovers(scenario: str) -> None:
     s = w.scenario
     api = {"ApiName": w.state.api.name, "Stage": w.state.stage.name}  # each scenario's own topology
     metric = ERROR_METRIC.get(s.root_cause, "5XXError")
+    five = "5XXError"
+    if w.state.is_http:  # apigatewayv2: by ApiId, lower-case names; the access log per request
+        api, metric, five = {"ApiId": w.state.api.id, "Stage": w.state.stage.name}, "5xx", "5xx"
     before = _sum(w, metric, s.start - 180, s.start, api)
     if s.root_cause == "recovered":  # over before t=0: errors earlier, none in the last minutes
-        assert sum(before) == 0 and sum(_sum(w, "5XXError", s.start - 1800, s.start, api)) > 100
+        assert sum(before) == 0 and sum(_sum(w, five, s.start - 1800, s.start, api)) > 100
         return
     if s.root_cause == "none":
-        assert sum(_sum(w, "5XXError", s.start - 900, s.start, api)) == 0
+        assert sum(_sum(w, five, s.start - 900, s.start, api)) == 0
         assert {a["StateValue"] for a in w.alarms()} == {"OK"}
     else:
         assert min(before) > 10, before
-        if w.state.stage.logging_level != "OFF":
+        group = w.state.stage.access_log_group if w.state.is_http else w.state.execution_log_group()
+        if w.state.stage.logging_level != "OFF" or w.state.is_http:
             events, _ = w.logs.filter(
-                w.state.execution_log_group(),
+                group,
                 int((s.start - 120) * 1000),
                 None,
                 f'"{SIGNATURE_OF.get(scenario, SIGNATURE[s.root_cause])}"',
@@ -88,7 +98,7 @@ def test_signals_then_fix_recovers(scenario: str) -> None:
     clock.advance(180)
     w.advance()
     assert _sum(w, metric, fixed_at + 60, clock.now(), api)[-1] < 10  # 4XX: the usual few
-    assert _sum(w, "5XXError", fixed_at + 60, clock.now(), api) == [0.0, 0.0]
+    assert _sum(w, five, fixed_at + 60, clock.now(), api) == [0.0, 0.0]
     assert sum(_sum(w, "Count", fixed_at + 60, clock.now(), api)) > 100
 
 

@@ -275,3 +275,31 @@ def test_own_text_format_reads_quoted_values_with_spaces() -> None:
 def test_format_without_context_variables() -> None:
     assert access_format("just text") is None
     assert access_format("") is None
+
+
+def test_http_route_key_and_permission_sentences() -> None:
+    # knowledge-center api-gateway-http-lambda-integrations: both sentences verbatim.
+    line = json.dumps(
+        {
+            "requestId": "KF1jvzcfCkEEFSg=",
+            "routeKey": "POST /ingest",
+            "status": "500",
+            "integrationErrorMessage": "The IAM role configured on the integration or API Gateway doesn't "
+            "have permissions to call the integration. Check the permissions and try again.",
+        }
+    )
+    rec = parse_access_line(line)
+    assert rec is not None
+    c = classify_access(rec)
+    assert (c.verdict, c.status, c.method, c.path) == ("lambda-permission", 500, "POST", "/ingest")
+    auth = json.dumps(
+        {
+            "requestId": "x1",
+            "routeKey": "GET /profile",
+            "status": "500",
+            "authorizerError": "The IAM role configured on the authorizer or API Gateway doesn't have "
+            "permissions to call the authorizer. Check the permissions and try again.",
+        }
+    )
+    got = parse_access_line(auth)
+    assert got is not None and classify_access(got).verdict == "authorizer-failure"

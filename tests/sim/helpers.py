@@ -20,7 +20,12 @@ def client(sim: Any, service: str, config: Config = NO_RETRY) -> Any:
 
 def api_dims(sim: Any) -> list[dict[str, str]]:
     st = sim.world.state
+    if st.is_http:  # apigatewayv2 metrics are by ApiId (AWS-FACTS "Metrics")
+        return [{"Name": "ApiId", "Value": st.api.id}, {"Name": "Stage", "Value": st.stage.name}]
     return [{"Name": "ApiName", "Value": st.api.name}, {"Name": "Stage", "Value": st.stage.name}]
+
+
+HTTP_NAMES = {"5XXError": "5xx", "4XXError": "4xx"}  # REST's metric names as an HTTP API spells them
 
 
 def metric(
@@ -36,7 +41,7 @@ def metric(
                 "MetricStat": {
                     "Metric": {
                         "Namespace": "AWS/ApiGateway",
-                        "MetricName": name,
+                        "MetricName": HTTP_NAMES.get(name, name) if sim.world.state.is_http else name,
                         "Dimensions": dims or api_dims(sim),
                     },
                     "Period": 60,

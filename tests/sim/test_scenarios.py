@@ -51,8 +51,25 @@ LOG_PHRASE = {
 }
 # Scenarios whose cause shows in another form: a non-proxy Lambda integration maps the function's
 # error to 500 through an integration response and logs no "customer function error" line.
-PHRASE_OF = {"shop-search-raises-trail-denied": "X-Amz-Function-Error=Unhandled"}
-STATUS_OF = {"shop-search-raises-trail-denied": 500}
+# HTTP APIs answer with their own words (demo/world/http_api.py): 500 for a failed Lambda call,
+# 503 at the 30 s timeout and on connection failures; their access log quotes the cause.
+PHRASE_OF = {
+    "shop-search-raises-trail-denied": "X-Amz-Function-Error=Unhandled",
+    "http-ingest-permission-missing": "have permissions to call the integration",
+    "http-devices-sg-blocked": "Execution failed due to a timeout error",
+    "http-geo-partner-503": "GET /geo",  # a passthrough has no error text: the invoke status shows it
+    "http-ingest-own-timeout": "Task timed out after 20.00 seconds",
+}
+STATUS_OF = {
+    "shop-search-raises-trail-denied": 500,
+    "http-ingest-permission-missing": 500,
+    "http-events-fn-raises": 500,
+    "http-devices-sg-blocked": 503,
+    "http-ingest-own-timeout": 500,
+    "http-devices-crashed": 503,
+    "http-events-throttled": 500,
+    "http-ingest-integration-timeout": 503,
+}
 # The metric each cause raises: a throttled key gets 429 (4XX), every other cause 5XX.
 ERROR_METRIC = {"usage-plan-throttled": "4XXError"}
 
@@ -77,7 +94,7 @@ INVOKE_STATUS = {
     "tls-certificate-invalid": 500,
     "lambda-throttled": 500,
     "backend-unreachable": 504,
-    "backend-5xx-passthrough": 503,
+    "backend-5xx-passthrough": None,  # a third of the answers: a few probes may all be 200
     "lambda-timeout": 502,
     "authorizer-failure": 500,
     "usage-plan-throttled": None,  # a share of the key's requests above its rate: a few probes may all pass
@@ -202,7 +219,10 @@ def _logging_level(sim: SimServer) -> str:
 def _failure_lines(sim: SimServer, phrase: str) -> list[str]:
     now_ms = int(sim.clock.now() * 1000)
     got = client(sim, "logs").filter_log_events(
-        logGroupName=sim.world.state.execution_log_group(),
+        # An HTTP API's only per-request log is its access log.
+        logGroupName=st.stage.access_log_group
+        if (st := sim.world.state).is_http
+        else st.execution_log_group(),
         filterPattern=f'"{phrase}"',
         startTime=now_ms - 180_000,
         endTime=now_ms,
@@ -225,7 +245,7 @@ def test_root_cause_signals_then_recovery_after_fix(scenario: Scenario) -> None:
             assert max(_invoke_statuses(sim)) < 500
             return
         assert len(recent) == 3 and all(v > 0 for v in recent), recent
-        if _logging_level(sim) == "OFF":
+        if _logging_level(sim) == "OFF" and not sim.world.state.is_http:  # HTTP: no execution log
             _logging_off(sim, scenario)
         else:
             phrase = PHRASE_OF.get(scenario.id, LOG_PHRASE[scenario.root_cause])

@@ -68,15 +68,10 @@ def test_picker_lists_every_api_worst_first_and_enter_opens_that_cockpit(
                 seen["rows"] = rows
                 # Worst first: the incident API's stage on top; the noisy HTTP neighbour next.
                 http_row = next(i for i, r in enumerate(rows) if r[0] == "http")
+                seen["picked"] = (rows[http_row][2], rows[http_row][4])
                 for _ in range(http_row):
                     await pilot.press("down")
-                await pilot.press("enter")  # an HTTP API: said, not opened
-                await pilot.pause()
-                seen["note"] = str(app.query_one("#note").render())
-                assert app.is_running
-                for _ in range(http_row):
-                    await pilot.press("up")
-                await pilot.press("enter")
+                await pilot.press("enter")  # an HTTP API opens like a REST one
             return app.return_value
 
         return asyncio.run(drive())
@@ -93,9 +88,8 @@ def test_picker_lists_every_api_worst_first_and_enter_opens_that_cockpit(
     assert (top[2], top[4]) == INCIDENT and int(top[5]) > 0, top
     healthy = [r for r in rows if r[1] in ("inventory-api", "admin-portal", "checkout-http")]
     assert healthy and all(r[5] == "0" and int(r[6]) > 0 for r in healthy), healthy
-    assert "is an HTTP API (apigatewayv2); HTTP APIs are not diagnosed yet" in seen["note"]
-    assert seen["topology"] == INCIDENT
-    assert "orders-prod" in seen["screen"]
+    assert seen["topology"] == seen["picked"] and seen["picked"][0] == "w3bh00ks01"
+    assert "webhooks-relay" in seen["screen"]
 
 
 @pytest.mark.usefixtures("aws_env")
@@ -118,10 +112,11 @@ def test_url_on_the_custom_domain_opens_the_cockpit_on_the_mapped_api_and_stage(
         [line] = [x for x in err.splitlines() if "--url" in x]
         assert "REST API a1b2c3d4e5 stage prod route /orders/o-123" in line
         assert "custom domain api.example.com, base path orders" in line
-        # The same domain maps /checkout to an HTTP API: one line, exit 2, no cockpit.
+        # The same domain maps /checkout to an HTTP API ($default stage): it opens the same way.
         seen.clear()
         code = watch.run(_args(sim, "--url", "https://api.example.com/checkout/cart"))
         err = capsys.readouterr().err
-    assert code == 2
-    assert err.strip().endswith("ch3ck0uth1 is an HTTP API (apigatewayv2); HTTP APIs are not diagnosed yet")
-    assert "topology" not in seen
+    assert code == 0, err
+    assert seen["topology"] == ("ch3ck0uth1", "$default")
+    [line] = [x for x in err.splitlines() if "--url" in x]
+    assert "HTTP API ch3ck0uth1 stage $default" in line

@@ -10,7 +10,6 @@ from typing import Unpack
 from apigw_cockpit.aws.discovery import discover
 from apigw_cockpit.aws.meter import CallMeter
 from apigw_cockpit.aws.probes import Probes
-from apigw_cockpit.aws.resolve_url import HTTP_NOT_YET
 from apigw_cockpit.aws.session import ClientFactory
 from apigw_cockpit.aws.settings import AwsSettings
 from apigw_cockpit.aws.sources.alarms import AlarmsPoller
@@ -24,7 +23,6 @@ from apigw_cockpit.aws.sources.metrics import MetricsPoller
 from apigw_cockpit.aws.sources.target_health import TargetHealthPoller
 from apigw_cockpit.aws.sources.topology import TopologyPoller
 from apigw_cockpit.aws.sources.traces import ACCESS
-from apigw_cockpit.errors import ConfigError
 from apigw_cockpit.model import ChangesUpdate, Clock, Topology, TopologyUpdate, Update
 
 
@@ -148,8 +146,6 @@ async def open_feed(settings: AwsSettings, clock: Clock, **poller_kw: Unpack[Pol
     factory = ClientFactory(settings, clock)
     try:
         topo = await discover(factory, settings.api_id, settings.stage)
-        if topo.is_http and not settings.http_apis:
-            raise ConfigError(HTTP_NOT_YET.format(id=topo.api_id))
     except BaseException:
         await factory.aclose()
         raise

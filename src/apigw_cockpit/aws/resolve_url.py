@@ -42,7 +42,6 @@ _EXECUTE_API = re.compile(
 _VPCE_HOST = re.compile(
     rf"^(?P<vpce>vpce-[0-9a-f]+)-[a-z0-9]+(?:-[a-z0-9-]+)?\.execute-api\.{_REGION}\.vpce\.amazonaws\.com(?:\.cn)?$"
 )
-HTTP_NOT_YET = "{id} is an HTTP API (apigatewayv2); HTTP APIs are not diagnosed yet"
 WEBSOCKET_NOT_YET = "{id} is a WebSocket API (apigatewayv2); WebSocket APIs are not diagnosed"
 
 

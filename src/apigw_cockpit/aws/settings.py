@@ -38,6 +38,3 @@ class AwsSettings:
     backfill_s: float = 3600.0
     history_s: float = 24 * 3600.0
     invoke_url: str | None = None  # override (the demo's loopback API); default from the topology
-    # HTTP APIs are discovered and fed (access log, v2 metrics) but the checks still speak REST
-    # (execution logging, mapping templates): until they do, the commands refuse an HTTP API.
-    http_apis: bool = False

@@ -326,7 +326,8 @@ async def _tui(args: argparse.Namespace, scenario: Scenario) -> int:
     except ConfigError as exc:
         err_line(f"apigw-cockpit: {exc}")
         return EXIT_USAGE
-    world, feeds = _World(scenario, args.speed), list[Feed]()  # the opener appends the feed it opened
+    world = _World(scenario, args.speed)
+    feeds: list[Feed] = []  # the opener appends the feed it opened
     # The drill's answer goes to the app, never onto the screen: it only grades the drill.
     drill = DrillSpec(scenario.id, scenario.root_cause)
     opener = _opener(args, settings, world, feeds)

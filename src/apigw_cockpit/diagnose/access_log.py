@@ -267,13 +267,17 @@ def _classify(rec: AccessRecord) -> Classification:
         evidence.append("no access-log field explains this 5XX")
     integration = rec.get("integration_status")
     latency = rec.get("integration_latency")
+    method, path = str(rec.get("method") or ""), str(rec.get("path") or "")
+    verb, _, route = path.partition(" ")
+    if route.startswith("/") and verb.isupper():  # an HTTP API's $context.routeKey "POST /ingest"
+        method, path = method or verb, route
     return Classification(
         verdict=verdict,
         status=status if isinstance(status, int) else None,
         evidence=tuple(e[:500] for e in evidence[:_MAX_EVIDENCE]),
         integration_latency_ms=float(latency) if isinstance(latency, (int, float)) else None,
         request_id=str(rec.get("request_id") or ""),
-        method=str(rec.get("method") or ""),
-        path=str(rec.get("path") or ""),
+        method=method,
+        path=path,
         backend_status=integration if isinstance(integration, int) else None,
     )

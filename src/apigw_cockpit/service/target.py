@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from apigw_cockpit.aws.resolve_url import HTTP_NOT_YET, Resolved, resolve_url
+from apigw_cockpit.aws.resolve_url import Resolved, resolve_url
 from apigw_cockpit.aws.session import ClientFactory
 from apigw_cockpit.aws.settings import AwsSettings
 from apigw_cockpit.errors import CockpitError, ConfigError
@@ -41,8 +41,8 @@ def apply_url(args: argparse.Namespace, command: str) -> int | None:
         return None
     try:
         got = asyncio.run(_resolve(args))
-        if got.api_type != "rest":
-            raise ConfigError(HTTP_NOT_YET.format(id=got.api_id))
+        if got.api_type not in ("rest", "http"):
+            raise ConfigError(f"{got.api_id} is a {got.api_type} API: not diagnosed")
         given = getattr(args, "api_id", None)
         if given and given != got.api_id:
             raise ConfigError(f"--url names API {got.api_id} but --api-id says {given}")

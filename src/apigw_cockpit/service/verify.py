@@ -44,7 +44,7 @@ async def _probes(
     path, method, note = choice.path_with_query, choice.method, choice.note
     headers, body = dict(choice.headers), choice.body.encode() if choice.body else None
     out: list[Probe] = [await feed.probes.invoke_url(path, method, headers=headers, body=body, note=note)]
-    if test_invoke and choice.resource_id:
+    if test_invoke and choice.resource_id and not feed.topology.is_http:  # REST only
         out.append(
             await feed.probes.test_invoke(
                 choice.resource_id, method, confirmed=True, path_with_query=path, body=choice.body,

@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 from apigw_cockpit.demo.mirror.apigw import seed_api
+from apigw_cockpit.demo.mirror.apigw_v2 import seed_http_api
 from apigw_cockpit.demo.mirror.clients import Clients
 from apigw_cockpit.demo.mirror.neighbours import seed_neighbours
 from apigw_cockpit.demo.mirror.seed import (
@@ -37,7 +38,7 @@ class Mirror:
         seed_network(c, state, ids)
         seed_load_balancers(c, state, ids)
         seed_identity(c, state, ids)
-        seed_api(c, state, ids)
+        (seed_http_api if state.is_http else seed_api)(c, state, ids)
         if neighbours is not None:
             seed_neighbours(c, state, neighbours)
         seed_logs(c, state, ids, log_groups)

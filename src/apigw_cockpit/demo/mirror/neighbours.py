@@ -15,7 +15,7 @@ from apigw_cockpit.demo.mirror.clients import Clients
 _CERT = "arn:aws:acm:{region}:{account}:certificate/00000000-0000-4000-8000-00000000c0de"
 
 
-def _rekey_http_api(created: str, wanted: str, account: str, region: str) -> None:
+def rekey_http_api(created: str, wanted: str, account: str, region: str) -> None:
     """moto's apigatewayv2 ids are random 8 letters; the table's ids are what AWS would show."""
     from moto.apigatewayv2.models import apigatewayv2_backends
 
@@ -46,10 +46,10 @@ def seed_neighbours(c: Clients, st: Any, hood: Any) -> None:
                 gw.create_stage(restApiId=api_id, stageName=stage.name, deploymentId=dep)
         else:
             created = v2.create_api(Name=api.name, ProtocolType="HTTP")["ApiId"]
-            _rekey_http_api(created, api.id, account, region)
+            rekey_http_api(created, api.id, account, region)
             for stage in api.stages:
                 v2.create_stage(ApiId=api.id, StageName=stage.name, AutoDeploy=True)
-    http_ids = {a.id for a in hood.apis if a.type == "http"}
+    http_ids = {a.id for a in hood.apis if a.type == "http"} | ({st.api.id} if st.is_http else set())
     cert = _CERT.format(region=region, account=account)
     for domain in hood.domains:
         mappings = [

@@ -166,12 +166,12 @@ def create_nlb(c: Clients, st: Any, ids: Bindings, name: str, rekey_to: str = ""
             LoadBalancerArn=arn, Attributes=[{"Key": "load_balancing.cross_zone.enabled", "Value": "true"}]
         )
     for port, tg_name in nlb.listeners.items():
-        c.elbv2.create_listener(
+        ids[("listeners", f"{name}:{port}")] = c.elbv2.create_listener(
             LoadBalancerArn=arn,
             Protocol="TCP",
             Port=int(port),
             DefaultActions=[{"Type": "forward", "TargetGroupArn": ids[("target_groups", tg_name)]}],
-        )
+        )["Listeners"][0]["ListenerArn"]
 
 
 def _rekey_nlb(arn: str, wanted: str, st: Any) -> str:

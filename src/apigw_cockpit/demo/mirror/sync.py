@@ -246,6 +246,9 @@ TOUCHES: dict[str, tuple[str, ...]] = {
 }
 
 
+REST_ONLY = ("api", "stage")
+
+
 def parts_for(action: str) -> tuple[str, ...]:
     if action in TOUCHES:
         return TOUCHES[action]
@@ -258,6 +261,8 @@ def parts_for(action: str) -> tuple[str, ...]:
 
 def mirror(c: Clients, st: Any, ids: Bindings, action: str) -> None:
     for part in parts_for(action):
+        if part in REST_ONLY and st.is_http:
+            continue  # an HTTP API's routes and stage are seeded once (apigw_v2); no REST to sync
         try:
             ALL[part](c, st, ids)
         except Exception:  # a mirror failure must not stop the world; discovery shows stale state

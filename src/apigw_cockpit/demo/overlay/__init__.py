@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from apigw_cockpit.demo.overlay import apigateway, cloudtrail, cloudwatch, elbv2, iam, logs, writes
+from apigw_cockpit.demo.overlay import (
+    apigateway,
+    apigatewayv2,
+    cloudtrail,
+    cloudwatch,
+    elbv2,
+    iam,
+    logs,
+    writes,
+)
 from apigw_cockpit.demo.overlay.app import ApiError, Context, Overlay, Route
 
 # (botocore service name, operation) -> who answers. Everything else goes to moto.
@@ -26,6 +35,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("apigateway", "GetResources"): Route(apigateway.get_resources, world=False),
     ("apigateway", "GetVpcLink"): Route(apigateway.get_vpc_link),
     ("apigateway", "GetVpcLinks"): Route(apigateway.get_vpc_links),
+    ("apigatewayv2", "GetAuthorizers"): Route(apigatewayv2.get_authorizers),
     # A person's writes (AWS CLI) change the world; they take the world lock themselves.
     **{key: Route(writes.handle, world=False) for key in writes.TRANSLATORS},
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+
 import botocore.session
 
 from apigw_cockpit.demo.faults import KINDS

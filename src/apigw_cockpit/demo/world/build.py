@@ -6,6 +6,7 @@ import ipaddress
 from typing import Any
 
 from apigw_cockpit.demo.world.build_extras import _Fail, build_extras
+from apigw_cockpit.demo.world.build_http import build_http
 from apigw_cockpit.demo.world.errors import ScenarioError
 from apigw_cockpit.demo.world.state import (
     AlarmState,
@@ -91,7 +92,10 @@ def build_state(topo: dict[str, Any], file: str) -> WorldState:
         region=_get(ctx, a, "region", "topology.api", str, "us-east-1"),
         account=str(_get(ctx, a, "account", "topology.api", (str, int), "123456789012")),
         endpoint_type=_get(ctx, a, "endpoint_type", "topology.api", str, "REGIONAL"),
+        protocol=_get(ctx, a, "protocol", "topology.api", str, "REST").upper(),
     )
+    if api.protocol not in ("REST", "HTTP"):
+        raise ctx.fail("topology.api.protocol", f"must be REST or HTTP, got {api.protocol!r}")
     s = ctx.table("stage", required=True)
     level = _get(ctx, s, "logging_level", "topology.stage", str, "INFO").upper()
     if level not in LOGGING_LEVELS:
@@ -305,7 +309,7 @@ def build_state(topo: dict[str, Any], file: str) -> WorldState:
         alarms,
     )
     try:
-        return build_extras(topo, ws)
+        return build_http(topo, build_extras(topo, ws))
     except _Fail as e:
         raise ctx.fail(*e.args) from None
 
@@ -362,9 +366,11 @@ def _integration(ctx: _Ctx, d: dict[str, Any], p: str) -> IntegrationState:
     if typ in ("HTTP", "HTTP_PROXY") and conn != "VPC_LINK" and not backend:
         raise ctx.fail(f"{p}.backend", "missing (HTTP integrations over INTERNET name a backend)")
     creds = ctx.ref(f"{p}.credentials", d["credentials"], "roles") if d.get("credentials") else ""
-    timeout = int(d.get("timeout_ms", 29000))
-    if not 50 <= timeout <= 29000:
-        raise ctx.fail(f"{p}.timeout_ms", f"must be 50..29000, got {timeout}")
+    # HTTP APIs: 30 s hard (AWS-FACTS "Timeouts"); REST: 29 s by default.
+    longest = 30000 if str(ctx.table("api").get("protocol", "REST")).upper() == "HTTP" else 29000
+    timeout = int(d.get("timeout_ms", longest))
+    if not 50 <= timeout <= longest:
+        raise ctx.fail(f"{p}.timeout_ms", f"must be 50..{longest}, got {timeout}")
     return IntegrationState(
         type=typ,
         uri=str(d.get("uri", "")),
@@ -374,6 +380,7 @@ def _integration(ctx: _Ctx, d: dict[str, Any], p: str) -> IntegrationState:
         credentials=creds,
         backend=backend,
         timeout_ms=timeout,
+        payload_format_version=str(d.get("payload_format_version", "")),
         http_method=str(d.get("http_method", "POST" if typ in ("AWS", "AWS_PROXY") else "")),
         request_templates={str(k): str(x) for k, x in d.get("request_templates", {}).items()},
         responses=[

@@ -18,6 +18,7 @@ from apigw_cockpit.demo.world.alarms import AlarmBook
 from apigw_cockpit.demo.world.build import build_state
 from apigw_cockpit.demo.world.evaluate import Outcome, evaluate
 from apigw_cockpit.demo.world.gate import plan_key
+from apigw_cockpit.demo.world.http_api import as_http
 from apigw_cockpit.demo.world.iam import simulate
 from apigw_cockpit.demo.world.lambda_invoke import lambda_key
 from apigw_cockpit.demo.world.logstore import LogStore
@@ -327,6 +328,8 @@ class World:
     ) -> tuple[Outcome, str]:
         rid = request_id(rng)
         o = evaluate(self.state, self.health, route.resource, route.verb, rpath, t, rng, inflight)
+        if self.state.is_http:
+            o = as_http(o)
         if o.lambda_call is not None:  # demand per function and per usage plan (throttling)
             self._sec_count[lambda_key(o.lambda_call.function)] += 1
         if o.usage_plan is not None:

@@ -6,6 +6,7 @@ import heapq
 import random
 
 from apigw_cockpit.demo.world.evaluate import Outcome
+from apigw_cockpit.demo.world.http_api import access_line
 from apigw_cockpit.demo.world.logstore import LogStore
 from apigw_cockpit.demo.world.metricstore import Dist, MetricStore, Series
 from apigw_cockpit.demo.world.outcome import LambdaCall
@@ -14,6 +15,7 @@ from apigw_cockpit.demo.world.traces import execution_lines, lambda_lines
 
 APIGW = "AWS/ApiGateway"
 _API_METRICS = ("Count", "4XXError", "5XXError", "Latency", "IntegrationLatency")
+_HTTP_METRICS = ("Count", "4xx", "5xx", "Latency", "IntegrationLatency")  # apigatewayv2, by ApiId
 
 
 class _Acc:
@@ -47,6 +49,8 @@ class Recorder:
             logs.create_group(fn.log_group, cap=20_000)
         if ws.vpc.flow_log_group:
             logs.create_group(ws.vpc.flow_log_group, cap=20_000)
+        if ws.stage.access_log_group:
+            logs.create_group(ws.stage.access_log_group)
 
     def _series(self, verb: str, path: str) -> list[tuple[Series, ...]]:
         """Cached series handles (one tuple per dimension set) so the hot path skips key building."""
@@ -55,10 +59,16 @@ class Recorder:
         h = self._handles.get(key)
         if h is None:
             api, stage = self.ws.api.name, self.ws.stage.name
+            names = _API_METRICS
             dimsets: list[dict[str, str]] = [{"ApiName": api}, {"ApiName": api, "Stage": stage}]
             if detailed:
                 dimsets.append({"ApiName": api, "Method": verb, "Resource": path, "Stage": stage})
-            h = [tuple(self.metrics.series(APIGW, m, d) for m in _API_METRICS) for d in dimsets]
+            if self.ws.is_http:
+                names, api_id = _HTTP_METRICS, self.ws.api.id
+                dimsets = [{"ApiId": api_id}, {"ApiId": api_id, "Stage": stage}]
+                if detailed:
+                    dimsets.append({"ApiId": api_id, "Stage": stage, "Route": f"{verb} {path}"})
+            h = [tuple(self.metrics.series(APIGW, m, d) for m in names) for d in dimsets]
             self._handles[key] = h
         return h
 
@@ -133,7 +143,13 @@ class Recorder:
         ms0 = int(t * 1000)
         # A few per cent of requests reach CloudWatch late (up to ~5 s): pollers must re-read.
         delay = rng.randint(1000, 5000) if rng.random() < 0.03 else rng.randint(50, 400)
-        if level != "OFF":
+        st = self.ws.stage
+        if st.access_log_group:  # written when the response is sent: the request's end
+            ip = f"203.0.113.{rng.randint(1, 254)}"
+            line = access_line(st.access_log_format, o, rid, verb, path, t, ip, self.ws.is_http)
+            end = ms0 + int(o.integration_latency_ms) + 6
+            self._put(st.access_log_group, stream, [(end, line)], delay)
+        if level != "OFF" and not self.ws.is_http:  # HTTP APIs write no execution log
             lines = execution_lines(self.ws, o, rid, verb, path, rpath, t, rng)
             if level == "ERROR":
                 lines = [x for x in lines if x[2]]

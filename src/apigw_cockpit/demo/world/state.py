@@ -172,6 +172,7 @@ class IntegrationState:
     credentials: str = ""  # logical role name
     backend: str = ""
     timeout_ms: int = 29000
+    payload_format_version: str = ""  # HTTP APIs' Lambda integrations: "1.0" or "2.0"
     http_method: str = ""
     request_templates: dict[str, str] = field(default_factory=dict)
     responses: list[IntegrationResponseState] = field(default_factory=list)
@@ -205,6 +206,8 @@ class StageState:
     metrics_enabled: bool = True
     tracing_enabled: bool = False
     variables: dict[str, str] = field(default_factory=dict)
+    access_log_group: str = ""  # accessLogSettings: one line per request in `access_log_format`
+    access_log_format: str = ""
 
 
 @dataclass
@@ -214,6 +217,7 @@ class ApiState:
     region: str
     account: str
     endpoint_type: str = "REGIONAL"
+    protocol: str = "REST"  # REST (apigateway) or HTTP (apigatewayv2)
 
 
 @dataclass
@@ -289,6 +293,10 @@ class WorldState:
 
     def execution_log_group(self) -> str:
         return f"API-Gateway-Execution-Logs_{self.api.id}/{self.stage.name}"
+
+    @property
+    def is_http(self) -> bool:
+        return self.api.protocol == "HTTP"
 
     def targets_of(self, tg: str) -> list[TargetState]:
         return [t for t in self.targets.values() if t.target_group == tg and t.registered]

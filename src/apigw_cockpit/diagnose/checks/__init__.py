@@ -40,6 +40,9 @@ def checks() -> dict[str, CheckSpec]:
 
 def run_check(check_id: str, obs: Observations) -> Finding:
     spec = catalog()[check_id]
+    if spec.http_absent and obs.topology.is_http:
+        # Nothing to be wrong: the product has no such thing (catalog `http_absent`).
+        return spec.finding(obs, Verdict.OK, f"not applicable: HTTP APIs have no {spec.http_absent}")
     try:
         return _FUNCTIONS[check_id](spec, obs)
     except Exception as exc:  # one broken check must not hide the others

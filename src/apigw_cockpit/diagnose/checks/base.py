@@ -28,6 +28,8 @@ class CheckSpec:
     needs_probe: bool
     doc_url: str
     fix: str
+    # What an HTTP API lacks that this check reads ("" = the check applies to HTTP APIs too).
+    http_absent: str = ""
 
     def finding(
         self,
@@ -75,6 +77,7 @@ def catalog() -> dict[str, CheckSpec]:
             needs_probe=bool(c.get("needs_probe", False)),
             doc_url=c.get("doc_url", ""),
             fix=c.get("fix", ""),
+            http_absent=str(c.get("http_absent", "")),
         )
         for c in tomllib.loads(text)["check"]
     }

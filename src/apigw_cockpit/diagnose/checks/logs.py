@@ -21,7 +21,35 @@ FAST_MS = 1000.0
 WINDOW = 5  # recent metric periods looked at
 
 
+def _check_access_logging(spec: CheckSpec, obs: Observations) -> Finding:
+    """An HTTP API has no execution log: its access log is the per-request evidence."""
+    stage, group = obs.topology.stage, obs.topology.log_groups.access
+    fmt = stage.access_log_format
+    evidence = [f"stage {stage.name}: accessLogSettings.destination={group or '(none)'}"]
+    if fmt:
+        evidence.append(f"stage {stage.name}: accessLogSettings.format={fmt[:300]}")
+    problems = []
+    if not group:
+        problems.append("access logging is off: an HTTP API writes no execution log, so no request says why")
+    elif "integrationErrorMessage" not in fmt and "integration.error" not in fmt:
+        problems.append(
+            "the access-log format has no $context.integrationErrorMessage: failures show only a status"
+        )
+    denied = obs.source_problem("access_logs")
+    if denied:
+        problems.append(f"access logs unreadable ({denied})")
+    if problems:
+        return spec.finding(
+            obs, Verdict.WARN, "; ".join(problems), evidence=evidence, severity=Severity.WARNING
+        )
+    return spec.finding(
+        obs, Verdict.OK, f"access logging to {group}, with the integration's error", evidence=evidence
+    )
+
+
 def check_logging(spec: CheckSpec, obs: Observations) -> Finding:
+    if obs.topology.is_http:
+        return _check_access_logging(spec, obs)
     stage = obs.topology.stage
     level = stage.logging_level.upper()
     evidence = [

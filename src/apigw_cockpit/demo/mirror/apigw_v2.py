@@ -1,0 +1,78 @@
+"""Create an HTTP API in moto's apigatewayv2: the API (re-keyed to the topology's id), its VPC
+links (v2: subnets and security groups, no NLB), integrations, routes and the stage with its
+access-log settings. Shapes: botocore `apigatewayv2` service-2.json (CreateApi, CreateVpcLink,
+CreateIntegration, CreateRoute, CreateStage)."""
+
+from __future__ import annotations
+
+from apigw_cockpit.demo.mirror.apigw import integration_uri
+from apigw_cockpit.demo.mirror.clients import Clients
+from apigw_cockpit.demo.mirror.neighbours import rekey_http_api
+from apigw_cockpit.demo.mirror.seed import Bindings
+from apigw_cockpit.demo.world.state import IntegrationState, WorldState
+
+Params = dict[str, object]  # an apigatewayv2 request we build
+
+
+def _log_group_arn(st: WorldState, group: str) -> str:
+    return f"arn:aws:logs:{st.api.region}:{st.api.account}:log-group:{group}"
+
+
+def _integration(st: WorldState, integ: IntegrationState, ids: Bindings, links: dict[str, str]) -> Params:
+    kwargs: Params = {
+        "IntegrationType": integ.type,
+        "TimeoutInMillis": integ.timeout_ms,
+    }
+    if integ.type == "AWS_PROXY":
+        fn, _, qualifier = integ.function.partition(":")
+        kwargs["IntegrationUri"] = st.lambdas[fn].arn + (f":{qualifier}" if qualifier else "")
+        kwargs["PayloadFormatVersion"] = integ.payload_format_version or "2.0"
+        return kwargs
+    kwargs |= {"IntegrationMethod": integ.http_method or "ANY", "PayloadFormatVersion": "1.0"}
+    if integ.connection_type == "VPC_LINK":
+        link = st.vpc_links[integ.vpc_link]
+        port = next(iter(st.nlbs[link.nlb].listeners))
+        # A private integration names the load balancer's listener, not a URL.
+        kwargs |= {
+            "ConnectionType": "VPC_LINK",
+            "ConnectionId": links[integ.vpc_link],
+            "IntegrationUri": ids[("listeners", f"{link.nlb}:{port}")],
+        }
+    else:
+        kwargs["IntegrationUri"] = integration_uri(st, integ)
+    return kwargs
+
+
+def seed_http_api(c: Clients, st: WorldState, ids: Bindings) -> None:
+    v2 = c.apigatewayv2
+    created = v2.create_api(Name=st.api.name, ProtocolType="HTTP")["ApiId"]
+    rekey_http_api(created, st.api.id, st.api.account, st.api.region)
+    api_id = st.api.id
+    links: dict[str, str] = {}
+    for name, link in st.vpc_links.items():
+        nlb = st.nlbs[link.nlb]
+        got = v2.create_vpc_link(
+            Name=link.link_name,
+            SubnetIds=[ids[("subnets", s)] for s in nlb.subnets],
+            SecurityGroupIds=[ids[("security_groups", g)] for g in nlb.security_groups],
+        )
+        links[name] = ids[("vpc_links", name)] = got["VpcLinkId"]
+    for res in st.resources.values():
+        for verb, method in res.methods.items():
+            if method.integration is None:
+                continue
+            integ = v2.create_integration(ApiId=api_id, **_integration(st, method.integration, ids, links))
+            v2.create_route(
+                ApiId=api_id,
+                RouteKey=f"{verb} {res.path}",
+                Target=f"integrations/{integ['IntegrationId']}",
+            )
+    stage: Params = {"ApiId": api_id, "StageName": st.stage.name, "AutoDeploy": True}
+    if st.stage.access_log_group:
+        stage["AccessLogSettings"] = {
+            "DestinationArn": _log_group_arn(st, st.stage.access_log_group),
+            "Format": st.stage.access_log_format,
+        }
+    if st.stage.variables:
+        stage["StageVariables"] = dict(st.stage.variables)
+    v2.create_stage(**stage)
