@@ -26,11 +26,11 @@ NO_ANY = ("model", "diagnose", "service")
 # raw value there costs no line here; anything else typed Any does.
 CEILING: dict[str, int] = {
     "aws": 15,
-    "commands": 2,
+    "commands": 0,
     "demo": 193,
     "incident": 4,
     "serve": 0,
-    "ui": 30,
+    "ui": 0,
     TOP: 23,
 }
 

@@ -41,7 +41,7 @@ async def test_bad_user_theme_at_start_up_is_a_notice_not_the_css_error_screen(
     async with app.run_test() as pilot:
         await pilot.pause()
         assert app.is_running and app.theme == "cockpit-dark"  # fell back to the default
-        assert any("bad.toml" in e or "'bad'" in e for e in app.theme_errors)
+        assert any("bad.toml" in e or "'bad'" in e for e in app.themes.errors)
         assert app.screen.id == "cockpit" or app.screen.__class__.__name__ != "ErrorScreen"
 
 

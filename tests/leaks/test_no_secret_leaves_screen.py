@@ -74,9 +74,9 @@ def _text(app: CockpitApp) -> str:
 
 async def _drive(app: CockpitApp, notes: list[str], out: dict[str, str]) -> None:
     async with app.run_test(size=(200, 60)) as pilot:
-        await app.wait_for_pollers()
+        await app.feed_workers.wait()
         await pilot.pause()
-        await app.diagnosis_settled()
+        await app.engine.settled()
         app.tick()
         await pilot.pause()
         out["cockpit screen"] = _text(app)

@@ -40,7 +40,7 @@ async def test_a_failing_sources_exception_is_redacted_on_screen() -> None:
     app = build_app(Settings(), feed, FrozenClock(fixtures.NOW), theme_dirs=[builtin] if builtin else [])
     app.start_theme_watcher = lambda: None  # type: ignore[method-assign]
     async with app.run_test(size=(160, 40)) as pilot:
-        await app.wait_for_pollers()
+        await app.feed_workers.wait()
         await pilot.pause()
         app.tick()
         await pilot.pause()

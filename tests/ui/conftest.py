@@ -57,9 +57,9 @@ def make_app(user_themes: Path) -> Callable[..., CockpitApp]:
 
 async def settle(app: CockpitApp, pilot: Any) -> None:
     """Drain every (finite) fake poller, process the messages, let the engine answer, draw it."""
-    await app.wait_for_pollers()
+    await app.feed_workers.wait()
     await pilot.pause()
-    await app.diagnosis_settled()
+    await app.engine.settled()
     app.tick()
     await pilot.pause()
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import OptionList
 
 from apigw_cockpit import paths
@@ -97,7 +98,7 @@ async def test_state_keys_and_diagnosis_land_in_the_journal(tmp_path: Path) -> N
         assert imp["peak_5xx_per_min"] >= 148 and imp["window_start"] == ONSET
         # Re-observing the same world writes nothing new (the journal and the watch dedupe).
         before = len(read_journal(path).entries)
-        await app.diagnosis_settled()
+        await app.engine.settled()
         app.tick()
         await drained(app, pilot)
         assert len(read_journal(path).entries) == before
@@ -215,20 +216,23 @@ async def test_report_key_writes_the_postmortem(tmp_path: Path) -> None:
         assert str(report) in " ".join(str(n.message) for n in app._notifications)
 
 
-async def test_unwritable_journal_is_one_notification_and_the_cockpit_goes_on(tmp_path: Path) -> None:
+async def test_unwritable_journal_is_one_notification_and_the_cockpit_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")
     path = blocker / "incident.jsonl"  # its parent is a file: the journal cannot open
-    app = make(midnight_pager(), path)
     # Every notification as it is posted: on a loaded box a toast may expire before the end.
+    # Patched on the class, before the app hands `notify` to its collaborators.
     titles: list[str] = []
-    notify = app.notify
+    notify = CockpitApp.notify
 
-    def counting(message: str, **kw: Any) -> None:
+    def counting(self: CockpitApp, message: str, **kw: Any) -> None:
         titles.append(str(kw.get("title", "")))
-        notify(message, **kw)
+        notify(self, message, **kw)
 
-    app.notify = counting  # type: ignore[method-assign]
+    monkeypatch.setattr(CockpitApp, "notify", counting)
+    app = make(midnight_pager(), path)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         await wait_for(lambda: any("journal off" in str(n.message) for n in app._notifications), pilot)

@@ -10,7 +10,6 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input
 
-from apigw_cockpit.ui.app import UiHooks
 from apigw_cockpit.ui.panes.logs import LogPane
 from apigw_cockpit.ui.screens.chart import ChartScreen
 from apigw_cockpit.ui.screens.cockpit import CockpitScreen
@@ -98,7 +97,8 @@ async def test_mark_fix_and_note_reach_state_and_hooks(make_app: Callable[..., A
     notes: list[tuple[float, str]] = []
     fixes: list[float] = []
     app = make_app(midnight_pager())
-    app.hooks = UiHooks(on_note=[lambda at, text: notes.append((at, text))], on_fix=[fixes.append])
+    app.hooks.on_note.append(lambda at, text: notes.append((at, text)))
+    app.hooks.on_fix.append(fixes.append)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("F")

@@ -86,7 +86,7 @@ async def test_scenario_end_to_end(scenario: str, sim_factory: Any, aws_env: Any
                     "every poller's first round",
                 )
                 await pilot.pause()  # their last messages into the store
-                result = await app.diagnosis_settled()
+                result = await app.engine.settled()
                 assert result is not None
                 assert result.at == obs.now  # the same instant of the same world
                 shown = result_json(result)

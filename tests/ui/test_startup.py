@@ -66,7 +66,7 @@ async def test_starting_state_then_data(tmp_path: Path) -> None:
         await settle(app, pilot)
         assert app.attached and app.state.rows
         assert "healthy" in screen_text(app)
-        assert app.journal_watch is not None  # the journal started once the feed was attached
+        assert app.recorder.watch is not None  # the journal started once the feed was attached
         await pilot.press("q")
     assert app.return_code == 0
     kinds = [e["kind"] for e in read_journal(journal).entries]
@@ -79,7 +79,7 @@ async def test_quit_while_starting() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(lambda: bool(said), pilot)
         await pilot.press("q")
-    assert not app.attached and app.startup_error is None
+    assert not app.attached and app.startup.error is None
     assert (app.return_code or 0) == 0
 
 
@@ -102,8 +102,8 @@ async def test_failing_opener_is_one_line_and_an_exit_code(exc: Exception, code:
 
     app = make(opener)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(lambda: app.startup_error is not None, pilot)
-    assert app.startup_error == line
+        await wait_for(lambda: app.startup.error is not None, pilot)
+    assert app.startup.error == line
     err = io.StringIO()
     assert finish(app, err) == code
     assert err.getvalue() == f"apigw-cockpit: error: {line}\n"

@@ -54,7 +54,7 @@ async def test_broken_theme_keeps_previous_and_notifies(
         await settle(app, pilot)
         assert app.theme == "mine" and app.current_theme.primary == "#112233"
         f.write_text('name = "mine"\nprimary = "#nothex"\n')
-        assert app.reload_theme_file(f) is False
+        assert app.themes.reload_theme_file(f) is False
         assert app.theme == "mine" and app.current_theme.primary == "#112233"
         await pilot.pause()  # notify() is a message: let the app process it
         messages = [str(n.message) for n in app._notifications]
@@ -66,7 +66,7 @@ async def test_unknown_theme_falls_back_with_a_notice(make_app: Callable[..., An
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert app.theme == "cockpit-dark"
-        assert any("'nope' not found" in e for e in app.theme_errors)
+        assert any("'nope' not found" in e for e in app.themes.errors)
 
 
 async def test_editing_a_theme_file_restyles_the_running_app(

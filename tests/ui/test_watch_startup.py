@@ -118,7 +118,7 @@ def test_a_discovery_error_is_one_line_and_the_same_exit_code_after_the_app_exit
 
     async def body(app: Any, pilot: Any) -> None:
         shown.append(isinstance(app.screen, StartupScreen))
-        await wait_for(lambda: app.startup_error is not None, pilot)
+        await wait_for(lambda: app.startup.error is not None, pilot)
 
     monkeypatch.setattr(watch, "open_feed", open_feed)
     monkeypatch.setattr(watch, "_tui_hook", _driver(body))
@@ -137,7 +137,7 @@ def test_a_bug_while_opening_is_reported_after_the_app_left(
         raise TypeError("a bug in discovery")
 
     async def body(app: Any, pilot: Any) -> None:
-        await wait_for(lambda: app.startup_error is not None, pilot)
+        await wait_for(lambda: app.startup.error is not None, pilot)
         assert capsys.readouterr().err == ""  # nothing on stderr while the app owns the terminal
 
     monkeypatch.setattr(watch, "open_feed", open_feed)

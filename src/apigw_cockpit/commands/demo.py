@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, Unpack
+from typing import TYPE_CHECKING, TypedDict, TypeVar, Unpack
 
 from apigw_cockpit import quick_exit
 from apigw_cockpit.outbound import err_line
@@ -310,15 +310,9 @@ def _opener(args: argparse.Namespace, settings: Settings, world: _World, feeds: 
         # Start-up's objects (moto, the world's backfill, botocore's models) live as long as the
         # process: out of the full collections that would otherwise stall the UI ~0.5 s each.
         gc.freeze()
-        return Opened(ui_feed(feed), sim.clock, journal)
+        return Opened(feed, sim.clock, journal)
 
     return opener
-
-
-def ui_feed(feed: Feed) -> Any:
-    """The aws/ Feed as ui/'s Feed (here and in `screenshot`). Any for the reason
-    `watch._ui_feed` gives: that Protocol's mutable members make mypy compare them invariantly."""
-    return feed
 
 
 async def _tui(args: argparse.Namespace, scenario: Scenario) -> int:
@@ -343,7 +337,7 @@ async def _tui(args: argparse.Namespace, scenario: Scenario) -> int:
         await app.run_async()
     finally:
         if app.journal is not None:
-            app.journal.close(app.exit_reason)  # no-op when the app closed it at unmount
+            app.journal.close(app.signals.reason)  # no-op when the app closed it at unmount
         await close_bounded(feeds, world)
     code = finish(app)
     quick_exit.arm()  # journal and feed closed: the entry point may end the process at once

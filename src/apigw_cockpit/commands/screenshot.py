@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from apigw_cockpit import safe_write
 from apigw_cockpit.cli_values import parse_size
-from apigw_cockpit.commands.demo import open_demo_feed, ui_feed
+from apigw_cockpit.commands.demo import open_demo_feed
 from apigw_cockpit.config import load_settings
 from apigw_cockpit.errors import ConfigError
 from apigw_cockpit.outbound import err_line
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
     failed: list[str] = []
     with open_demo_feed(args.scenario, speed=1.0) as (feed, clock):
-        app = build_app(settings, ui_feed(feed), clock)
+        app = build_app(settings, feed, clock)
         app.start_theme_watcher = lambda: None  # type: ignore[method-assign]
         start = clock.now()
 
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             at = args.at or 0.0
             while loop.time() < deadline and not (_populated(app) and clock.now() - start >= at):
                 await pilot.pause(0.05)
-            await app.diagnosis_settled()  # the picture shows the engine's answer on this data
+            await app.engine.settled()  # the picture shows the engine's answer on this data
             app.tick()
             await pilot.pause()
             try:  # regular files only, atomic, 0600 (safe_write)

@@ -19,7 +19,7 @@ import dataclasses
 import errno
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TextIO, Unpack
+from typing import TYPE_CHECKING, TextIO, Unpack
 
 from apigw_cockpit import quick_exit
 from apigw_cockpit.config import Settings, load_settings
@@ -122,16 +122,9 @@ def _opener(args: argparse.Namespace, config: Settings, clock: Clock, opening: _
         except Exception as exc:
             opening.bug = exc  # reported after the app left the alternate screen: line + traceback file
             raise _StartFailed(f"{type(exc).__name__}: {exc}", EXIT_BUG) from exc
-        return Opened(_ui_feed(feed), clock, journal)
+        return Opened(feed, clock, journal)
 
     return opener
-
-
-def _ui_feed(feed: Feed) -> Any:
-    """The aws/ Feed as ui/'s Feed. Any: that Protocol declares `pollers` and `meter` as mutable
-    attributes, so mypy wants them invariant (exactly `Sequence[ui Poller]`, `ui Meter`); the
-    aws/ Feed has them as its own types, which match structurally but not invariantly."""
-    return feed
 
 
 def _discovering(args: argparse.Namespace) -> str:
@@ -155,7 +148,7 @@ async def _tui(args: argparse.Namespace, config: Settings, clock: Clock) -> int:
         await _tui_hook()(app)
     finally:
         if app.journal is not None:
-            app.journal.close(app.exit_reason)  # no-op after unmount closed it
+            app.journal.close(app.signals.reason)  # no-op after unmount closed it
         if opening.feed is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(opening.feed.aclose(), CLOSE_BOUND_S)

@@ -6,14 +6,22 @@ that `import apigw_cockpit.ui.sanitize` and friends stay cheap.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what the lazy names are, for mypy
+    from apigw_cockpit.ui.app import build_app
+    from apigw_cockpit.ui.run import run_tui
 
 __all__ = ["build_app", "run_tui"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from apigw_cockpit.ui import app
+def __getattr__(name: str) -> object:
+    if name == "build_app":
+        from apigw_cockpit.ui.app import build_app
 
-        return getattr(app, name)
+        return build_app
+    if name == "run_tui":
+        from apigw_cockpit.ui.run import run_tui
+
+        return run_tui
     raise AttributeError(name)

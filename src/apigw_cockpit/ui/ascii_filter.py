@@ -8,8 +8,6 @@ log lines or event text from the backend. Each character is replaced cell for ce
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.segment import Segment
 from textual.app import App
 from textual.color import Color
@@ -26,7 +24,7 @@ class AsciiOnly(LineFilter):
         ]
 
 
-def install(app: App[Any]) -> bool:
+def install(app: App[int]) -> bool:
     """Add the filter once, when the app's settings ask for --ascii."""
     if not getattr(getattr(app, "settings", None), "ascii", False):
         return False

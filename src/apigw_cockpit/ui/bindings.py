@@ -122,3 +122,22 @@ def rank_of(binding_id: str | None) -> int:
 def display_key(k: Key) -> str:
     first = k.key.split(",")[0]
     return {"question_mark": "?", "slash": "/"}.get(first, first)
+
+
+# Until the feed is attached only quitting makes sense: every other app key reads the feed/state.
+NEEDS_FEED = frozenset(k.action for k in KEYS) - {"quit"}
+WRITE_ACTIONS = frozenset(k.action for k in KEYS if k.id in WRITES)
+
+
+def allowed(action: str, *, attached: bool, demo: bool, read_only: bool, typing: bool) -> bool:
+    """The app's `check_action`: whether an app key works now. `typing`: a text field has focus."""
+    if not attached and action in NEEDS_FEED:
+        return False
+    # The drill key exists only where a fix can be applied (the demo, not read-only).
+    if action == "apply_fix":
+        return demo
+    if action == "home":
+        # A priority key: while a text field has focus (filter, note, palette) `h` is a letter.
+        return not typing
+    # A read-only view writes nothing: its write keys are gone, not faked.
+    return not (read_only and action in WRITE_ACTIONS)

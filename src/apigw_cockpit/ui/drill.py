@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -71,11 +70,11 @@ class DrillTracker:
     def pending(self) -> bool:
         return self.spec is not None and self.fix_at is not None and not self.written
 
-    def entry(self) -> dict[str, Any]:
+    def entry(self) -> dict[str, str | bool | int | float]:
         """Fields of the journal's `drill` entry (scenario first, as `note_drill` wants)."""
         assert self.spec is not None
         named = self.spec.root_cause if self.found_after is not None else self.top_at_fix
-        out: dict[str, Any] = {
+        out: dict[str, str | bool | int | float] = {
             "root_cause": named or "",
             "expected_root_cause": self.spec.root_cause,
             "correct": named == self.spec.root_cause,

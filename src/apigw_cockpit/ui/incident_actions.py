@@ -16,14 +16,9 @@ from apigw_cockpit.ui.view import hms
 if TYPE_CHECKING:
     from textual.app import App
 
-    from apigw_cockpit.config import Settings
     from apigw_cockpit.model import Clock
-    from apigw_cockpit.ui.feed import Feed
+    from apigw_cockpit.ui.journaling import JournalRecorder
     from apigw_cockpit.ui.state import CockpitState
-
-    _Base = App[int]
-else:
-    _Base = object
 
 
 @dataclass
@@ -35,68 +30,71 @@ class UiHooks:
     on_action: list[Callable[[float, str], None]] = field(default_factory=list)
 
 
-class IncidentActions(_Base):
-    settings: Settings
-    feed: Feed
-    clock: Clock
-    state: CockpitState
-    hooks: UiHooks
-    can_apply_fix: bool
-    screenshot_dir: Path
+class IncidentActions:
+    """What the on-call does to the incident from the keyboard; each one lands in `state`,
+    the hooks and the journal. `apply_fix` is the demo world's fix, None where there is none."""
 
-    def tick(self) -> None: ...
+    def __init__(
+        self,
+        app: App[int],
+        state: CockpitState,
+        clock: Clock,
+        hooks: UiHooks,
+        journal: JournalRecorder,
+        *,
+        screenshot_dir: Path,
+        apply_fix: Callable[[], object] | None,
+        tick: Callable[[], None],
+    ) -> None:
+        self._app, self._state, self._clock, self._hooks, self._journal = app, state, clock, hooks, journal
+        self._screenshot_dir, self._apply_fix, self._tick = screenshot_dir, apply_fix, tick
 
-    if TYPE_CHECKING:
-        # JournalActions provides it; a stub body here would shadow it in the app's MRO.
-        def drill_fixed(self, at: float) -> None: ...
+    def record(self, action: str) -> None:
+        for hook in self._hooks.on_action:
+            hook(self._clock.now(), action)
 
-    def _record(self, action: str) -> None:
-        for hook in self.hooks.on_action:
-            hook(self.clock.now(), action)
-
-    def action_mark_fix(self) -> None:
-        now = self.clock.now()
-        self.state.mark_fix(now)
-        for hook in self.hooks.on_fix:
+    def mark_fix(self) -> None:
+        now = self._clock.now()
+        self._state.mark_fix(now)
+        for hook in self._hooks.on_fix:
             hook(now)
-        self.notify(f"fix time marked at {hms(now)} UTC", title="fix")
-        self.tick()
+        self._app.notify(f"fix time marked at {hms(now)} UTC", title="fix")
+        self._tick()
 
-    def action_note(self) -> None:
-        self.push_screen(NoteScreen(), self.on_note)
+    def note(self) -> None:
+        self._app.push_screen(NoteScreen(), self.on_note)
 
     def on_note(self, text: str | None) -> None:
         if not text:
             return
-        note = self.state.add_note(self.clock.now(), text)
-        for hook in self.hooks.on_note:
+        note = self._state.add_note(self._clock.now(), text)
+        for hook in self._hooks.on_note:
             hook(note.at, note.text)
-        self.notify("note saved", timeout=2)
+        self._app.notify("note saved", timeout=2)
 
-    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        target = Path(path) if path else self.screenshot_dir
+    def screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        target = Path(path) if path else self._screenshot_dir
         target.mkdir(parents=True, exist_ok=True, mode=0o700)
-        name = filename or generate_datetime_filename(self.title, ".svg")
+        name = filename or generate_datetime_filename(self._app.title, ".svg")
         try:  # regular files only, 0600, atomic (safe_write): the screen holds incident data
-            path = str(safe_write.write_text(target / name, self.export_screenshot()))
+            saved = str(safe_write.write_text(target / name, self._app.export_screenshot()))
         except OSError as exc:
-            self.notify(f"screenshot not saved: {exc}", title="screenshot", severity="error")
+            self._app.notify(f"screenshot not saved: {exc}", title="screenshot", severity="error")
             return
-        self._record(f"screenshot {path}")
-        journal = getattr(self, "journal", None)
-        if journal is not None:
-            at = self.clock.now()
-            journal.submit(lambda j: j.note_screenshot(path, "screenshot (s)", at))
-        self.notify(f"saved {path}", title="screenshot")
+        self.record(f"screenshot {saved}")
+        self._journal.user_note(saved, "screenshot (s)")
+        self._app.notify(f"saved {saved}", title="screenshot")
 
-    def action_apply_fix(self) -> None:
+    def apply_fix(self) -> None:
         """Demo drill: the scenario's fix into the simulated world, marked as the fix time and journaled."""
-        if not self.can_apply_fix:
+        if self._apply_fix is None:
             return
-        self.feed.apply_fix()  # type: ignore[attr-defined]
-        self._record("apply_fix")
-        now = self.clock.now()
-        self.state.mark_fix(now)
-        self.drill_fixed(now)
-        self.notify(f"scenario fix applied (demo drill); fix time marked at {hms(now)} UTC", title="drill")
-        self.tick()
+        self._apply_fix()
+        self.record("apply_fix")
+        now = self._clock.now()
+        self._state.mark_fix(now)
+        self._journal.drill_fixed(now)
+        self._app.notify(
+            f"scenario fix applied (demo drill); fix time marked at {hms(now)} UTC", title="drill"
+        )
+        self._tick()

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from apigw_cockpit.diagnose.recovery import RECOVERY_PERIODS
 from apigw_cockpit.incident import record
+from apigw_cockpit.incident.entries import Entry
 from apigw_cockpit.incident.sink import JournalSink
 from apigw_cockpit.ui.state import CockpitState
 
@@ -21,7 +21,7 @@ IMPACT_EVERY_S = 60.0
 REFRESH_S = 60.0
 
 
-def steps_verified(steps: Sequence[Any]) -> bool:
+def steps_verified(steps: Sequence[object]) -> bool:
     """Every step the cockpit can judge from signals alone passed (V2–V4; probes need `verify`)."""
     wanted = {"V2", "V3", "V4"}
     got = {str(getattr(s, "id", "")): str(getattr(s, "status", "")) for s in steps}
@@ -42,14 +42,14 @@ class JournalWatch:
     _changes: set[str] = field(default_factory=set)
     _known: set[str] = field(default_factory=set)
     _versions: dict[str, int] = field(default_factory=dict)
-    _impact: dict[str, Any] | None = None
+    _impact: dict[str, object] | None = None
     _impact_at: float | None = None
     _written: dict[str, tuple[str, str, float]] = field(default_factory=dict)  # id -> verdict, summary, at
     _because: tuple[str, ...] = ()
     _flips: int = 0  # rediscovery flips already journaled
     _ranked_at: float | None = None
 
-    def resume(self, entries: Sequence[dict[str, Any]]) -> None:
+    def resume(self, entries: Sequence[Entry]) -> None:
         """A resumed journal already holds an onset: it stays the incident's onset."""
         self.opened = True
         for e in entries:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from apigw_cockpit.ui.bindings import KEYS, Key, bindings, offered
+
+# What the cockpit's screens return: nothing, a yes/no (ConfirmScreen), a note's text (NoteScreen).
+ScreenClass = type[Screen[None]] | type[Screen[bool]] | type[Screen[str | None]]
 
 # (section title, "module:Class"): the screens whose own BINDINGS help lists. Imported when
 # help opens (the chart screen pulls in plotext, which is not on the first-frame path).
@@ -58,7 +60,7 @@ class Section:
     rows: tuple[Row, ...]
 
 
-def _screen_classes() -> dict[str, type[Screen[Any]]]:
+def _screen_classes() -> dict[str, ScreenClass]:
     # Imported here, when help opens, not at module import (see SCREENS).
     from apigw_cockpit.ui.screens.chart import ChartScreen
     from apigw_cockpit.ui.screens.cockpit import CockpitScreen
@@ -69,7 +71,7 @@ def _screen_classes() -> dict[str, type[Screen[Any]]]:
     from apigw_cockpit.ui.screens.trace import TraceScreen
     from apigw_cockpit.ui.screens.verification import ConfirmScreen, VerificationScreen
 
-    classes: tuple[type[Screen[Any]], ...] = (
+    classes: tuple[ScreenClass, ...] = (
         ChartScreen,
         CockpitScreen,
         HelpScreen,
@@ -83,7 +85,7 @@ def _screen_classes() -> dict[str, type[Screen[Any]]]:
     return {f"{c.__module__}:{c.__name__}": c for c in classes}
 
 
-def screen_class(path: str) -> type[Screen[Any]]:
+def screen_class(path: str) -> ScreenClass:
     """The screen class SCREENS names; a name no screen answers to fails loudly."""
     classes = _screen_classes()
     if path not in classes:

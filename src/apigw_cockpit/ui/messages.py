@@ -1,8 +1,12 @@
-"""Messages from the feed workers to the app (messages up; the state store goes down)."""
+"""Messages from the feed workers to the app (messages up; the state store goes down), and the
+notify callback the app hands its collaborators."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
 from apigw_cockpit.model import LogsUpdate, Update
 
@@ -48,3 +52,16 @@ class FeedEnded(Message, bubble=False):
     def __init__(self, poller: str) -> None:
         super().__init__()
         self.poller = poller
+
+
+class Notify(Protocol):
+    """`App.notify` as the collaborators of the app get it: a toast, nothing else of the app."""
+
+    def __call__(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None: ...

@@ -10,7 +10,7 @@ Error text is never dim. Other colours keep their grey; muted text stays muted.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.color import Color as RichColor
 from rich.segment import Segment
@@ -38,7 +38,7 @@ def _near(a: RichColor | None, b: tuple[int, int, int]) -> bool:
 class Emphasis(LineFilter):
     """Error-coloured text → full-brightness bold (bold → bold reverse); see the module doc."""
 
-    def __init__(self, app: App[Any]) -> None:
+    def __init__(self, app: App[int]) -> None:
         super().__init__()
         self.app = app
         self._cache: tuple[object, tuple[tuple[int, int, int], RichColor] | None] = (None, None)
@@ -73,7 +73,7 @@ class Emphasis(LineFilter):
         return out
 
 
-def install(app: App[Any]) -> bool:
+def install(app: App[int]) -> bool:
     """Put `Emphasis` just before Textual's NO_COLOR filter (Monochrome, or NoColor on an ANSI
     theme); False when there is none (NO_COLOR unset)."""
     filters = app._filters

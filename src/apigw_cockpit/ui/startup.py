@@ -2,7 +2,7 @@
 
 `build_app(settings, None, None, opener=...)` draws `StartupScreen` straight away and runs
 the opener in the app's loop; the opener reports what it is doing through `say(text)` and
-returns an `Opened`. A failing opener ends the app with one line (`CockpitApp.startup_error`)
+returns an `Opened`. A failing opener ends the app with one line (`Startup.error`)
 and an exit code: an exception's `exit_code` when it has one (aws/ errors: 2 or 3), else 3.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
@@ -22,8 +22,11 @@ from apigw_cockpit.service.exits import EXIT_AWS
 from apigw_cockpit.ui.view import glyphs_of
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from apigw_cockpit.incident.sink import JournalSink
     from apigw_cockpit.model import Clock
+    from apigw_cockpit.ui.app import CockpitApp
     from apigw_cockpit.ui.feed import Feed
 
 
@@ -72,9 +75,40 @@ class StartupScreen(Screen[None]):
             box.update(message)
 
 
-def finish(app: Any, err: TextIO | None = None) -> int:
+class Startup:
+    """The start-up screen at once, then `opener` in a worker once the first frame is drawn; what it
+    opened goes to `attach`. A failing opener ends the app: `error` is its line for stderr."""
+
+    def __init__(
+        self, app: App[int], opener: FeedOpener, starting: str, attach: Callable[[Opened], None]
+    ) -> None:
+        self._app, self._opener, self._starting, self._attach = app, opener, starting, attach
+        self.error: str | None = None
+
+    def begin(self) -> None:
+        app = self._app
+        app.push_screen(StartupScreen(self._starting))
+        # After the first frame: the world's start-up (imports, moto) would hold the GIL while it draws.
+        app.call_after_refresh(lambda: app.run_worker(self._open(), name="startup", exit_on_error=False))
+
+    async def _open(self) -> None:
+        try:
+            opened = await self._opener(self._say)
+        except Exception as exc:
+            self.error, code = failure(exc)
+            self._app.exit(return_code=code)
+            return
+        self._attach(opened)
+
+    def _say(self, message: str) -> None:
+        screen = self._app.screen
+        if isinstance(screen, StartupScreen):
+            screen.say(message)
+
+
+def finish(app: CockpitApp, err: TextIO | None = None) -> int:
     """After `run_async`: a failed start is one line on stderr; the app's exit code either way."""
-    line = getattr(app, "startup_error", None)
+    line = None if app.startup is None else app.startup.error
     if line is not None:
         err_line(f"apigw-cockpit: error: {line}", err)
     return int(app.return_code or 0)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from textual.color import Color, ColorParseError
 from textual.css.constants import VALID_STYLE_FLAGS
@@ -55,7 +54,7 @@ class ThemeError(ValueError):
         return super().__str__().replace("\r", "\\r").replace("\n", "\\n")
 
 
-def _color(path: Path, key: str, value: Any) -> str:
+def _color(path: Path, key: str, value: object) -> str:
     if not isinstance(value, str):
         raise ThemeError(f"{path}: {key}: expected a colour string, got {value!r}")
     try:
@@ -65,7 +64,8 @@ def _color(path: Path, key: str, value: Any) -> str:
     return value
 
 
-def theme_from_dict(path: Path, data: dict[str, Any]) -> Theme:
+def theme_from_dict(path: Path, data: Mapping[str, object]) -> Theme:
+    """A theme from one parsed TOML file; every value is checked before it is used."""
     unknown = sorted(set(data) - KNOWN_KEYS)
     if unknown:
         raise ThemeError(f"{path}: {unknown[0]}: unknown key (known: {', '.join(sorted(KNOWN_KEYS))})")
@@ -81,9 +81,10 @@ def theme_from_dict(path: Path, data: dict[str, Any]) -> Theme:
     floats: dict[str, float] = {}
     for key in FLOAT_KEYS:
         if key in data:
-            if isinstance(data[key], bool) or not isinstance(data[key], int | float):
+            number = data[key]
+            if isinstance(number, bool) or not isinstance(number, int | float):
                 raise ThemeError(f"{path}: {key}: must be a number")
-            floats[key] = float(data[key])
+            floats[key] = float(number)
     variables = data.get("variables", {})
     if not isinstance(variables, dict):
         raise ThemeError(f"{path}: variables: must be a table")

@@ -17,16 +17,19 @@ from apigw_cockpit.ui.themes import DEFAULT_THEME, TEXTUAL_VARIABLES, ThemeError
 if TYPE_CHECKING:
     from textual.app import App
 
-    _Base = App[int]
-else:
-    _Base = object
+    from apigw_cockpit.config import Settings
 
 RELOAD_DEBOUNCE_MS = 150  # watchfiles defaults to 1.6 s; the brief is "restyles within a second"
 
 
-class ThemeWatcher(_Base):
-    theme_dirs: list[Path]
-    theme_errors: list[str]
+class ThemeWatcher:
+    """Registers the themes in `dirs` on `app` (checked first) and reloads them when they change.
+
+    `errors` keeps every problem it raised a toast for (tests read it)."""
+
+    def __init__(self, app: App[int], dirs: list[Path]) -> None:
+        self._app, self.dirs = app, dirs
+        self.errors: list[str] = []
 
     def css_problem(self, theme: Theme) -> str | None:
         """Why the app's stylesheet would not parse with this theme's variables, or None.
@@ -35,8 +38,8 @@ class ThemeWatcher(_Base):
         screen, so every theme is tried on a copy of the stylesheet before it is registered."""
         if not set(theme.variables) - set(TEXTUAL_VARIABLES):
             return None  # Textual's own variables were checked by kind when the file was read
-        sheet = self.stylesheet.copy()  # ~130 ms: only for themes with variables of their own
-        variables = {**self.get_theme_variable_defaults(), **theme.to_color_system().generate()}
+        sheet = self._app.stylesheet.copy()  # ~130 ms: only for themes with variables of their own
+        variables = {**self._app.get_theme_variable_defaults(), **theme.to_color_system().generate()}
         sheet.set_variables({**variables, **theme.variables})
         try:
             sheet.reparse()
@@ -50,27 +53,33 @@ class ThemeWatcher(_Base):
         if problem:
             self._theme_error(f"{origin}: {problem}")
             return False
-        self.register_theme(theme)
+        self._app.register_theme(theme)
         return True
 
-    def load_themes(self, wanted: str) -> None:
-        nocolor.install(self)  # NO_COLOR: errors by bold/reverse, not by a dim grey
-        ascii_filter.install(self)  # --ascii: nothing else reaches the terminal
-        themes, errors = load_all(self.theme_dirs)
+    def load(self, settings: Settings) -> None:
+        """Register every theme and apply the configured one (presenter mode: high contrast,
+        unless a theme other than the default was asked for)."""
+        wanted = settings.theme
+        if settings.presenter and wanted == "cockpit-dark":
+            wanted = "high-contrast"
+        self._app.set_class(settings.ascii, "-ascii")
+        nocolor.install(self._app)  # NO_COLOR: errors by bold/reverse, not by a dim grey
+        ascii_filter.install(self._app)  # --ascii: nothing else reaches the terminal
+        themes, errors = load_all(self.dirs)
         for theme in themes.values():
             self._register_checked(theme, "themes")
         for err in errors:
             self._theme_error(str(err))
         for name in (wanted, DEFAULT_THEME, "textual-dark"):
-            if name in self.available_themes:
+            if name in self._app.available_themes:
                 if name != wanted:
                     self._theme_error(f"theme {wanted!r} not found; using {name!r}")
-                self.theme = name
+                self._app.theme = name
                 return
 
     def _theme_error(self, message: str) -> None:
-        self.theme_errors.append(message)
-        self.notify(message, title="theme", severity="error", timeout=10)
+        self.errors.append(message)
+        self._app.notify(message, title="theme", severity="error", timeout=10)
 
     def reload_theme_file(self, path: Path) -> bool:
         """Re-read one file; True if it is valid and registered."""
@@ -81,15 +90,15 @@ class ThemeWatcher(_Base):
             return False
         if not self._register_checked(theme, str(path)):
             return False
-        if theme.name == self.theme:
+        if theme.name == self._app.theme:
             # Same name: the reactive will not fire, so re-apply the colours explicitly.
-            self._watch_theme(theme.name)
+            self._app._watch_theme(theme.name)
         return True
 
-    def start_theme_watcher(self) -> None:
-        dirs = [d for d in self.theme_dirs if d.is_dir()]
+    def start(self) -> None:
+        dirs = [d for d in self.dirs if d.is_dir()]
         if dirs:
-            self.run_worker(
+            self._app.run_worker(
                 self._watch(dirs), name="themes", group="themes", exclusive=True, exit_on_error=False
             )
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
+from textual.dom import DOMNode
 from textual.widget import Widget
 
 from apigw_cockpit.ui.state import CockpitState
+
+if TYPE_CHECKING:
+    from apigw_cockpit.ui.app import CockpitApp
 
 SPARK_UNICODE = "▁▂▃▄▅▆▇█"
 SPARK_ASCII = "_.-~=+*#"
@@ -73,6 +78,12 @@ def ascii_only(text: str) -> str:
             continue
         out.append((ASCII_FALLBACK.get(ch, "?") * width)[:width])
     return "".join(out)
+
+
+def cockpit_of(node: DOMNode) -> CockpitApp:
+    """`node.app`, typed as the cockpit: our screens only ever run inside one. A cast, not a
+    check (this module cannot import the app at run time; the app imports the screens)."""
+    return cast("CockpitApp", node.app)
 
 
 def glyphs_of(app: object) -> Glyphs:

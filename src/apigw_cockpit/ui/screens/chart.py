@@ -14,7 +14,7 @@ from textual.widgets import Static
 from apigw_cockpit.ui.charts import PARTIAL_MARK, RGB, Line, build_chart
 from apigw_cockpit.ui.footer import FitFooter
 from apigw_cockpit.ui.state import CockpitState
-from apigw_cockpit.ui.view import ASCII, glyphs_of
+from apigw_cockpit.ui.view import ASCII, cockpit_of, glyphs_of
 
 WINDOWS = {"15m": 15 * 60.0, "1h": 3600.0, "6h": 6 * 3600.0}
 # (title, [(metric, stat, namespace, label, theme colour)])
@@ -41,8 +41,8 @@ class Chart(Widget):
         self.border_title = CHARTS[index][0]
 
     def render(self) -> Text:
-        app = self.app
-        state: CockpitState = app.state  # type: ignore[attr-defined]
+        app = cockpit_of(self)
+        state: CockpitState = app.state
         screen = self.screen
         assert isinstance(screen, ChartScreen)
         _title, specs = CHARTS[self.index]
@@ -61,11 +61,11 @@ class Chart(Widget):
             f" {glyphs_of(app).sep} ".join(spec[3] for spec in specs),
             lines,
             markers,
-            now=app.view().now,  # type: ignore[attr-defined]
+            now=app.view().now,
             window_s=WINDOWS[screen.window],
             width=self.size.width,
             height=self.size.height,
-            ascii=app.settings.ascii,  # type: ignore[attr-defined]
+            ascii=app.settings.ascii,
             marker_rgb=_rgb(theme.accent or theme.primary),  # the changes pane's colour
         )
         return Text.from_ansi(out, no_wrap=True)
@@ -94,7 +94,7 @@ class ChartScreen(Screen[None]):
             for i in range(len(CHARTS)):
                 yield Chart(i)
         # --ascii: the palette hint is drawn with a block glyph; ctrl+p still works.
-        yield FitFooter(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
+        yield FitFooter(show_command_palette=not cockpit_of(self).settings.ascii)
 
     def on_mount(self) -> None:
         self._caption()

@@ -13,6 +13,7 @@ from textual.events import Resize
 from textual.screen import Screen
 
 from apigw_cockpit.ui.bindings import bindings
+from apigw_cockpit.ui.feed import meter_snapshot
 from apigw_cockpit.ui.footer import FitFooter
 from apigw_cockpit.ui.panes.bars import HeaderBar, LiveClock, StatusBar
 from apigw_cockpit.ui.panes.changes import ChangesPane
@@ -26,7 +27,7 @@ from apigw_cockpit.ui.panes.targets import TargetGrid
 from apigw_cockpit.ui.panes.verdict import VerdictBar
 from apigw_cockpit.ui.screens.cockpit_layout import NARROW, Needs, Plan, plan
 from apigw_cockpit.ui.screens.timeline import DetailScreen
-from apigw_cockpit.ui.view import Pane
+from apigw_cockpit.ui.view import Pane, cockpit_of
 
 # The store areas whose changes can change what a pane wants (and so the layout).
 _NEEDS_AREAS = ("hops", "targets", "changes", "logs", "verdicts", "metrics", "topology")
@@ -55,14 +56,15 @@ class CockpitScreen(Screen[None]):
             yield ChangesPane()
         yield StatusBar()
         # --ascii: the palette hint is drawn with a block glyph; ctrl+p still works.
-        yield FitFooter(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
+        yield FitFooter(show_command_palette=not cockpit_of(self).settings.ascii)
 
     def on_mount(self) -> None:
         self.query_one("#log-table").focus()
         self.sync()
-        ready = getattr(self.app, "screen_ready", None)
-        if callable(ready):
-            ready()
+        # SIGTERM/SIGHUP while this screen composed waited for it (ui/signals.py).
+        signals = getattr(self.app, "signals", None)
+        if signals is not None:
+            signals.screen_ready()
 
     _plan: Plan | None = None
     _needs_key: tuple[object, ...] = ()
@@ -75,11 +77,11 @@ class CockpitScreen(Screen[None]):
         # the keys that matter are not cut at "w Walkth".
         for footer in self.query(FitFooter):
             footer.compact = narrow
-            footer.show_command_palette = not narrow and not self.app.settings.ascii  # type: ignore[attr-defined]
+            footer.show_command_palette = not narrow and not cockpit_of(self).settings.ascii
         self._relayout()
 
     def _needs(self) -> Needs:
-        state = self.app.state  # type: ignore[attr-defined]
+        state = cockpit_of(self).state
         hop = self.query_one(HopMap)
         path = tuple(state.hops)
         full = compact = 1
@@ -90,7 +92,7 @@ class CockpitScreen(Screen[None]):
             hop.compact = True
             compact = len(hop.lines(path))
             hop.compact = was
-        measured = [ln for ln in summarize(state, self.app.view().now) if ln.source]  # type: ignore[attr-defined]
+        measured = [ln for ln in summarize(state, cockpit_of(self).view().now) if ln.source]
         return Needs(
             hop_lines=full,
             hop_compact=compact,
@@ -105,7 +107,7 @@ class CockpitScreen(Screen[None]):
         if not self.is_mounted or not self.query(HopMap):
             return
         width, height = self.size
-        state = self.app.state  # type: ignore[attr-defined]
+        state = cockpit_of(self).state
         # Measuring is not free (the hop map's lines, the route summary): only when its inputs moved.
         key = (width, height, *(state.version(a) for a in _NEEDS_AREAS))
         if key == self._needs_key:
@@ -135,18 +137,18 @@ class CockpitScreen(Screen[None]):
 
     def sync(self) -> None:
         """Push state down into every pane; each redraws only if its areas changed."""
-        app = self.app
-        state, view = app.state, app.view()  # type: ignore[attr-defined]
+        app = cockpit_of(self)
+        state, view = app.state, app.view()
         # query(), not query_one(): a tick may land while the screen is still composing.
         for bar in self.query(StatusBar):
-            bar.meter = app.meter_snapshot()  # type: ignore[attr-defined]
+            bar.meter = meter_snapshot(app.feed)
         for pane in self.query(Pane):
             pane.sync(state, view)
         self._relayout()
 
     # -- actions bound on this screen ---------------------------------------------------
     def action_toggle_pause(self) -> None:
-        self.app.toggle_pause()  # type: ignore[attr-defined]
+        cockpit_of(self).toggle_pause()
 
     def action_filter(self) -> None:
         self.query_one(LogPane).open_filter()
@@ -160,4 +162,4 @@ class CockpitScreen(Screen[None]):
 
     @on(LogPane.OpenTrace)
     def _open_trace(self, event: LogPane.OpenTrace) -> None:
-        self.app.open_trace(event.request_id)  # type: ignore[attr-defined]
+        cockpit_of(self).open_trace(event.request_id)

@@ -20,7 +20,7 @@ from apigw_cockpit.diagnose.walkthrough import StepState
 from apigw_cockpit.ui.footer import FitFooter
 from apigw_cockpit.ui.sanitize import clean
 from apigw_cockpit.ui.state import CockpitState
-from apigw_cockpit.ui.view import UNICODE, Glyphs, glyphs_of, hms
+from apigw_cockpit.ui.view import UNICODE, Glyphs, cockpit_of, glyphs_of, hms
 
 _VERDICT_STYLE = {"ok": "$success", "warn": "$warning", "error": "$error bold", "unknown": "$text-muted"}
 
@@ -117,13 +117,13 @@ class InfoScreen(Screen[None]):
             box.border_subtitle = "esc back"
             yield Static(id="info-body")
         # --ascii: the palette hint is drawn with a block glyph; ctrl+p still works.
-        yield FitFooter(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
+        yield FitFooter(show_command_palette=not cockpit_of(self).settings.ascii)
 
     def on_mount(self) -> None:
         self.sync()
 
     def lines(self) -> list[Content]:
-        state: CockpitState = self.app.state  # type: ignore[attr-defined]
+        state: CockpitState = cockpit_of(self).state
         if self.kind == "checks":
             return checks_lines(state)
         if self.kind == "timeline":

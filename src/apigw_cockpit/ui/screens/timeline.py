@@ -8,8 +8,7 @@ and without a journal, the rows come from the state alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,11 +20,12 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from apigw_cockpit.incident import TimelineRow, build_timeline
+from apigw_cockpit.incident.entries import Entry
 from apigw_cockpit.ui.footer import FitFooter
 from apigw_cockpit.ui.sanitize import clean_lines, one_line
 from apigw_cockpit.ui.screens.info import InfoScreen
 from apigw_cockpit.ui.state import CockpitState
-from apigw_cockpit.ui.view import UNICODE, Glyphs, glyphs_of, hms
+from apigw_cockpit.ui.view import UNICODE, Glyphs, cockpit_of, glyphs_of, hms
 
 _KIND_STYLE = {
     "change": "$accent",
@@ -51,9 +51,9 @@ _KIND_LABEL = {
 }
 
 
-def _journal_entries(entries: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def _journal_entries(entries: Iterable[Entry]) -> list[Entry]:
     """Like the report: a check matters when it goes bad or comes back, not while it stays ok."""
-    keep: list[Mapping[str, Any]] = []
+    keep: list[Entry] = []
     last: dict[str, str] = {}
     for e in sorted(entries, key=lambda e: e["at"]):
         if e["kind"] == "check":
@@ -99,7 +99,7 @@ def state_rows(state: CockpitState) -> list[TimelineRow]:
     return rows
 
 
-def merged_rows(state: CockpitState, entries: Sequence[Mapping[str, Any]]) -> list[TimelineRow]:
+def merged_rows(state: CockpitState, entries: Sequence[Entry]) -> list[TimelineRow]:
     """State rows plus journal rows, without showing the same event twice."""
     own = state_rows(state)
     notes = {(round(r.at, 3), r.detail) for r in own if r.kind == "note"}
@@ -155,7 +155,7 @@ class DetailScreen(ModalScreen[None]):
 class TimelineScreen(InfoScreen):
     def __init__(self) -> None:
         super().__init__("timeline", "timeline")
-        self.entries: list[Mapping[str, Any]] = []
+        self.entries: list[Entry] = []
         self.rows: list[TimelineRow] = []
 
     def compose(self) -> ComposeResult:
@@ -163,7 +163,7 @@ class TimelineScreen(InfoScreen):
             box.border_title = self.title_text
             box.border_subtitle = f"enter evidence {glyphs_of(self.app).sep} esc back"
             yield OptionList(id="timeline-list")
-        yield FitFooter(show_command_palette=not self.app.settings.ascii)  # type: ignore[attr-defined]
+        yield FitFooter(show_command_palette=not cockpit_of(self).settings.ascii)
 
     def on_mount(self) -> None:
         self.sync()
@@ -175,17 +175,19 @@ class TimelineScreen(InfoScreen):
     def _load(self) -> None:
         from apigw_cockpit.incident import read_journal
 
-        sink = self.app.journal  # type: ignore[attr-defined]
+        sink = cockpit_of(self).journal
+        if sink is None:  # checked before the worker started; the app never drops its sink
+            return
         sink.flush(timeout=2.0)  # what the UI already submitted is on the timeline too
         entries = list(read_journal(sink.path).entries)
         self.app.call_from_thread(self._loaded, entries)
 
-    def _loaded(self, entries: list[Mapping[str, Any]]) -> None:
+    def _loaded(self, entries: list[Entry]) -> None:
         self.entries = entries
         self.sync()
 
     def sync(self) -> None:
-        rows = merged_rows(self.app.state, self.entries)  # type: ignore[attr-defined]
+        rows = merged_rows(cockpit_of(self).state, self.entries)
         if rows == self.rows:
             return
         self.rows = rows
@@ -205,7 +207,7 @@ class TimelineScreen(InfoScreen):
             self.open_evidence(self.rows[event.option_index])
 
     def open_evidence(self, row: TimelineRow) -> None:
-        app: Any = self.app
+        app = cockpit_of(self)
         kind, ref = row.evidence_ref or (row.kind, "")
         if kind == "change":
             change = app.state.changes.get(ref)

@@ -9,8 +9,6 @@ The route is the one failing most (diagnose.probe_choice: never a MOCK, safe met
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,7 +19,8 @@ from textual.widgets import ProgressBar, Static
 from apigw_cockpit.diagnose.probe_choice import SAFE_METHODS, ProbeChoice, SampleRequest, choose_probe
 from apigw_cockpit.ui.feed import probes_of
 from apigw_cockpit.ui.screens.info import InfoScreen
-from apigw_cockpit.ui.view import glyphs_of
+from apigw_cockpit.ui.state import CockpitState
+from apigw_cockpit.ui.view import cockpit_of, glyphs_of
 
 # Bounded on purpose: a verification, not a stress test (the cockpit is an incident tool).
 LOAD_REQUESTS = 100
@@ -84,25 +83,25 @@ class VerificationScreen(InfoScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.SENDS:
             # Viewers of a shared screen (serve --read-only) must not send traffic.
-            return not self.app.settings.read_only and probes_of(self.app.feed) is not None  # type: ignore[attr-defined]
+            return not cockpit_of(self).settings.read_only and probes_of(cockpit_of(self).feed) is not None
         return True
 
-    def _target(self) -> tuple[Any, ProbeChoice]:
-        state = self.app.state  # type: ignore[attr-defined]
-        obs = state.snapshot(self.app.clock.now())  # type: ignore[attr-defined]
+    def _target(self) -> tuple[CockpitState, ProbeChoice]:
+        state = cockpit_of(self).state
+        obs = state.snapshot(cockpit_of(self).clock.now())
         samples = {
             route: SampleRequest(
                 str(r.get("path", "")), str(r.get("query", "")),
                 tuple(dict(r.get("headers", {})).items()), str(r.get("body", "")),
             )
-            for route, r in dict(getattr(self.app.settings, "sample_requests", {}) or {}).items()  # type: ignore[attr-defined]
+            for route, r in dict(cockpit_of(self).settings.sample_requests or {}).items()
         }  # fmt: skip
         choice = choose_probe(obs, route=self.route, allow_unsafe=self.unsafe_ok, samples=samples)
         return state, choice
 
     def action_next_route(self) -> None:
         """Cycle: the route failing most (auto), then every route with a backend integration."""
-        state = self.app.state  # type: ignore[attr-defined]
+        state = cockpit_of(self).state
         routes = [
             f"{m.http_method} {r.path}"
             for r, m in state.topology.methods()
@@ -130,7 +129,7 @@ class VerificationScreen(InfoScreen):
 
     @work(exclusive=True, group="verify-probes", exit_on_error=False)
     async def _run_probes(self) -> None:
-        probes = probes_of(self.app.feed)  # type: ignore[attr-defined]
+        probes = probes_of(cockpit_of(self).feed)
         if probes is None:
             return
         _state, choice = self._target()
@@ -140,7 +139,7 @@ class VerificationScreen(InfoScreen):
         method, path, note = choice.method, choice.path_with_query, choice.note
         headers, body = dict(choice.headers), choice.body.encode() if choice.body else None
         self.notify(f"V1: {note}", title="verify")
-        self.app.add_probe(  # type: ignore[attr-defined]
+        cockpit_of(self).add_probe(
             await probes.invoke_url(path, method, headers=headers, body=body, note=note)
         )
         self.sync()
@@ -159,7 +158,7 @@ class VerificationScreen(InfoScreen):
             body=body,
             note=note,
         )
-        self.app.add_probe(result)  # type: ignore[attr-defined]
+        cockpit_of(self).add_probe(result)
         bar.display = False
         self.sync()
         self.notify(
@@ -185,7 +184,7 @@ class VerificationScreen(InfoScreen):
 
     @work(exclusive=True, group="verify-test-invoke", exit_on_error=False)
     async def _run_test_invoke(self) -> None:
-        probes = probes_of(self.app.feed)  # type: ignore[attr-defined]
+        probes = probes_of(cockpit_of(self).feed)
         if probes is None:
             return
         _state, c = self._target()
@@ -193,8 +192,6 @@ class VerificationScreen(InfoScreen):
             c.resource_id, c.method, confirmed=True, path_with_query=c.path_with_query, body=c.body,
             headers=dict(c.headers), note=c.note,
         )  # fmt: skip
-        self.app.add_probe(  # type: ignore[attr-defined]
-            result
-        )
+        cockpit_of(self).add_probe(result)
         self.sync()
         self.notify(f"V5: TestInvokeMethod returned {result.status}", title="verify")
