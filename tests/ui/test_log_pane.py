@@ -374,3 +374,27 @@ async def test_a_storm_shows_unclassified_requests_as_one_in_flight_row_at_the_b
         assert len(rows) == 2 and "×38" in rows[1], rows  # classified: they join GET /orders 504
 
     await run(state, steps)
+
+
+def test_an_http_apis_access_log_lines_are_log_pane_rows() -> None:
+    """An HTTP API writes no execution log: its access-log lines are the rows (route key, status)."""
+    import json as _json
+    from dataclasses import replace as _replace
+
+    from apigw_cockpit.model import LogEvent, LogsUpdate, RequestTrace
+    from apigw_cockpit.ui.panes.route_summary import logging_off
+    from apigw_cockpit.ui.state import CockpitState
+    from ui.fixtures import NOW, topology
+
+    topo = _replace(topology(), api_type="http")
+    topo = _replace(topo, log_groups=_replace(topo.log_groups, access="/aws/apigateway/x/access"))
+    state = CockpitState(topo)
+    line = _json.dumps({"requestId": "r-1", "routeKey": "POST /ingest", "status": "500"})
+    ev = LogEvent("e1", NOW, "/aws/apigateway/x/access", "s", line)
+    trace = RequestTrace("r-1", NOW, (line,), log_group="/aws/apigateway/x/access", complete=True)
+    state.apply(LogsUpdate("access_logs", NOW, (ev,), (trace,)))
+    row = state.rows["r-1"]
+    assert (row.method, row.path, row.status, row.failed) == ("POST", "/ingest", 500, True)
+    assert logging_off(topo) == ""
+    no_log = _replace(topo, log_groups=_replace(topo.log_groups, access=""))
+    assert "access logging is off" in logging_off(no_log)

@@ -38,7 +38,9 @@ from apigw_cockpit.model import (
     Update,
 )
 
-EXECUTION_LOG_SOURCES = frozenset({"logs", "execution_logs"})
+HTTP_METRIC_NAMES = {"5XXError": "5xx", "4XXError": "4xx"}
+# The per-request log the log pane lists: the execution log, or an HTTP API's access log.
+EXECUTION_LOG_SOURCES = frozenset({"logs", "execution_logs", "access_logs"})
 PENDING = "..."  # a row the engine has not classified yet (or not all of its lines)
 IN_FLIGHT = "in flight"  # no status line yet: the request has not finished
 UNKNOWN = "unknown"  # the classifier's "no pattern matched" (diagnose.classifier)
@@ -48,6 +50,9 @@ DATA_AREAS = frozenset(
 _REQ_PREFIX = re.compile(r"^\(([0-9a-fA-F-]{8,})\)\s?")
 _METHOD = re.compile(r"HTTP Method: (\w+), Resource Path: (\S+)")
 _STATUS = re.compile(r"Method completed with status: (\d{3})")
+# An access-log line (JSON, HTTP API console format): the route key and the status it answered.
+_ROUTE_KEY = re.compile(r'"(?:routeKey|resourcePath)"\s*:\s*"([A-Z]+) (/[^"]*)"')
+_ACCESS_STATUS = re.compile(r'"status"\s*:\s*"?(\d{3})')
 _PATH_PARAMS = re.compile(r"Method request path: \{([^}]*)\}")
 # The log pane's "failures only" text filter (DESIGN section 3), not a verdict.
 FAILURE_MARKERS = ("Execution failed", "execution failed", "Method completed with status: 5")
@@ -203,9 +208,9 @@ class CockpitState:
         # Display fields only; the verdict comes from the engine (verdict_of).
         method, path, status = "", "", None
         for ln in lines:
-            if not method and (m := _METHOD.search(ln)):
+            if not method and (m := _METHOD.search(ln) or _ROUTE_KEY.search(ln)):
                 method, path = m.group(1), m.group(2)
-            if status is None and (s := _STATUS.search(ln)):
+            if status is None and (s := _STATUS.search(ln) or _ACCESS_STATUS.search(ln)):
                 status = int(s.group(1))
         failed = any(marker in ln for ln in lines for marker in FAILURE_MARKERS)
         failed = failed or (status or 0) >= 500
@@ -258,6 +263,8 @@ class CockpitState:
     def series(
         self, metric: str, stat: str | None = None, namespace: str = "AWS/ApiGateway"
     ) -> MetricSeries | None:
+        if self.topology is not None and self.topology.is_http:
+            metric = HTTP_METRIC_NAMES.get(metric, metric)  # apigatewayv2 spells them 5xx / 4xx
         best: MetricSeries | None = None
         for key, s in self.metrics.items():
             wanted = (

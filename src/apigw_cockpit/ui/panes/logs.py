@@ -70,11 +70,13 @@ class LogPane(Pane):
         self._title()
 
     def _title(self) -> None:
-        what = "Execution failed" if self.failed_only else "all requests"
+        http = self.state is not None and self.state.topology is not None and self.state.topology.is_http
+        log = "access log" if http else "execution log"
+        what = ("5XX" if http else "Execution failed") if self.failed_only else "all requests"
         flt = f" /{clean(self.query_text)}" if self.query_text else ""
-        title = f"execution log ({what}){flt}"
+        title = f"{log} ({what}){flt}"
         if self.state is not None and logging_off(self.state.topology):
-            title = "execution log: OFF, no log evidence"
+            title = f"{log}: OFF, no log evidence"
         # Setting a border title repaints the whole pane region: only do it when it changes.
         if self.border_title != title:
             self.border_title = title

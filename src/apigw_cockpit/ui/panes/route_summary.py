@@ -96,7 +96,10 @@ def summarize(state: CockpitState, now: float) -> list[RouteLine]:
 
 
 def logging_off(topology: Topology) -> str:
-    """Why the stage writes no execution logs (every method OFF, or no account role), or ''."""
+    """Why the stage writes no per-request log (execution logging OFF, no account role; an HTTP
+    API: no access log), or ''."""
+    if topology.is_http:
+        return "" if topology.log_groups.access else f"access logging is off on stage {topology.stage.name}"
     role = role_problem(topology)
     if role:
         return role
@@ -112,6 +115,12 @@ def logging_off(topology: Topology) -> str:
 def turn_on_hint(topology: Topology) -> str:
     """The one command that turns execution logging on: the account's CloudWatch role when that
     is what is missing, else the stage's INFO level."""
+    if topology.is_http:
+        return (
+            f"aws apigatewayv2 update-stage --api-id {topology.api_id} --stage-name {topology.stage.name}"
+            " --access-log-settings DestinationArn=<log group ARN>,Format='<JSON with"
+            " $context.requestId, $context.status, $context.integrationErrorMessage>'"
+        )
     if role_problem(topology):
         return (
             "aws apigateway update-account --patch-operations"
