@@ -25,7 +25,9 @@ def test_scenarios_lists_every_builtin(capsys: pytest.CaptureFixture[str]) -> No
 def test_scenarios_json_is_stable(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scenarios", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert all(set(item) == {"id", "root_cause", "title", "story"} for item in doc)
+    assert all(set(item) == {"id", "root_cause", "title", "story", "api_type"} for item in doc)
+    types = {item["id"]: item["api_type"] for item in doc}
+    assert types["midnight-pager"] == "rest" and types["http-ingest-permission-missing"] == "http"
     assert {item["root_cause"] for item in doc} <= set(ROOT_CAUSES)
     assert next(i for i in doc if i["id"] == "healthy")["root_cause"] == "none"
 

@@ -24,6 +24,12 @@ def load_or_exit(name: str) -> Scenario:
         raise SystemExit(EXIT_USAGE) from None
 
 
+def _api_type(topology: dict[str, object]) -> str:
+    api = topology.get("api")
+    protocol = str(api.get("protocol", "REST")) if isinstance(api, dict) else "REST"
+    return "http" if protocol.upper() == "HTTP" else "rest"
+
+
 def run(args: argparse.Namespace) -> int:
     from apigw_cockpit.demo.world import ScenarioError, list_scenarios
 
@@ -34,7 +40,14 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if getattr(args, "json", False):
         doc = [
-            {"id": s.id, "root_cause": s.root_cause, "title": s.title, "story": s.story} for s in scenarios
+            {
+                "id": s.id,
+                "root_cause": s.root_cause,
+                "title": s.title,
+                "story": s.story,
+                "api_type": _api_type(s.topology),
+            }
+            for s in scenarios
         ]
         print(json.dumps(doc, indent=2))
         return EXIT_OK
