@@ -67,3 +67,14 @@ def test_http_timeout_is_503_after_30_s_and_metrics_are_by_api_id() -> None:
     assert sum(v for _, v in five) > 0
     rest_dims = {"ApiName": w.state.api.name, "Stage": "prod"}
     assert w.metrics.query("AWS/ApiGateway", "5XXError", rest_dims, "Sum", NOW - 7200, NOW + 600, 60) == []
+
+
+def test_the_payload_shorthand_is_a_200_on_2_0_and_malformed_on_1_0() -> None:
+    """The same function code ({"status": "ok", ...}, no statusCode) behind the two formats."""
+    w = _world("http-ingest-payload-shorthand")  # ingest-fn (POST /ingest) speaks payload 1.0
+    r = w.handle("POST", "/prod/ingest", {}, b"")
+    assert r.status == 500
+    assert "Malformed Lambda proxy response" in _access(w, "POST /ingest")[-1]["integrationErrorMessage"]
+    w.apply_action({"do": "lambda_malformed_response", "params": {"function": "events-fn"}})
+    ok = w.handle("GET", "/prod/events", {}, b"")  # events-fn's route speaks 2.0
+    assert (ok.status, ok.body) == (200, b'{"status": "ok", "items": 3}')

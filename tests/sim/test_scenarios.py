@@ -69,6 +69,7 @@ STATUS_OF = {
     "http-devices-crashed": 503,
     "http-events-throttled": 500,
     "http-ingest-integration-timeout": 503,
+    "http-ingest-payload-shorthand": 500,
 }
 # The metric each cause raises: a throttled key gets 429 (4XX), every other cause 5XX.
 ERROR_METRIC = {"usage-plan-throttled": "4XXError"}

@@ -203,6 +203,12 @@ def _lambda(
             sel.lambda_call = call
             return sel
         status, body = sel, json.dumps({"errorMessage": call.error}).encode()
+    elif call.malformed and proxy and integ.payload_format_version == "2.0":
+        # AWS (http-api-develop-integrations-lambda, format 2.0): valid JSON without a statusCode
+        # is the body of a 200: the shorthand 1.0 rejects is fine here.
+        shorthand = '{"status": "ok", "items": 3}'
+        lines.append((il, f"Endpoint response body before transformations: {shorthand}", False))
+        status, body = 200, shorthand.encode()
     elif call.malformed and proxy:
         lines.append(
             (il, 'Endpoint response body before transformations: {"status": "ok", "items": 3}', False)
