@@ -45,6 +45,7 @@ SIGNATURE_OF = {
     "http-devices-sg-blocked": "Execution failed due to a timeout error",
     "http-geo-partner-503": "GET /geo",  # a passthrough has no error text: the invoke status shows it
     "http-ingest-own-timeout": "Task timed out after 20.00 seconds",
+    "http-devices-authorizer-permission": "have permissions to call the authorizer",
 }
 ERROR_METRIC = {"usage-plan-throttled": "4XXError"}  # a throttled key gets 429
 SILENT = {"expire_backend_cert", "crash_backend", "restart_backend", "set_latency_tail"}

@@ -31,3 +31,24 @@ async def test_an_http_neighbour_opens_with_its_access_log_and_v2_metrics(
             assert "logs" not in names  # an HTTP API writes no execution log
         finally:
             await feed.aclose()
+
+
+async def test_an_http_apis_lambda_authorizer_is_discovered(
+    sim_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GetAuthorizers (the overlay answers it: moto does not) and the route that uses it."""
+    with sim_factory("http-devices-authorizer-permission", frozen=True, backfill=60) as sim:
+        for k, v in sim.env().items():
+            monkeypatch.setenv(k, v)
+        feed = await open_feed(
+            AwsSettings(sim.api_id, sim.stage, region=sim.region, endpoint_url=sim.endpoint_url), sim.clock
+        )
+        try:
+            topo = feed.topology
+            [auth] = topo.authorizers
+            assert (auth.id, auth.type) == ("d3v4u7h", "REQUEST")
+            assert auth.lambda_arn.endswith(":function:device-auth-fn")
+            [guarded] = [m for r in topo.resources for m in r.methods if m.authorizer_id]
+            assert guarded.authorizer_id == "d3v4u7h" and guarded.authorization == "CUSTOM"
+        finally:
+            await feed.aclose()

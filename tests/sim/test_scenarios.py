@@ -59,6 +59,7 @@ PHRASE_OF = {
     "http-devices-sg-blocked": "Execution failed due to a timeout error",
     "http-geo-partner-503": "GET /geo",  # a passthrough has no error text: the invoke status shows it
     "http-ingest-own-timeout": "Task timed out after 20.00 seconds",
+    "http-devices-authorizer-permission": "have permissions to call the authorizer",
 }
 STATUS_OF = {
     "shop-search-raises-trail-denied": 500,
@@ -70,6 +71,7 @@ STATUS_OF = {
     "http-events-throttled": 500,
     "http-ingest-integration-timeout": 503,
     "http-ingest-payload-shorthand": 500,
+    "http-devices-authorizer-permission": 500,
 }
 # The metric each cause raises: a throttled key gets 429 (4XX), every other cause 5XX.
 ERROR_METRIC = {"usage-plan-throttled": "4XXError"}

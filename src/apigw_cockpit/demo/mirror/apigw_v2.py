@@ -62,11 +62,14 @@ def seed_http_api(c: Clients, st: WorldState, ids: Bindings) -> None:
             if method.integration is None:
                 continue
             integ = v2.create_integration(ApiId=api_id, **_integration(st, method.integration, ids, links))
-            v2.create_route(
-                ApiId=api_id,
-                RouteKey=f"{verb} {res.path}",
-                Target=f"integrations/{integ['IntegrationId']}",
-            )
+            route: Params = {
+                "ApiId": api_id,
+                "RouteKey": f"{verb} {res.path}",
+                "Target": f"integrations/{integ['IntegrationId']}",
+            }
+            if method.authorizer:  # a Lambda (REQUEST) authorizer; the overlay answers GetAuthorizers
+                route |= {"AuthorizationType": "CUSTOM", "AuthorizerId": st.authorizers[method.authorizer].id}
+            v2.create_route(**route)
     stage: Params = {"ApiId": api_id, "StageName": st.stage.name, "AutoDeploy": True}
     if st.stage.access_log_group:
         stage["AccessLogSettings"] = {

@@ -1,7 +1,8 @@
 """apigatewayv2 answers moto does not give: GetAuthorizers (not implemented there) from the world.
 
-Shape: botocore apigatewayv2 GetAuthorizersResponse {Items: [Authorizer], NextToken}. The world's
-HTTP APIs hold no authorizers yet, so the answer is the empty page AWS gives such an API."""
+Shape: botocore apigatewayv2 GetAuthorizersResponse {Items: [Authorizer], NextToken}; a Lambda
+(REQUEST) authorizer names its function in AuthorizerUri as the console stores it. The incident's
+HTTP API answers with its own authorizers; its HTTP neighbours hold none (the empty page)."""
 
 from __future__ import annotations
 
@@ -9,5 +10,24 @@ from apigw_cockpit.demo.overlay.app import Context
 from apigw_cockpit.demo.overlay.protocol import AwsRequest
 
 
-def get_authorizers(ctx: Context, req: AwsRequest) -> dict[str, list[object]]:
-    return {"Items": []}  # for the incident's HTTP API and its HTTP neighbours alike
+def get_authorizers(ctx: Context, req: AwsRequest) -> dict[str, list[dict[str, object]]]:
+    st = ctx.world.state
+    api_id = req.path_params.get("apiId") or req.path_params.get("ApiId") or ""
+    if not st.is_http or api_id != st.api.id:
+        return {"Items": []}
+    items: list[dict[str, object]] = []
+    for auth in st.authorizers.values():
+        fn = st.lambdas.get(auth.function)
+        arn = fn.arn if fn else f"arn:aws:lambda:{st.api.region}:{st.api.account}:function:{auth.function}"
+        items.append(
+            {
+                "AuthorizerId": auth.id,
+                "Name": auth.name,
+                "AuthorizerType": "REQUEST",
+                "AuthorizerUri": f"arn:aws:apigateway:{st.api.region}:lambda:path/2015-03-31/functions/"
+                f"{arn}/invocations",
+                "AuthorizerPayloadFormatVersion": "2.0",
+                "IdentitySource": ["$request.header.Authorization"],
+            }
+        )
+    return {"Items": items}
