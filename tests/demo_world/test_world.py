@@ -6,6 +6,7 @@ import pytest
 
 from apigw_cockpit.demo.world import World, list_scenarios, load_scenario
 from apigw_cockpit.model import FrozenClock
+from scenario_phrases import PHRASE_OF
 
 pytestmark = pytest.mark.sim  # slow lane: the simulated world itself (its engine, a simulated hour per test)
 
@@ -37,16 +38,7 @@ SIGNATURE = {
     "authorizer-failure": "Authorizer error",
     "usage-plan-throttled": "Key throttle limit exceeded for Usage Plan ID",
 }
-# A scenario whose trace form differs from its cause's usual one: a non-proxy Lambda integration
-# maps the function's error to 500 and logs no "customer function error" line.
-SIGNATURE_OF = {
-    "shop-search-raises-trail-denied": "X-Amz-Function-Error=Unhandled",
-    "http-ingest-permission-missing": "have permissions to call the integration",
-    "http-devices-sg-blocked": "Execution failed due to a timeout error",
-    "http-geo-partner-503": "GET /geo",  # a passthrough has no error text: the invoke status shows it
-    "http-ingest-own-timeout": "Task timed out after 20.00 seconds",
-    "http-devices-authorizer-permission": "have permissions to call the authorizer",
-}
+SIGNATURE_OF = PHRASE_OF  # tests/scenario_phrases.py
 ERROR_METRIC = {"usage-plan-throttled": "4XXError"}  # a throttled key gets 429
 SILENT = {"expire_backend_cert", "crash_backend", "restart_backend", "set_latency_tail"}
 

@@ -19,6 +19,7 @@ from helpers import client, metric
 
 from apigw_cockpit.demo.server import SimServer
 from apigw_cockpit.demo.world import Scenario, list_scenarios
+from scenario_phrases import PHRASE_OF
 
 pytestmark = pytest.mark.sim  # every test here starts the simulated world
 
@@ -49,18 +50,8 @@ LOG_PHRASE = {
     "authorizer-failure": "Authorizer error",
     "usage-plan-throttled": "Key throttle limit exceeded for Usage Plan ID",
 }
-# Scenarios whose cause shows in another form: a non-proxy Lambda integration maps the function's
-# error to 500 through an integration response and logs no "customer function error" line.
 # HTTP APIs answer with their own words (demo/world/http_api.py): 500 for a failed Lambda call,
-# 503 at the 30 s timeout and on connection failures; their access log quotes the cause.
-PHRASE_OF = {
-    "shop-search-raises-trail-denied": "X-Amz-Function-Error=Unhandled",
-    "http-ingest-permission-missing": "have permissions to call the integration",
-    "http-devices-sg-blocked": "Execution failed due to a timeout error",
-    "http-geo-partner-503": "GET /geo",  # a passthrough has no error text: the invoke status shows it
-    "http-ingest-own-timeout": "Task timed out after 20.00 seconds",
-    "http-devices-authorizer-permission": "have permissions to call the authorizer",
-}
+# 503 at the 30 s timeout and on connection failures. Phrases per scenario: tests/scenario_phrases.py.
 STATUS_OF = {
     "shop-search-raises-trail-denied": 500,
     "http-ingest-permission-missing": 500,

@@ -1,0 +1,17 @@
+"""Per-scenario log phrases where a scenario's cause shows in another form than its root cause's
+usual line — shared by the world test (tests/demo_world) and the simulated-server test (tests/sim).
+
+A non-proxy Lambda integration maps the function's error to 500 through an integration response
+and logs no "customer function error" line; HTTP APIs write no execution log, and their access
+log quotes the cause in their own words (demo/world/http_api.py)."""
+
+from __future__ import annotations
+
+PHRASE_OF = {
+    "shop-search-raises-trail-denied": "X-Amz-Function-Error=Unhandled",
+    "http-ingest-permission-missing": "have permissions to call the integration",
+    "http-devices-sg-blocked": "Execution failed due to a timeout error",
+    "http-geo-partner-503": "GET /geo",  # a passthrough has no error text: the invoke status shows it
+    "http-ingest-own-timeout": "Task timed out after 20.00 seconds",
+    "http-devices-authorizer-permission": "have permissions to call the authorizer",
+}
