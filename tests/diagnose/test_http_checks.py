@@ -46,3 +46,34 @@ def test_rest_only_checks_are_not_applicable_and_v5_is_absent() -> None:
     ids = [s.id for s in verify(replace(o, fix_time=o.now - 600))]
     assert "V5" not in ids and {"V1", "V2", "V6"} <= set(ids)
     assert "V5" in [s.id for s in verify(replace(obs(vpc_topology()), fix_time=o.now - 600))]
+
+
+def test_a_rest_stage_with_execution_logging_off_reads_its_access_log() -> None:
+    from apigw_cockpit.diagnose.collect import ObservationBuilder
+    from apigw_cockpit.model import LogsUpdate, RequestTrace
+
+    topo = vpc_topology()
+    group = "/aws/apigateway/orders/access"
+    rest_off = replace(
+        topo,
+        log_groups=replace(topo.log_groups, access=group),
+        stage=replace(topo.stage, logging_level="OFF", access_log_format=FMT),
+    )
+    assert (
+        rest_off.access_is_request_log
+        and not replace(rest_off, log_groups=topo.log_groups).access_is_request_log
+    )
+    line = '{"requestId":"r-9","status":"504","err":"Execution failed due to a timeout error"}'
+    b = ObservationBuilder(rest_off)
+    b.add(
+        LogsUpdate(
+            "access_logs", 0.0, (), (RequestTrace("r-9", 0.0, (line,), log_group=group, complete=True),)
+        )
+    )
+    o = b.build(60.0)
+    assert [c.result.verdict for c in o.classified] == ["integration-timeout"]
+    f = run_check("logging", o)
+    assert f.verdict == Verdict.WARN and f"reading the stage's access log ({group})" in f.summary
+    # With execution logging on, the execution log stays the per-request log.
+    on = replace(rest_off, stage=replace(rest_off.stage, logging_level="INFO"))
+    assert not on.access_is_request_log

@@ -174,6 +174,8 @@ def _stage(raw: Raw) -> Stage:
         tracing_enabled=bool(raw.get("tracingEnabled", False)),
         variables=_text_map(raw.get("variables")),
         access_log_group=log_group_from_arn((raw.get("accessLogSettings") or {}).get("destinationArn") or ""),
+        # botocore apigateway Stage.accessLogSettings {format, destinationArn}
+        access_log_format=str((raw.get("accessLogSettings") or {}).get("format") or ""),
         method_settings=_method_settings(raw),
         last_updated=_epoch(raw.get("lastUpdatedDate")),
     )

@@ -35,19 +35,20 @@ def build_pollers(
         MetricsPoller(factory, clock, topo, iv.metrics, backfill_s=settings.backfill_s,
                       history_s=settings.history_s, **kw),
     ]  # fmt: skip
-    if topo.is_http:
-        # HTTP APIs write no execution log: the stage's access log is the per-request evidence.
-        if topo.log_groups.access:
-            pollers.append(
-                LogsPoller(factory, clock, [topo.log_groups.access], iv.logs, name="access_logs",
-                           grouping=ACCESS, **kw)
-            )  # fmt: skip
-    elif settings.live_tail:
+    if topo.access_is_request_log:
+        # An HTTP API writes no execution log, and a REST stage with execution logging off writes
+        # none either: the stage's access log is then the per-request evidence.
+        pollers.append(
+            LogsPoller(factory, clock, [topo.log_groups.access], iv.logs, name="access_logs",
+                       grouping=ACCESS, **kw)
+        )  # fmt: skip
+    # A REST stage's execution log, polled even when OFF (the level can change live).
+    if not topo.is_http and settings.live_tail:
         pollers.append(
             LiveTailPoller(factory, clock, [topo.log_groups.execution], iv.logs, account=topo.account,
                            region=topo.region, meter=getattr(factory, "meter", None), **kw)
         )  # fmt: skip
-    else:
+    elif not topo.is_http:
         pollers.append(LogsPoller(factory, clock, [topo.log_groups.execution], iv.logs, **kw))
     if topo.log_groups.lambdas:
         pollers.append(

@@ -50,8 +50,9 @@ class ObservationBuilder:
 
     def _is_execution(self, group: str) -> bool:
         groups = self.topology.log_groups
-        # An HTTP API's access log is its only per-request log: its lines are traces too.
-        if self.topology.is_http and group and group == groups.access:
+        # An HTTP API's access log (or a REST stage's, with execution logging off) is the
+        # per-request log: its lines are traces too.
+        if self.topology.access_is_request_log and group and group == groups.access:
             return True
         return not group or group == groups.execution or group.startswith("API-Gateway-Execution-Logs")
 

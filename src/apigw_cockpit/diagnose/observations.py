@@ -86,7 +86,7 @@ class Observations:
     @cached_property
     def classified(self) -> tuple[ClassifiedTrace, ...]:
         """Every trace with its classification, computed once per Observations."""
-        access = self.topology.log_groups.access if self.topology.is_http else ""
+        access = self.topology.log_groups.access if self.topology.access_is_request_log else ""
         fmt = self.topology.stage.access_log_format
         return tuple(
             ClassifiedTrace(

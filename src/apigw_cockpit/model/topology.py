@@ -286,6 +286,14 @@ class Topology:
     def is_http(self) -> bool:
         return self.api_type == "http"
 
+    @property
+    def access_is_request_log(self) -> bool:
+        """The access log is the per-request log the cockpit reads: an HTTP API's only one, or a
+        REST stage that switched execution logging off (for cost) and kept access logging."""
+        if not self.log_groups.access:
+            return False
+        return self.is_http or self.stage.logging_level.upper() == "OFF"
+
     def methods(self) -> list[tuple[Resource, Method]]:
         return [(r, m) for r in self.resources for m in r.methods]
 

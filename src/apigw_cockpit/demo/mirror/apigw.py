@@ -139,4 +139,10 @@ def update_stage(c: Clients, st: Any) -> None:
         {"op": "replace", "path": "/tracingEnabled", "value": str(stage.tracing_enabled).lower()},
     ]
     ops += [{"op": "replace", "path": f"/variables/{k}", "value": v} for k, v in stage.variables.items()]
+    if stage.access_log_group:
+        arn = f"arn:aws:logs:{st.api.region}:{st.api.account}:log-group:{stage.access_log_group}"
+        ops += [
+            {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": arn},
+            {"op": "replace", "path": "/accessLogSettings/format", "value": stage.access_log_format},
+        ]
     c.apigateway.update_stage(restApiId=st.api.id, stageName=stage.name, patchOperations=ops)

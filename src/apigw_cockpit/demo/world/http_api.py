@@ -64,6 +64,25 @@ def _integration_error(o: Outcome) -> tuple[str, str]:
     return "; ".join(dict.fromkeys(lines)), ""  # SIM CHOICE: every failure sentence, in order
 
 
+def _response_type(o: Outcome) -> str:
+    """The gateway response a failed request got ($context.error.responseType; AWS "Gateway
+    response types": INTEGRATION_TIMEOUT, INTEGRATION_FAILURE, API_CONFIGURATION_ERROR, …)."""
+    if o.status < 400:
+        return "-"
+    bad = " ".join(txt for _, txt, failed in o.lines if failed)
+    if o.status == 429:
+        return "THROTTLED"
+    if "Authorizer error" in bad:
+        return "AUTHORIZER_CONFIGURATION_ERROR"
+    if "timeout error" in bad:
+        return "INTEGRATION_TIMEOUT"
+    if "network error" in bad or "internal error" in bad:
+        return "INTEGRATION_FAILURE"
+    if "configuration error" in bad or "Lambda" in bad:
+        return "API_CONFIGURATION_ERROR" if o.status == 500 else "DEFAULT_5XX"
+    return "DEFAULT_5XX" if o.status >= 500 else "DEFAULT_4XX"
+
+
 def access_line(
     fmt: str, o: Outcome, rid: str, verb: str, route: str, t: float, source_ip: str, protocol_http: bool
 ) -> str:
@@ -98,6 +117,7 @@ def access_line(
         "error.message": message or "-",
         "error.messageString": json.dumps(message) if message else "-",
         "authorizer.error": authorizer_error or "-",
+        "error.responseType": _response_type(o),
     }
 
     def fill(m: re.Match[str]) -> str:

@@ -65,7 +65,11 @@ def check_logging(spec: CheckSpec, obs: Observations) -> Finding:
     problems = []
     role = role_problem(topo)
     off = methods_logging_off(topo)
-    if level == "OFF":
+    if level == "OFF" and topo.access_is_request_log:
+        problems.append(
+            f"execution logging is OFF: reading the stage's access log ({topo.log_groups.access}) instead"
+        )
+    elif level == "OFF":
         problems.append("execution logging is OFF: no 'Execution failed' lines to read")
     elif role:
         problems.append(role)

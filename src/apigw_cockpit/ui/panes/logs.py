@@ -70,8 +70,9 @@ class LogPane(Pane):
         self._title()
 
     def _title(self) -> None:
-        http = self.state is not None and self.state.topology is not None and self.state.topology.is_http
-        log = "access log" if http else "execution log"
+        topo = self.state.topology if self.state is not None else None
+        http = topo is not None and topo.is_http
+        log = "access log" if topo is not None and topo.access_is_request_log else "execution log"
         what = ("5XX" if http else "Execution failed") if self.failed_only else "all requests"
         flt = f" /{clean(self.query_text)}" if self.query_text else ""
         title = f"{log} ({what}){flt}"

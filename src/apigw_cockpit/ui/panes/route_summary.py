@@ -98,8 +98,10 @@ def summarize(state: CockpitState, now: float) -> list[RouteLine]:
 def logging_off(topology: Topology) -> str:
     """Why the stage writes no per-request log (execution logging OFF, no account role; an HTTP
     API: no access log), or ''."""
+    if topology.access_is_request_log:
+        return ""  # the access log is the per-request log (HTTP API, or REST with execution logging off)
     if topology.is_http:
-        return "" if topology.log_groups.access else f"access logging is off on stage {topology.stage.name}"
+        return f"access logging is off on stage {topology.stage.name}"
     role = role_problem(topology)
     if role:
         return role
