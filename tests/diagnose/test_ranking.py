@@ -90,6 +90,9 @@ def test_a_fault_without_an_incident_is_latent_and_the_answer_is_none() -> None:
     assert perm is not None and perm.verdict == Verdict.WARN and perm.summary.startswith("latent, no 5XX")
     assert any("lambda-permission: latent" in b for b in result.diagnosis.hypotheses[0].because)
     assert not any(f.verdict == Verdict.ERROR for f in result.diagnosis.findings)
+    # No 5XX data yet (first poll, metrics denied) is no proof there is no incident: not latent.
+    blind = run(obs(lambda_topology(allow_apigw=False), traces=ok_traces(8)))
+    assert blind.finding("lambda-permission").verdict == Verdict.ERROR  # type: ignore[union-attr]
     # The same fault with the requests failing is the incident's cause, at error level.
     from scenarios import lambda_permission
 

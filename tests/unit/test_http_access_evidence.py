@@ -51,11 +51,18 @@ def test_http_access_lines_are_classified_with_the_stage_format() -> None:
     assert got["B2="].verdict == "success"
 
 
-def test_a_rest_api_does_not_take_access_lines_as_traces_yet() -> None:
-    b = ObservationBuilder(_topo("rest"))
+def test_a_rest_api_takes_access_lines_as_traces_only_with_execution_logging_off() -> None:
+    from dataclasses import replace
+
     traces = tuple(TraceGrouper(ACCESS).add(_events(), now=110.0))
+    logged = _topo("rest")
+    logged = replace(logged, stage=replace(logged.stage, logging_level="INFO"))
+    b = ObservationBuilder(logged)  # the execution log is the per-request log
     b.add(LogsUpdate("access_logs", 110.0, tuple(_events()), traces))
     assert b.build(120.0).traces == ()
+    off = ObservationBuilder(replace(logged, stage=replace(logged.stage, logging_level="OFF")))
+    off.add(LogsUpdate("access_logs", 110.0, tuple(_events()), traces))
+    assert len(off.build(120.0).traces) == len(traces) > 0
 
 
 def test_an_http_api_polls_its_access_log_not_an_execution_log() -> None:

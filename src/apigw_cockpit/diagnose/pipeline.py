@@ -18,7 +18,7 @@ from apigw_cockpit.diagnose.checks import run_checks
 from apigw_cockpit.diagnose.correlate import Correlated
 from apigw_cockpit.diagnose.facts import Situation, situation
 from apigw_cockpit.diagnose.hops import Hop, hops
-from apigw_cockpit.diagnose.observations import Observations
+from apigw_cockpit.diagnose.observations import Observations, errors_5xx
 from apigw_cockpit.diagnose.onset import Onset
 from apigw_cockpit.diagnose.ranking import LATENT, rank_situation
 from apigw_cockpit.diagnose.recovery import Recovery, find_recovery
@@ -99,7 +99,9 @@ def _situation(
     findings = run_checks(obs, ids)
     all_findings = findings if ids is None else run_checks(obs)
     sit = situation(all_findings, obs)
-    if sit.incident:
+    series = errors_5xx(obs)
+    if sit.incident or series is None or not series.points:
+        # An incident, or no 5XX data yet to say there is none (first poll, metrics denied).
         return findings, all_findings, sit
     # No 5XX ever cleared the noise floor: a fault a check finds is latent (fix it in daylight), not
     # the cause of an incident there is not — a warning, and the ranking says `none`.
