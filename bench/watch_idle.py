@@ -12,8 +12,8 @@ decoded by pyte. Prints, for the `watch` process only:
 - terminal bytes per minute over the same window.
 
 Goals (issue 17): first frame < 0.3 s, CPU < 2 % of a core, RSS < 100 MB and flat.
-`--profile FILE` runs `watch` under cProfile (stats written when it exits on SIGTERM); the CPU
-figures of such a run are inflated by the profiler. Prints, asserts nothing.
+`--profile FILE` profiles the main thread of `watch` (cProfile) over the steady window only and
+writes the stats to FILE; the CPU figures of such a run are inflated by the profiler. Prints, asserts nothing.
 Run: .venv/bin/python bench/watch_idle.py [--runs N] [--seconds 90] [--settle 10]
 """
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import sys
 import time
@@ -38,12 +39,21 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+# Under --profile, `watch` runs with a main-thread profiler that SIGUSR1 starts and SIGUSR2 stops
+# and writes: the bench brackets the steady window with them, so start-up is left out.
+# (cli.main with an explicit argv returns instead of ending the process with os._exit.)
+PROFILED = """
+import cProfile, signal, sys
+from apigw_cockpit.cli import main
+prof = cProfile.Profile()
+signal.signal(signal.SIGUSR1, lambda *_: prof.enable())
+signal.signal(signal.SIGUSR2, lambda *_: (prof.disable(), prof.dump_stats(sys.argv[1])))
+sys.exit(main(sys.argv[2:]))
+"""
+
+
 def watch_argv(sim: SimProcess, profile: str | None) -> list[str]:
-    # cli.main with an explicit argv returns instead of ending the process with os._exit
-    # (quick_exit), so cProfile gets to write its stats.
-    run = "import cProfile, sys; from apigw_cockpit.cli import main; "
-    run += f"cProfile.run('main(sys.argv[1:])', {profile!r})"
-    head = [str(PYTHON), "-c", run] if profile else [str(COCKPIT)]
+    head = [str(PYTHON), "-c", PROFILED, profile] if profile else [str(COCKPIT)]
     region = sim.env.get("AWS_DEFAULT_REGION", "us-east-1")
     return [
         *head,
@@ -69,12 +79,16 @@ def one_run(sim: SimProcess, seconds: float, settle: float, profile: str | None)
             return None
         app.pump(settle)
         pid = app.pid
+        if profile:
+            os.kill(pid, signal.SIGUSR1)
         proc0, main0 = cpu_ticks(f"/proc/{pid}/stat"), cpu_ticks(f"/proc/{pid}/task/{pid}/stat")
         rss0, peak, bytes0, t0 = rss_mb(pid), 0.0, app.bytes, time.perf_counter()
         while (left := t0 + seconds - time.perf_counter()) > 0:
             app.pump(min(5.0, left))
             peak = max(peak, rss_mb(pid))
         wall = time.perf_counter() - t0
+        if profile:
+            os.kill(pid, signal.SIGUSR2)
         proc1, main1 = cpu_ticks(f"/proc/{pid}/stat"), cpu_ticks(f"/proc/{pid}/task/{pid}/stat")
         rss1, out = rss_mb(pid), app.bytes - bytes0
         threads = len(os.listdir(f"/proc/{pid}/task"))
