@@ -3,7 +3,7 @@
 The engine answers on every batch of log lines and bumps "diagnosis" (and often "findings")
 each time, mostly with the same answer: the panes listening to those areas used to repaint
 their whole region each time. Measured on a driver that renders like a terminal and counts
-the bytes it would write. The route summary's numbers are drawn at most every few seconds.
+the bytes it would write.
 """
 
 from __future__ import annotations
@@ -12,15 +12,13 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.content import Content
-from textual.widgets import Static
 
-from apigw_cockpit.ui.panes.logs import SUMMARY_EVERY_S, LogPane
 from apigw_cockpit.ui.state import CockpitState
 from apigw_cockpit.ui.view import Pane, View, same_drawing
 
 from .fakes import NOW
 from .fixtures import topology
-from .test_log_pane import CountingDriver, feed, request, run
+from .test_log_pane import CountingDriver
 
 
 class Word(Pane):
@@ -80,25 +78,3 @@ def test_same_drawing_compares_styles_too() -> None:
     assert not same_drawing(Content.styled("a", "bold"), Content.styled("a", "italic"))
     assert not same_drawing(Content("a"), Content("b"))
     assert not same_drawing(None, Content("a"))
-
-
-async def test_the_route_summary_draws_new_numbers_at_most_every_few_seconds() -> None:
-    state = CockpitState(topology())
-
-    async def steps(app: Any, pane: LogPane, pilot: Any) -> None:
-        box = pane.query_one("#route-summary", Static)
-        assert str(box.content) == ""  # nothing measured yet
-        # The first failure changes what the summary is (a route with a source, failing): at once.
-        feed(state, 1, request(1), NOW)
-        pane.sync(state, View(NOW + 1))
-        first = str(box.content)
-        assert "GET /orders" in first and "504×1 " in first, first
-        # One more of the same: only numbers move, held back ...
-        feed(state, 2, request(2), NOW + 2)
-        pane.sync(state, View(NOW + 2))
-        assert str(box.content) == first
-        # ... and drawn once due, by a sync that brings no new line (the clock's tick).
-        pane.sync(state, View(NOW + 1 + SUMMARY_EVERY_S))
-        assert "504×2 " in str(box.content), str(box.content)
-
-    await run(state, steps)

@@ -29,13 +29,10 @@ from apigw_cockpit.ui.panes.log_rows import (
 )
 from apigw_cockpit.ui.panes.route_summary import RouteLine, logging_off, summarize, turn_on_hint
 from apigw_cockpit.ui.sanitize import clean
-from apigw_cockpit.ui.state import CockpitState, LogRow
-from apigw_cockpit.ui.view import Glyphs, Pane, View, same_drawing
+from apigw_cockpit.ui.state import LogRow
+from apigw_cockpit.ui.view import Glyphs, Pane, same_drawing
 
 MIX_WIDTH = 16  # columns of the route summary's status mix ("504×375 200×12")
-# The route summary's numbers (5-minute rates and status counts) move with every request; redrawn
-# at most this often (seconds of the cockpit's clock) unless a route starts or stops failing.
-SUMMARY_EVERY_S = 5.0
 MAX_ROWS_SHOWN = 120  # the buffer is larger (and `/` searches all of it); a human reads the top screenful
 FIT_BEFORE_LAYOUT = 20
 
@@ -62,9 +59,6 @@ class LogPane(Pane):
         self._rank: dict[str, int] = {}  # group order: first seen on top, then stays put
         self._grouped = False
         self.route_lines: list[RouteLine] | None = None  # the summary's last lines (the screen sizes it)
-        self._summary_shape: tuple[object, ...] = ()
-        self._summary_at = float("-inf")
-        self._summary_held = False  # a newer summary than the one drawn waits for its turn
         self.rows_painted = 0  # rows (re)added to the table: full repaints, for tests and benches
         self.cells_painted = 0  # single cells rewritten in place
 
@@ -181,34 +175,12 @@ class LogPane(Pane):
         box = self.query_one("#route-summary", Static)
         lines = self.route_lines = summarize(self.state, self.view.now)
         text = summary_content(lines, self.view.glyphs, self.view.presenter)
-        self._summary_held = False
         if same_drawing(box.content, text):
             return
-        # Every redraw rewrites all its lines (~2.5 KB at 120x36); at 190 requests/min the
-        # counts moved on every batch, 70 % of the terminal output (issue 17). What a route is
-        # and whether it fails is drawn at once; new numbers at most every SUMMARY_EVERY_S.
-        v = self.view
-        shape = (
-            v.glyphs,
-            v.presenter,
-            *((ln.route, ln.verdict, ln.source, bool(ln.errors_per_min)) for ln in lines),
-        )
-        if shape == self._summary_shape and v.now < self._summary_at + SUMMARY_EVERY_S:
-            self._summary_held = True
-            return
-        self._summary_shape, self._summary_at = shape, v.now
         # Its height is the screen plan's; a layout pass (which repaints the pane) only when
         # the number of lines changes, not for a new count in a line.
         height = str(text).count("\n")
         box.update(text, layout=height != str(box.content).count("\n"))
-
-    def sync(self, state: CockpitState, view: View) -> bool:
-        changed = super().sync(state, view)
-        # A held-back summary is drawn once due, even if no new line arrives to trigger it.
-        due = self._summary_held and view.now >= self._summary_at + SUMMARY_EVERY_S
-        if due and not changed and not state.paused:
-            self._summary()
-        return changed
 
     def _fit(self) -> int:
         """Rows the table shows without scrolling (a guess until it has been laid out)."""
