@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import botocore.loaders
 import pytest
 
 from apigw_cockpit.aws import guard
@@ -22,8 +23,23 @@ def _factory() -> ClientFactory:
     )
 
 
+async def test_our_clients_have_no_write_operations_at_all() -> None:
+    """The models are cut to the allowlist (aws/models.py): a write is not even a method."""
+    f = _factory()
+    try:
+        ec2 = await f.client("ec2")
+        assert hasattr(ec2, "describe_security_groups")
+        assert not hasattr(ec2, "revoke_security_group_ingress")
+        assert not hasattr(await f.client("lambda"), "remove_permission")
+        assert f.meter.snapshot().total_calls == 0
+    finally:
+        await f.aclose()
+
+
 async def test_guard_blocks_write_through_real_client(_read_only_sentinel: list[str]) -> None:
     f = _factory()
+    # The guard on its own, behind clients with botocore's whole models (as before the cut).
+    f._session.register_component("data_loader", botocore.loaders.create_loader())
     try:
         ec2 = await f.client("ec2")
         with pytest.raises(ReadOnlyViolation) as exc:

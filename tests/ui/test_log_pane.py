@@ -368,10 +368,34 @@ async def test_a_storm_shows_unclassified_requests_as_one_in_flight_row_at_the_b
         assert len(rows) == 3, rows
         assert "×14" in rows[0] and "×26" in rows[1]  # the classified groups keep their counts
         assert "in flight ×12" in rows[2] and "unknown" not in " ".join(rows)
+        painted, cells = pane.rows_painted, pane.cells_painted
         diagnosed(state)
         pane.sync(state, View(NOW))
-        rows = texts(pane.query_one(QuietTable))
-        assert len(rows) == 2 and "×38" in rows[1], rows  # classified: they join GET /orders 504
+        table = pane.query_one(QuietTable)
+        rows = texts(table)
+        assert "×38" in rows[1], rows  # classified: they join GET /orders 504
+        # The in-flight row goes blank instead of away: removing it would rebuild (repaint)
+        # the whole table on every batch (issue 17).
+        assert len(rows) == 3 and not rows[2].strip(), rows
+        assert pane.rows_painted == painted and pane.cells_painted > cells
+        # `enter` on the blank row opens nothing.
+        table.focus()
+        table.move_cursor(row=2)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.opened == []
+        # New failures the engine has not classified yet fill the same row, still no rebuild.
+        for n in range(200, 203):
+            lines_only(state, n, request(n), NOW)
+        pane.sync(state, View(NOW))
+        assert "in flight ×3" in texts(table)[2] and pane.rows_painted == painted
+        # When the rows above change (a new kind of failure on top), the blank row goes.
+        diagnosed(state)
+        feed(state, 300, request(300, "/payments"), NOW)
+        diagnosed(state)
+        pane.sync(state, View(NOW))
+        rows = texts(table)
+        assert "GET /payments" in rows[0] and len(rows) == 3 and all(r.strip() for r in rows), rows
 
     await run(state, steps)
 

@@ -181,9 +181,15 @@ def path_matches(template: str, actual: str) -> bool:
         return True
     if "{" not in template:
         return False
+    return _template_pattern(template).fullmatch(actual) is not None
+
+
+@lru_cache(maxsize=4096)
+def _template_pattern(template: str) -> re.Pattern[str]:
+    # Built once per template: one engine run asks ~12,000 times at 190 requests/min (issue 17).
     pattern = re.sub(r"\\\{[^/]*?\\\+\\\}", ".+", re.escape(template))  # greedy {proxy+}
     pattern = re.sub(r"\\\{[^/]*?\\\}", "[^/]+", pattern)
-    return re.fullmatch(pattern, actual) is not None
+    return re.compile(pattern)
 
 
 def failing(obs: Observations) -> list[ClassifiedTrace]:

@@ -84,10 +84,19 @@ def rank(findings: Sequence[Finding], obs: Observations) -> list[Hypothesis]:
     return rank_situation(findings, situation(findings, obs))
 
 
-def _cause_paths(cause: str, sit: Situation) -> frozenset[str]:
+def _paths_by_verdict(sit: Situation) -> dict[str, set[str]]:
+    """The failing traces' paths by verdict: built once per ranking, not once per cause."""
+    out: dict[str, set[str]] = {}
+    for c in sit.bad:
+        if c.result.path:
+            out.setdefault(c.result.verdict, set()).add(c.result.path)
+    return out
+
+
+def _cause_paths(cause: str, by_verdict: dict[str, set[str]]) -> frozenset[str]:
     """The routes whose failing traces this cause would explain (all failing routes if none)."""
-    mine = {c.result.path for c in sit.bad if c.result.path and cause in causes_of_verdict(c.result.verdict)}
-    return frozenset(mine or {c.result.path for c in sit.bad if c.result.path})
+    mine = {p for verdict, paths in by_verdict.items() if cause in causes_of_verdict(verdict) for p in paths}
+    return frozenset(mine or {p for paths in by_verdict.values() for p in paths})
 
 
 def _score(rule: Rule, facts: dict[str, Fact], change: Correlated | None, *, history: bool) -> _Scored | None:
@@ -127,11 +136,12 @@ def _score_all(sit: Situation, *, history: bool = False) -> list[_Scored]:
         facts = {k: v for k, v in facts.items() if not k.startswith(PRESENT_STATE)}
     obs = sit.obs
     by_paths: dict[frozenset[str], list[Correlated]] = {}
+    by_verdict = _paths_by_verdict(sit)
     scored = []
     for cause, rule in rule_table().items():
         change = None
         if obs is not None and "change" in rule.weights:
-            paths = _cause_paths(cause, sit)
+            paths = _cause_paths(cause, by_verdict)
             if paths not in by_paths:
                 by_paths[paths] = correlate(obs, sit.onset, paths or failing_paths(obs))
             change = best_for(cause, by_paths[paths])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
+from textual.content import Content
 from textual.dom import DOMNode
 from textual.widget import Widget
 
@@ -161,11 +162,32 @@ class Pane(Widget):
 
     LAYOUT = True  # False for fixed-height panes: a redraw then skips the layout pass
     _lines = -1
+    _drawn: tuple[object, ...] | None = None
 
     def on_state(self) -> None:
+        # An area moving does not mean the drawing did: the engine re-runs on every batch of
+        # log lines and most answers are the same, and a repaint costs compositor time and
+        # terminal bytes (issue 17). So compare what would be drawn with what was.
+        drawn = self.render()
+        key = (self.size, drawing_key(drawn))
+        if key == self._drawn:
+            return
+        self._drawn = key
         # A layout pass repaints every widget it moves; only pay for it when our height changes.
         layout = False
         if self.LAYOUT:
-            lines = str(self.render()).count("\n")
+            lines = str(drawn).count("\n")
             layout, self._lines = lines != self._lines, lines
         self.refresh(layout=layout)
+
+
+def drawing_key(drawn: object) -> tuple[object, ...]:
+    """What makes two renders draw the same cells: the text and its styles. (Content's own
+    `==` compares the text only, so a change of colour alone would not count.)"""
+    if isinstance(drawn, Content):
+        return (drawn.plain, tuple(drawn.spans))
+    return (type(drawn), str(drawn))
+
+
+def same_drawing(a: object, b: object) -> bool:
+    return a is not None and b is not None and drawing_key(a) == drawing_key(b)

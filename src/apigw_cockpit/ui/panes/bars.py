@@ -7,7 +7,7 @@ from textual.content import Content
 from apigw_cockpit.model import SourceState
 from apigw_cockpit.ui.panes.route_summary import logging_off
 from apigw_cockpit.ui.sanitize import clean
-from apigw_cockpit.ui.view import Pane, ago, hms
+from apigw_cockpit.ui.view import Pane, ago, hms, same_drawing
 
 _SHORT = {
     "metrics": "metrics",
@@ -105,7 +105,7 @@ class StatusBar(Pane):
 
     def on_state(self) -> None:
         content = self._content()
-        if content != self._last:
+        if not same_drawing(content, self._last):
             self._last = content
             self.refresh(layout=False)
 

@@ -17,11 +17,20 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from apigw_cockpit.ui.panes.log_rows import COLUMNS, Item, QuietTable, Spec, content, grouped, per_request
+from apigw_cockpit.ui.panes.log_rows import (
+    COLUMNS,
+    IN_FLIGHT_KEY,
+    Item,
+    QuietTable,
+    Spec,
+    content,
+    grouped,
+    per_request,
+)
 from apigw_cockpit.ui.panes.route_summary import RouteLine, logging_off, summarize, turn_on_hint
 from apigw_cockpit.ui.sanitize import clean
 from apigw_cockpit.ui.state import LogRow
-from apigw_cockpit.ui.view import Glyphs, Pane
+from apigw_cockpit.ui.view import Glyphs, Pane, same_drawing
 
 MIX_WIDTH = 16  # columns of the route summary's status mix ("504×375 200×12")
 MAX_ROWS_SHOWN = 120  # the buffer is larger (and `/` searches all of it); a human reads the top screenful
@@ -29,7 +38,8 @@ FIT_BEFORE_LAYOUT = 20
 
 
 class LogPane(Pane):
-    AREAS = ("logs", "pause", "verdicts")
+    # metrics and topology: the route summary's per-method rates and routes come from them.
+    AREAS = ("logs", "pause", "verdicts", "metrics", "topology")
 
     class OpenTrace(Message):
         """The user asked for one request's full trace."""
@@ -48,6 +58,7 @@ class LogPane(Pane):
         self._request_of: dict[str, str] = {}  # row key -> the request `enter` opens
         self._rank: dict[str, int] = {}  # group order: first seen on top, then stays put
         self._grouped = False
+        self.route_lines: list[RouteLine] | None = None  # the summary's last lines (the screen sizes it)
         self.rows_painted = 0  # rows (re)added to the table: full repaints, for tests and benches
         self.cells_painted = 0  # single cells rewritten in place
 
@@ -165,10 +176,14 @@ class LogPane(Pane):
         """The per-route lines above the table (its height is the screen layout's: 0 hides it)."""
         assert self.state is not None
         box = self.query_one("#route-summary", Static)
-        lines = summarize(self.state, self.view.now)
+        lines = self.route_lines = summarize(self.state, self.view.now)
         text = summary_content(lines, self.view.glyphs, self.view.presenter)
-        if box.content != text:
-            box.update(text)
+        if same_drawing(box.content, text):
+            return
+        # Its height is the screen plan's; a layout pass (which repaints the pane) only when
+        # the number of lines changes, not for a new count in a line.
+        height = str(text).count("\n")
+        box.update(text, layout=height != str(box.content).count("\n"))
 
     def _fit(self) -> int:
         """Rows the table shows without scrolling (a guess until it has been laid out)."""
@@ -179,6 +194,12 @@ class LogPane(Pane):
         """Put `items` on screen, repainting as little as possible."""
         table = self.query_one(QuietTable)
         keys = [it.key for it in items]
+        if self._order[-1:] == [IN_FLIGHT_KEY] and keys == self._order[:-1]:
+            # The in-flight row comes and goes with every batch (new lines wait for the engine's
+            # next answer); removing it would rebuild the table, repainting every row (issue 17).
+            # So it stays, blank, until the rows above it change.
+            items = [*items, Item(IN_FLIGHT_KEY, "", (("", ""),) * len(COLUMNS))]
+            keys = [*keys, IN_FLIGHT_KEY]
         self._request_of = {it.key: it.request_id for it in items}
         if keys != self._order:
             cursor_key = self._cursor_key(table)
@@ -253,9 +274,11 @@ class LogPane(Pane):
     def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         key = event.row_key.value
-        if key is not None:
-            # A group row opens its newest request (the one whose time and id it shows).
-            self.post_message(self.OpenTrace(self._request_of.get(key, key)))
+        # A group row opens its newest request (the one whose time and id it shows); the blank
+        # in-flight row opens nothing.
+        request = self._request_of.get(key, key) if key is not None else ""
+        if request:
+            self.post_message(self.OpenTrace(request))
 
 
 def _rate(value: float | None) -> str:

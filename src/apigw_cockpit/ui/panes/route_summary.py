@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from apigw_cockpit.diagnose.logging_setup import effective_level, role_problem
 from apigw_cockpit.model import MetricSeries, Topology
-from apigw_cockpit.ui.state import IN_FLIGHT, PENDING, CockpitState
+from apigw_cockpit.ui.state import IN_FLIGHT, PENDING, CockpitState, LogRow
 
 WINDOW_S = 300.0  # the log window the rates are computed over (or less, if the store holds less)
 
@@ -38,18 +38,18 @@ def _last_complete(series: MetricSeries | None, now: float) -> float | None:
     return done[-1] if done else None
 
 
-def _per_method(state: CockpitState, metric: str, stat: str, method: str, path: str) -> MetricSeries | None:
+def _per_method(state: CockpitState) -> dict[tuple[str, str, str, str], MetricSeries]:
+    """The stage's per-method series by (metric, stat, method, resource): one pass over the
+    metrics instead of one per route and figure (the summary is drawn on every batch)."""
+    out: dict[tuple[str, str, str, str], MetricSeries] = {}
     for key, series in state.metrics.items():
+        if key.namespace != "AWS/ApiGateway":
+            continue
         dims = dict(key.dimensions)
-        if (
-            key.namespace == "AWS/ApiGateway"
-            and key.metric == metric
-            and key.stat == stat
-            and dims.get("Method") == method
-            and dims.get("Resource") == path
-        ):
-            return series
-    return None
+        method, resource = dims.get("Method"), dims.get("Resource")
+        if method is not None and resource is not None:
+            out.setdefault((key.metric, key.stat, method, resource), series)
+    return out
 
 
 def _p99(values: list[float]) -> float | None:
@@ -69,17 +69,21 @@ def summarize(state: CockpitState, now: float) -> list[RouteLine]:
         for c in state.result.obs.classified:
             if c.result.integration_latency_ms is not None and c.trace.request_id:
                 latency[c.trace.request_id] = c.result.integration_latency_ms
+    by_route: dict[tuple[str, str], list[LogRow]] = {}
+    for r in recent:
+        by_route.setdefault((r.method, r.route or r.path), []).append(r)
+    series = _per_method(state)
     out = []
     for method, path in routes:
-        rows = [r for r in recent if r.method == method and (r.route or r.path) == path]
+        rows = by_route.get((method, path), [])
         statuses = Counter(r.status for r in rows if r.status)
         failing = Counter(state.verdict_of(r) for r in rows if r.failed)
         failing.pop(PENDING, None)
         failing.pop(IN_FLIGHT, None)
         mix = " ".join(f"{s}×{n}" for s, n in sorted(statuses.items(), key=lambda kv: -kv[1]))
-        count = _last_complete(_per_method(state, "Count", "Sum", method, path), now)
-        errors = _last_complete(_per_method(state, "5XXError", "Sum", method, path), now)
-        p99 = _last_complete(_per_method(state, "IntegrationLatency", "p99", method, path), now)
+        count = _last_complete(series.get(("Count", "Sum", method, path)), now)
+        errors = _last_complete(series.get(("5XXError", "Sum", method, path)), now)
+        p99 = _last_complete(series.get(("IntegrationLatency", "p99", method, path)), now)
         if count is not None:
             source = "metrics"
         elif rows:

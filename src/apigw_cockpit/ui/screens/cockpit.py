@@ -92,7 +92,11 @@ class CockpitScreen(Screen[None]):
             hop.compact = True
             compact = len(hop.lines(path))
             hop.compact = was
-        measured = [ln for ln in summarize(state, cockpit_of(self).view().now) if ln.source]
+        # The log pane's lines of this sync (it runs first); computed here only before it has.
+        lines = self.query_one(LogPane).route_lines
+        if lines is None:
+            lines = summarize(state, cockpit_of(self).view().now)
+        measured = [ln for ln in lines if ln.source]
         return Needs(
             hop_lines=full,
             hop_compact=compact,
