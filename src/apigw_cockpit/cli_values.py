@@ -19,7 +19,6 @@ import re
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -27,13 +26,13 @@ class UsageError(ValueError):
     """A bad command-line value: `str()` is one line naming the flag."""
 
 
-Check = Callable[[str, Any], None]
+Check = Callable[[str, object], None]
 
 
 def number(lo: float, hi: float, *, lo_open: bool = False, unit: str = "") -> Check:
     """A finite number in [lo, hi] (or (lo, hi] with lo_open)."""
 
-    def check(flag: str, value: Any) -> None:
+    def check(flag: str, value: object) -> None:
         if value is None:
             return
         what = f" ({unit})" if unit else ""
@@ -65,14 +64,14 @@ def parse_size(text: str) -> tuple[int, int]:
     return cols, rows
 
 
-def size(flag: str, value: Any) -> None:
+def size(flag: str, value: object) -> None:
     try:
         parse_size(str(value))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
 
-def port(flag: str, value: Any) -> None:
+def port(flag: str, value: object) -> None:
     # 0 is the usual "any free port" (the server prints the one it got).
     if not isinstance(value, int) or not 0 <= value <= 65535:
         raise UsageError(f"{flag} {value}: must be a TCP port 0..65535 (0: any free port)")
@@ -85,7 +84,7 @@ def text(max_len: int, pattern: str | None = None, hint: str = "") -> Check:
     """A non-empty string without control characters, optionally matching `pattern`."""
     rx = re.compile(pattern) if pattern else None
 
-    def check(flag: str, value: Any) -> None:
+    def check(flag: str, value: object) -> None:
         if value is None:
             return
         s = str(value)
@@ -101,7 +100,7 @@ def text(max_len: int, pattern: str | None = None, hint: str = "") -> Check:
     return check
 
 
-def endpoint_url(flag: str, value: Any) -> None:
+def endpoint_url(flag: str, value: object) -> None:
     if value is None:
         return
     s = str(value)
@@ -114,7 +113,7 @@ def endpoint_url(flag: str, value: Any) -> None:
         raise UsageError(f"{flag} {s!r}: not a URL (expected http(s)://host[:port])")
 
 
-def out_file(flag: str, value: Any) -> None:
+def out_file(flag: str, value: object) -> None:
     """A file we may write: regular (or absent) in an existing, writable directory."""
     if value is None:
         return
@@ -126,7 +125,7 @@ def out_file(flag: str, value: Any) -> None:
         raise UsageError(f"{flag} {exc}") from None
 
 
-def scenario(flag: str, value: Any) -> None:
+def scenario(flag: str, value: object) -> None:
     """The scenario must load (validated whole) before a world is started for it."""
     if value is None:
         return
@@ -182,7 +181,7 @@ RULES: tuple[Rule, ...] = (
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 
 
-def host(flag: str, value: Any) -> None:
+def host(flag: str, value: object) -> None:
     """An IP literal or a well-formed host name; junk is refused here, without asking DNS."""
     text(253)(flag, value)
     name = str(value).strip("[]")

@@ -26,6 +26,7 @@ The file lives at `$XDG_CONFIG_HOME/apigw-cockpit/config.toml`:
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
 import tomllib
@@ -97,7 +98,7 @@ class Settings:
     sample_requests: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
-def _number(where: str, key: str, value: Any, *, minimum: float, maximum: float = math.inf) -> float:
+def _number(where: str, key: str, value: object, *, minimum: float, maximum: float = math.inf) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"{where}: {key} must be a number, got {value!r}")
     if not math.isfinite(value):
@@ -119,7 +120,7 @@ def typable_key(key: str) -> bool:
     return base in _NAMED_KEYS or base in _CHAR_NAMES
 
 
-def _keys(where: str, keys: Any) -> dict[str, str]:
+def _keys(where: str, keys: object) -> dict[str, str]:
     if not isinstance(keys, dict):
         raise ConfigError(f"{where}: [keys] must be a table mapping binding ids to key names")
     for binding, value in keys.items():
@@ -135,7 +136,7 @@ def _keys(where: str, keys: Any) -> dict[str, str]:
     return dict(keys)
 
 
-def _from_table(data: Mapping[str, Any], where: str, base: Settings) -> Settings:
+def _from_table(data: Mapping[str, object], where: str, base: Settings) -> Settings:
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise ConfigError(
@@ -151,9 +152,10 @@ def _from_table(data: Mapping[str, Any], where: str, base: Settings) -> Settings
         out = replace(out, refresh=_number(where, "refresh", data["refresh"], minimum=lo, maximum=hi))
     for flag in ("ascii", "presenter"):
         if flag in data:
-            if not isinstance(data[flag], bool):
+            value = data[flag]
+            if not isinstance(value, bool):
                 raise ConfigError(f"{where}: {flag} must be true or false")
-            out = replace(out, **{flag: data[flag]})
+            out = replace(out, ascii=value) if flag == "ascii" else replace(out, presenter=value)
     if "log_buffer" in data:
         lo_n, hi_n = LOG_BUFFER_RANGE
         rows = _number(where, "log_buffer", data["log_buffer"], minimum=lo_n, maximum=hi_n)
@@ -176,7 +178,7 @@ def _from_table(data: Mapping[str, Any], where: str, base: Settings) -> Settings
     return out
 
 
-def _verify_table(table: Any, where: str, out: Settings) -> Settings:
+def _verify_table(table: object, where: str, out: Settings) -> Settings:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: [verify] must be a table")
     unknown = set(table) - _VERIFY_KEYS
@@ -229,7 +231,7 @@ def read_file(path: Path, base: Settings | None = None) -> Settings:
 
 
 def _from_env(env: Mapping[str, str], base: Settings) -> Settings:
-    data: dict[str, Any] = {}
+    data: dict[str, object] = {}
     if env.get("APIGW_COCKPIT_THEME"):
         data["theme"] = env["APIGW_COCKPIT_THEME"]
     if env.get("APIGW_COCKPIT_REFRESH"):
@@ -250,9 +252,10 @@ def _from_env(env: Mapping[str, str], base: Settings) -> Settings:
     return out
 
 
-def load_settings(args: Any = None, env: Mapping[str, str] | None = None) -> Settings:
+def load_settings(args: argparse.Namespace | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Defaults < file < env < flags. `args` is an argparse namespace (missing attributes are fine)."""
     env = os.environ if env is None else env
+    args = argparse.Namespace() if args is None else args
     explicit = getattr(args, "config", None)
     path = Path(explicit) if explicit else paths.config_file(env)
     if explicit and path.is_dir():
@@ -260,7 +263,7 @@ def load_settings(args: Any = None, env: Mapping[str, str] | None = None) -> Set
     if explicit and not path.exists():
         raise ConfigError(f"--config {path}: config file not found")
     settings = _from_env(env, read_file(path))
-    flags: dict[str, Any] = {}
+    flags: dict[str, object] = {}
     if getattr(args, "theme", None):
         flags["theme"] = args.theme
     if getattr(args, "refresh", None) is not None:

@@ -68,18 +68,18 @@ class SafeFormatter(logging.Formatter):
         return safe_text(super().format(record))
 
 
-def safe_value(value: Any) -> Any:
+def safe_value(value: object) -> object:
     """JSON-like data with every secret masked (strings, and whole values of secret-named keys)."""
     return redact_value(value)
 
 
-def dumps(value: Any, **kw: Any) -> str:
+def dumps(value: object, **kw: Any) -> str:
     """`json.dumps` of the redacted value; ASCII-escaped so no control byte reaches a terminal."""
     kw.setdefault("ensure_ascii", True)
     return json.dumps(redact_value(value), **kw)
 
 
-def dump(value: Any, out: TextIO, **kw: Any) -> None:
+def dump(value: object, out: TextIO, **kw: Any) -> None:
     out.write(dumps(value, **kw))
 
 

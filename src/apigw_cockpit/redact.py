@@ -182,7 +182,14 @@ _SECRET_KEYS = frozenset(_norm(n) for n in (*SECRET_NAMES, *_QUERY_NAMES))
 _PAIR_NAME = re.compile(r"[\w.-]{1,64}")
 
 
-def redact_value(value: Any) -> Any:
+def redact_mapping(value: Mapping[str, object]) -> dict[str, object]:
+    """`redact_value` of a mapping: the same keys, values masked (typed for the callers)."""
+    out = redact_value(value)
+    assert isinstance(out, dict)  # a Mapping in is always a dict out
+    return out
+
+
+def redact_value(value: object) -> object:
     """Redact strings inside JSON-like data; a secret-named key, or the name of a (name, value)
     pair, has its whole value masked."""
     if isinstance(value, str):

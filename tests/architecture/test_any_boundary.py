@@ -31,7 +31,7 @@ CEILING: dict[str, int] = {
     "incident": 4,
     "serve": 0,
     "ui": 0,
-    TOP: 23,
+    TOP: 5,  # config sample requests (JSON bodies), outbound json kwargs, redact.toml
 }
 
 

@@ -34,7 +34,7 @@ from apigw_cockpit.incident.entries import RESERVED, VERSION, Entry, validate
 from apigw_cockpit.incident.paths import journal_path, utc_date
 from apigw_cockpit.incident.reader import JournalError, read_journal
 from apigw_cockpit.model import Alarm, Change, Clock, Finding, Hypothesis, SystemClock
-from apigw_cockpit.redact import redact_value
+from apigw_cockpit.redact import redact_mapping
 from apigw_cockpit.safe_write import RefusedPath, open_append
 
 JournalKey = tuple[str, str, "Path | str | None", "dt.date | None"]
@@ -186,7 +186,7 @@ class Journal:
             raise ValueError(f"entry data may not set {sorted(RESERVED & data.keys())}")
         when = self._clock.now() if at is None else float(at)
         entry: dict[str, object] = {"v": VERSION, "at": when, "kind": kind}
-        redacted = redact_value(data)  # a mapping in, the same mapping (masked) out
+        redacted = redact_mapping(data)
         entry.update({str(k): _jsonable(v) for k, v in redacted.items()})
         problem = validate(entry)
         if problem:

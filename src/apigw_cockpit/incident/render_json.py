@@ -36,7 +36,7 @@ import datetime as dt
 import json
 
 from apigw_cockpit.incident.report import ChangeRef, Report
-from apigw_cockpit.redact import redact_value
+from apigw_cockpit.redact import redact_mapping
 
 SCHEMA = "apigw-cockpit.report/1"
 
@@ -154,8 +154,7 @@ def report_dict(r: Report) -> dict[str, object]:
         ],
         "warnings": list(r.warnings),
     }
-    redacted: dict[str, object] = redact_value(data)
-    return redacted
+    return redact_mapping(data)
 
 
 def render_json(r: Report) -> str:
