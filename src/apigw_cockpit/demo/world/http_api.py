@@ -32,15 +32,16 @@ MSG_HTTP_UNAVAILABLE = b'{"message":"Service Unavailable"}'
 _BACKEND_STATUS = re.compile(r"^Received response\. Status: (\d{3})")
 
 
-def _failure(o: Outcome) -> str:
-    return next((txt for _, txt, bad in o.lines if bad), "")
+def _bad(o: Outcome) -> list[str]:
+    """The request's failure lines, as the REST execution log gives them."""
+    return [txt for _, txt, bad in o.lines if bad]
 
 
 def as_http(o: Outcome) -> Outcome:
     """The REST evaluation of a request as an HTTP API answers it (status and body)."""
     if o.status < 500:
         return o
-    first = _failure(o)
+    first = next(iter(_bad(o)), "")
     if o.status == 504 or "network error" in first:
         return replace(o, status=503, body=MSG_HTTP_UNAVAILABLE, error_type="")
     if not first:  # the backend's own 5XX, passed through by the proxy
@@ -50,7 +51,7 @@ def as_http(o: Outcome) -> Outcome:
 
 def _integration_error(o: Outcome) -> tuple[str, str]:
     """(integrationErrorMessage, authorizer.error) for a failed request."""
-    lines = [txt for _, txt, bad in o.lines if bad]
+    lines = _bad(o)
     if not lines:
         return "", ""
     if o.authorizer_call is not None or any("Authorizer error" in x for x in lines):
@@ -69,7 +70,7 @@ def _response_type(o: Outcome) -> str:
     response types": INTEGRATION_TIMEOUT, INTEGRATION_FAILURE, API_CONFIGURATION_ERROR, …)."""
     if o.status < 400:
         return "-"
-    bad = " ".join(txt for _, txt, failed in o.lines if failed)
+    bad = " ".join(_bad(o))
     if o.status == 429:
         return "THROTTLED"
     if "Authorizer error" in bad:
