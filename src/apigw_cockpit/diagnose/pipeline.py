@@ -105,8 +105,9 @@ def _situation(
         return findings, all_findings, sit
     # No 5XX ever cleared the noise floor: a fault a check finds is latent (fix it in daylight), not
     # the cause of an incident there is not — a warning, and the ranking says `none`.
-    findings, all_findings = _latent(findings), _latent(all_findings)
-    return findings, all_findings, situation(all_findings, obs)
+    # The situation stays: with no onset the ranking answers `none` from the findings alone, so
+    # a healthy world (every engine run of a quiet cockpit) does not compute it twice.
+    return _latent(findings), _latent(all_findings), sit
 
 
 def _latent(findings: list[Finding]) -> list[Finding]:
