@@ -92,7 +92,7 @@ def _classify(parsed: list[ParsedLine]) -> Classification:
             pending_next = None
             continue
         head = text[:4]
-        if head == "Endp" and not function_error:
+        if head == "Endp" and not function_error and text.startswith("Endpoint response headers"):
             fe = _FUNCTION_ERROR.search(text)
             function_error = fe.group(1) if fe else ""
         m = _COMPLETED.match(text) if head == "Meth" else None
