@@ -14,4 +14,9 @@ PHRASE_OF = {
     "http-geo-partner-503": "GET /geo",  # a passthrough has no error text: the invoke status shows it
     "http-ingest-own-timeout": "Task timed out after 20.00 seconds",
     "http-devices-authorizer-permission": "have permissions to call the authorizer",
+    "http-devices-jwt-audience": "the token does not have a valid audience",
 }
+
+# Scenarios whose cause raises another error metric than their root cause's usual one: a JWT
+# authorizer refuses tokens with 401 itself (a 4XX storm), where a Lambda authorizer fails with 500.
+ERROR_METRIC_OF = {"http-devices-jwt-audience": "4XXError"}

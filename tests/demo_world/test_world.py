@@ -6,7 +6,7 @@ import pytest
 
 from apigw_cockpit.demo.world import World, list_scenarios, load_scenario
 from apigw_cockpit.model import FrozenClock
-from scenario_phrases import PHRASE_OF
+from scenario_phrases import ERROR_METRIC_OF, PHRASE_OF
 
 pytestmark = pytest.mark.sim  # slow lane: the simulated world itself (its engine, a simulated hour per test)
 
@@ -60,10 +60,11 @@ def test_signals_then_fix_recovers(scenario: str) -> None:
     w, clock = _world(scenario)
     s = w.scenario
     api = {"ApiName": w.state.api.name, "Stage": w.state.stage.name}  # each scenario's own topology
-    metric = ERROR_METRIC.get(s.root_cause, "5XXError")
+    metric = ERROR_METRIC_OF.get(scenario, ERROR_METRIC.get(s.root_cause, "5XXError"))
     five = "5XXError"
     if w.state.is_http:  # apigatewayv2: by ApiId, lower-case names; the access log per request
-        api, metric, five = {"ApiId": w.state.api.id, "Stage": w.state.stage.name}, "5xx", "5xx"
+        api, five = {"ApiId": w.state.api.id, "Stage": w.state.stage.name}, "5xx"
+        metric = "4xx" if metric == "4XXError" else "5xx"
     before = _sum(w, metric, s.start - 180, s.start, api)
     if s.root_cause == "recovered":  # over before t=0: errors earlier, none in the last minutes
         assert sum(before) == 0 and sum(_sum(w, five, s.start - 1800, s.start, api)) > 100

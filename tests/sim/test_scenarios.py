@@ -19,7 +19,7 @@ from helpers import client, metric
 
 from apigw_cockpit.demo.server import SimServer
 from apigw_cockpit.demo.world import Scenario, list_scenarios
-from scenario_phrases import PHRASE_OF
+from scenario_phrases import ERROR_METRIC_OF, PHRASE_OF
 
 pytestmark = pytest.mark.sim  # every test here starts the simulated world
 
@@ -63,6 +63,7 @@ STATUS_OF = {
     "http-ingest-integration-timeout": 503,
     "http-ingest-payload-shorthand": 500,
     "http-devices-authorizer-permission": 500,
+    "http-devices-jwt-audience": 401,  # a JWT authorizer refuses the token itself: 4XX, not 5XX
 }
 # The metric each cause raises: a throttled key gets 429 (4XX), every other cause 5XX.
 ERROR_METRIC = {"usage-plan-throttled": "4XXError"}
@@ -230,7 +231,8 @@ def test_root_cause_signals_then_recovery_after_fix(scenario: Scenario) -> None:
     # An incident that is over happened up to half an hour before t=0: the world must hold it.
     backfill = 2400 if scenario.root_cause == "recovered" else 420
     with SimServer(scenario, frozen=True, backfill=backfill) as sim:
-        recent = metric(sim, ERROR_METRIC.get(scenario.root_cause, "5XXError"), "Sum", minutes=3)
+        name = ERROR_METRIC_OF.get(scenario.id, ERROR_METRIC.get(scenario.root_cause, "5XXError"))
+        recent = metric(sim, name, "Sum", minutes=3)
         if scenario.root_cause == "none":
             assert sum(recent) == 0, recent
             return

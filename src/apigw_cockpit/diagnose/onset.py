@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from apigw_cockpit.diagnose.observations import (
+    ClassifiedTrace,
     Observations,
     errors_5xx,
     failing,
@@ -171,23 +172,25 @@ def find_onset(obs: Observations) -> Onset | None:
     return _trace_onset(obs) or _throttle_onset(obs)
 
 
-def _throttle_onset(obs: Observations) -> Onset | None:
-    """No 5XX incident, but clients are throttled (429): not a 5XX, but what users page on.
+def _refused(c: ClassifiedTrace) -> bool:
+    """A request API Gateway itself refused with a 4XX: throttled (429), or a JWT authorizer whose
+    configuration rejects the clients' tokens (401; a REST or Lambda authorizer failure is a 500)."""
+    v, status = c.result.verdict, c.result.status
+    return v == "throttled" or (v == "authorizer-failure" and status is not None and 400 <= status < 500)
 
-    Needs throttled traces above the count floor; the 4XXError rise dates it when there is one.
-    """
-    throttled = [c for c in obs.classified if c.result.verdict == "throttled"]
-    if len(throttled) < NOISE_COUNT:
+
+def _throttle_onset(obs: Observations) -> Onset | None:
+    """No 5XX incident, but API Gateway refuses clients (429, a JWT 401): not a 5XX, but what
+    users page on. Needs refused traces above the count floor; the 4XXError rise dates it."""
+    refused = [c for c in obs.classified if _refused(c)]
+    if len(refused) < NOISE_COUNT:
         return None
-    first = min(c.trace.first_ts for c in throttled)
+    what = "throttled (429)" if all(c.result.verdict == "throttled" for c in refused) else "refused (4XX)"
+    first = min(c.trace.first_ts for c in refused)
     for s in find_series(obs, "4XXError", namespace="AWS/ApiGateway", stat="Sum"):
         windows = elevated_windows(s.points, count_points(obs))
         if windows:
             t, v = s.points[_first_rising(s.points, windows[0])]
             if t <= first:
-                return Onset(
-                    t, "4XXError", f"4XXError {v:.0f}/min at onset; {len(throttled)} throttled (429)"
-                )
-    return Onset(
-        first, "traces", f"{len(throttled)} requests throttled (429), first {throttled[0].trace.request_id}"
-    )
+                return Onset(t, "4XXError", f"4XXError {v:.0f}/min at onset; {len(refused)} {what}")
+    return Onset(first, "traces", f"{len(refused)} requests {what}, first {refused[0].trace.request_id}")

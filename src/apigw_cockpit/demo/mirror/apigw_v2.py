@@ -67,8 +67,10 @@ def seed_http_api(c: Clients, st: WorldState, ids: Bindings) -> None:
                 "RouteKey": f"{verb} {res.path}",
                 "Target": f"integrations/{integ['IntegrationId']}",
             }
-            if method.authorizer:  # a Lambda (REQUEST) authorizer; the overlay answers GetAuthorizers
-                route |= {"AuthorizationType": "CUSTOM", "AuthorizerId": st.authorizers[method.authorizer].id}
+            if method.authorizer:  # Lambda (REQUEST) or JWT; the overlay answers GetAuthorizers
+                auth = st.authorizers[method.authorizer]
+                kind = "JWT" if auth.type == "JWT" else "CUSTOM"
+                route |= {"AuthorizationType": kind, "AuthorizerId": auth.id}
             v2.create_route(**route)
     stage: Params = {"ApiId": api_id, "StageName": st.stage.name, "AutoDeploy": True}
     if st.stage.access_log_group:

@@ -1,7 +1,8 @@
 """apigatewayv2 answers moto does not give: GetAuthorizers (not implemented there) from the world.
 
 Shape: botocore apigatewayv2 GetAuthorizersResponse {Items: [Authorizer], NextToken}; a Lambda
-(REQUEST) authorizer names its function in AuthorizerUri as the console stores it. The incident's
+(REQUEST) authorizer names its function in AuthorizerUri as the console stores it; a JWT one
+carries JwtConfiguration {Issuer, Audience}. The incident's
 HTTP API answers with its own authorizers; its HTTP neighbours hold none (the empty page)."""
 
 from __future__ import annotations
@@ -17,6 +18,17 @@ def get_authorizers(ctx: Context, req: AwsRequest) -> dict[str, list[dict[str, o
         return {"Items": []}
     items: list[dict[str, object]] = []
     for auth in st.authorizers.values():
+        if auth.type == "JWT":  # the live JwtConfiguration, so an UpdateAuthorizer shows at once
+            items.append(
+                {
+                    "AuthorizerId": auth.id,
+                    "Name": auth.name,
+                    "AuthorizerType": "JWT",
+                    "JwtConfiguration": {"Issuer": auth.issuer, "Audience": list(auth.audience)},
+                    "IdentitySource": ["$request.header.Authorization"],
+                }
+            )
+            continue
         fn = st.lambdas.get(auth.function)
         arn = fn.arn if fn else f"arn:aws:lambda:{st.api.region}:{st.api.account}:function:{auth.function}"
         items.append(

@@ -83,6 +83,33 @@ def _authorizer(ws: WorldState, p: Params) -> TrailCall:
     )
 
 
+@action("update_jwt_authorizer", Spec(("authorizer",), ("issuer", "audience"), {"authorizer": "authorizers"}))
+def _jwt_authorizer(ws: WorldState, p: Params) -> TrailCall:
+    """apigatewayv2 UpdateAuthorizer changing a JWT authorizer's JwtConfiguration (issuer and/or
+    audience). The clients' tokens do not change: a new value they do not carry rejects them all."""
+    auth = ws.authorizers[p["authorizer"]]
+    if auth.type != "JWT":
+        raise ValueError(f"authorizer {auth.name!r} is {auth.type}, not JWT")
+    if "issuer" in p:
+        auth.issuer = str(p["issuer"])
+    if "audience" in p:
+        aud = p["audience"]
+        if not isinstance(aud, list) or not aud:
+            raise ValueError(f"audience must be a non-empty list, got {aud!r}")
+        auth.audience = tuple(str(a) for a in aud)
+    # CloudTrail's requestParameters for apigatewayv2 name the path parameters and the body members.
+    return TrailCall(
+        "UpdateAuthorizer",
+        "apigateway.amazonaws.com",
+        _api_res(ws),
+        {
+            "apiId": ws.api.id,
+            "authorizerId": auth.id,
+            "jwtConfiguration": {"issuer": auth.issuer, "audience": list(auth.audience)},
+        },
+    )
+
+
 # -- usage plans --------------------------------------------------------------------------------
 @action("set_usage_plan_throttle", Spec(("usage_plan", "rate"), ("burst",), {"usage_plan": "usage_plans"}))
 def _plan(ws: WorldState, p: Params) -> TrailCall:

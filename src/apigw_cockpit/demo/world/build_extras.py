@@ -8,7 +8,7 @@ from typing import Any
 
 from apigw_cockpit.demo.world.state import AuthorizerState, UsagePlanState, WorldState
 
-AUTHORIZER_TYPES = ("TOKEN", "REQUEST")
+AUTHORIZER_TYPES = ("TOKEN", "REQUEST", "JWT")
 
 
 class _Fail(Exception):
@@ -29,9 +29,24 @@ def _table(topo: dict[str, Any], key: str) -> dict[str, Any]:
     return v
 
 
+def _jwt(d: dict[str, Any], p: str, n: str, ws: WorldState) -> AuthorizerState:
+    """A JWT authorizer (HTTP APIs only: REST APIs have Cognito user-pool authorizers instead)."""
+    if not ws.is_http:
+        raise _Fail(f"{p}.type", "JWT authorizers exist on HTTP APIs only")
+    issuer, audience = d.get("issuer"), d.get("audience")
+    if not isinstance(issuer, str) or not issuer.startswith("https://"):
+        raise _Fail(f"{p}.issuer", f"must be an https:// URL, got {issuer!r}")
+    if not isinstance(audience, list) or not audience or not all(isinstance(a, str) for a in audience):
+        raise _Fail(f"{p}.audience", f"must be a non-empty list of strings, got {audience!r}")
+    return AuthorizerState(n, str(d.get("id", n)), "", "JWT", issuer, tuple(audience), issuer, audience[0])
+
+
 def build_extras(topo: dict[str, Any], ws: WorldState) -> WorldState:
     for n, d in _table(topo, "authorizers").items():
         p = f"topology.authorizers.{n}"
+        if str(d.get("type", "")).upper() == "JWT":
+            ws.authorizers[n] = _jwt(d, p, n, ws)
+            continue
         fn = d.get("function")
         if fn not in ws.lambdas:
             raise _Fail(f"{p}.function", f"unknown lambda {fn!r} (defined: {', '.join(sorted(ws.lambdas))})")

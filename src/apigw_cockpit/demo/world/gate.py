@@ -23,6 +23,12 @@ from apigw_cockpit.demo.world.outcome import (
 from apigw_cockpit.demo.world.state import MethodState, UsagePlanState, WorldState
 
 AUTHORIZER_ERROR = f"{FAIL}Authorizer error"
+# AWS http-api-troubleshooting-jwt: a rejected token gets 401 {"message":"Unauthorized"} and
+# `www-authenticate: Bearer … error_description="the token does not have a valid audience"`.
+# SIM CHOICE: $context.authorizer.error carries that error_description; the issuer sentence is
+# the audience one's twin (AWS checks kid/signature against the issuer's JWKS first, then iss).
+JWT_REJECTED = "JWT authorizer: "
+MSG_UNAUTHORIZED = b'{"message":"Unauthorized"}'
 
 
 def plan_key(plan: str) -> str:
@@ -77,6 +83,8 @@ def authorizer_gate(
     if not method.authorizer:
         return [], None, None
     auth = ws.authorizers[method.authorizer]
+    if auth.type == "JWT":
+        return [], None, _jwt_gate(auth.issuer, auth.audience, auth.token_issuer, auth.token_audience)
     api = ws.api
     fn = ws.lambdas.get(auth.function)
     arn = f"arn:aws:lambda:{api.region}:{api.account}:function:{auth.function}"
@@ -124,3 +132,19 @@ def authorizer_gate(
         (il, "Successfully completed authorizer execution", False),
     ]
     return lines, call, None
+
+
+def _jwt_gate(
+    issuer: str, audience: tuple[str, ...], token_issuer: str, token_audience: str
+) -> Outcome | None:
+    """Validate the client's token against the authorizer's JwtConfiguration (no Lambda call: API
+    Gateway checks it itself, caching the issuer's keys). A mismatch ends the request with 401."""
+    why = ""
+    if token_issuer != issuer:
+        why = "the token does not have a valid issuer"
+    elif token_audience not in audience:
+        why = "the token does not have a valid audience"
+    if not why:
+        return None
+    lines: list[Line] = [(0, JWT_REJECTED + why, True)]
+    return Outcome(401, MSG_UNAUTHORIZED, 0.0, lines, "Unauthorized")

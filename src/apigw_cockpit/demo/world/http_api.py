@@ -21,6 +21,7 @@ import re
 import time
 from dataclasses import replace
 
+from apigw_cockpit.demo.world.gate import JWT_REJECTED
 from apigw_cockpit.demo.world.outcome import Outcome
 
 NO_PERMISSION = (
@@ -54,6 +55,8 @@ def _integration_error(o: Outcome) -> tuple[str, str]:
     lines = _bad(o)
     if not lines:
         return "", ""
+    if lines[0].startswith(JWT_REJECTED):
+        return "", lines[0].removeprefix(JWT_REJECTED)
     if o.authorizer_call is not None or any("Authorizer error" in x for x in lines):
         if any("Invalid permissions" in x for x in lines):
             return "", NO_PERMISSION.format(what="authorizer")
@@ -73,6 +76,8 @@ def _response_type(o: Outcome) -> str:
     bad = " ".join(_bad(o))
     if o.status == 429:
         return "THROTTLED"
+    if o.status == 401:
+        return "UNAUTHORIZED"  # AWS gateway response type, default 401
     if "Authorizer error" in bad:
         return "AUTHORIZER_CONFIGURATION_ERROR"
     if "timeout error" in bad:

@@ -252,12 +252,18 @@ class AlarmState:
 
 @dataclass
 class AuthorizerState:
-    """A Lambda authorizer: API Gateway invokes `function` before the integration."""
+    """A Lambda authorizer (API Gateway invokes `function` before the integration) or, on an HTTP
+    API, a JWT authorizer: `issuer`/`audience` are its JwtConfiguration, `token_issuer` and
+    `token_audience` what the clients' tokens carry (fixed at build: the identity provider)."""
 
     name: str
     id: str
     function: str
     type: str = "TOKEN"
+    issuer: str = ""
+    audience: tuple[str, ...] = ()
+    token_issuer: str = ""
+    token_audience: str = ""
 
 
 @dataclass
