@@ -15,8 +15,9 @@ PHRASE_OF = {
     "http-ingest-own-timeout": "Task timed out after 20.00 seconds",
     "http-devices-authorizer-permission": "have permissions to call the authorizer",
     "http-devices-jwt-audience": "the token does not have a valid audience",
+    "http-events-jwt-issuer": "the token does not have a valid issuer",
 }
 
 # Scenarios whose cause raises another error metric than their root cause's usual one: a JWT
 # authorizer refuses tokens with 401 itself (a 4XX storm), where a Lambda authorizer fails with 500.
-ERROR_METRIC_OF = {"http-devices-jwt-audience": "4XXError"}
+ERROR_METRIC_OF = {"http-devices-jwt-audience": "4XXError", "http-events-jwt-issuer": "4XXError"}

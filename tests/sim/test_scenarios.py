@@ -64,6 +64,7 @@ STATUS_OF = {
     "http-ingest-payload-shorthand": 500,
     "http-devices-authorizer-permission": 500,
     "http-devices-jwt-audience": 401,  # a JWT authorizer refuses the token itself: 4XX, not 5XX
+    "http-events-jwt-issuer": 401,
 }
 # The metric each cause raises: a throttled key gets 429 (4XX), every other cause 5XX.
 ERROR_METRIC = {"usage-plan-throttled": "4XXError"}
