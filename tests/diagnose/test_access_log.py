@@ -303,3 +303,33 @@ def test_http_route_key_and_permission_sentences() -> None:
     )
     got = parse_access_line(auth)
     assert got is not None and classify_access(got).verdict == "authorizer-failure"
+
+
+@pytest.mark.parametrize(
+    ("error", "verdict"),
+    [
+        # AWS http-api-troubleshooting-jwt: the error_description of www-authenticate.
+        ("the token does not have a valid audience", "authorizer-failure"),
+        ("the token does not have a valid issuer", "authorizer-failure"),
+        # An expired token is the client's to renew, not the authorizer's configuration.
+        ("the token has expired", None),
+    ],
+)
+def test_http_jwt_authorizer_401(error: str, verdict: str | None) -> None:
+    line = json.dumps(
+        {
+            "requestId": "Mc7UVioPPHcEKPA=",
+            "routeKey": "GET /devices/{id}",
+            "status": "401",
+            "errorMessage": "Unauthorized",
+            "authorizerError": error,
+        }
+    )
+    rec = parse_access_line(line)
+    assert rec is not None
+    c = classify_access(rec)
+    if verdict is None:
+        assert c.verdict != "authorizer-failure"
+    else:
+        assert (c.verdict, c.status) == (verdict, 401)
+        assert any(error in q for q in c.evidence)
