@@ -52,3 +52,40 @@ async def test_an_http_apis_lambda_authorizer_is_discovered(
             assert guarded.authorizer_id == "d3v4u7h" and guarded.authorization == "CUSTOM"
         finally:
             await feed.aclose()
+
+
+async def test_a_jwt_authorizer_is_discovered_with_its_live_configuration(
+    sim_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scenario's UpdateAuthorizer (new audience) is what discovery reads, not the seed's."""
+    with sim_factory("http-devices-jwt-audience", frozen=True, backfill=60) as sim:
+        for k, v in sim.env().items():
+            monkeypatch.setenv(k, v)
+        feed = await open_feed(
+            AwsSettings(sim.api_id, sim.stage, region=sim.region, endpoint_url=sim.endpoint_url), sim.clock
+        )
+        try:
+            topo = feed.topology
+            [auth] = topo.authorizers
+            assert (auth.id, auth.type, auth.audience) == ("dj7w7au", "JWT", ("n3wcl13n7w3b",))
+            assert auth.issuer.startswith("https://cognito-idp.us-west-2.amazonaws.com/")
+            [guarded] = [m for r in topo.resources for m in r.methods if m.authorizer_id]
+            assert guarded.authorizer_id == "dj7w7au" and guarded.authorization == "JWT"
+        finally:
+            await feed.aclose()
+
+
+def test_an_http_integration_change_is_mirrored_in_apigatewayv2(sim_factory: Any) -> None:
+    """UpdateIntegration on an HTTP API reaches moto (it used to be skipped: REST only)."""
+    from helpers import client
+
+    with sim_factory("http-devices-jwt-audience", frozen=True, backfill=60) as sim:
+        sim.apply_action(
+            {"do": "set_integration_timeout", "params": {"resource": "geo", "method": "GET", "ms": 3000}}
+        )
+        v2 = client(sim, "apigatewayv2")
+        [route] = [r for r in v2.get_routes(ApiId=sim.api_id)["Items"] if r["RouteKey"] == "GET /geo"]
+        got = v2.get_integration(
+            ApiId=sim.api_id, IntegrationId=route["Target"].removeprefix("integrations/")
+        )
+        assert got["TimeoutInMillis"] == 3000

@@ -81,3 +81,34 @@ def seed_http_api(c: Clients, st: WorldState, ids: Bindings) -> None:
     if st.stage.variables:
         stage["StageVariables"] = dict(st.stage.variables)
     v2.create_stage(**stage)
+
+
+def sync_http_api(c: Clients, st: WorldState, ids: Bindings) -> None:
+    """After an action on an HTTP API: each route's integration as the world now has it
+    (UpdateIntegration: timeout, URI, payload format). Authorizers need nothing: the overlay
+    answers GetAuthorizers from the world itself."""
+    v2 = c.apigatewayv2
+    links = {name: ids[("vpc_links", name)] for name in st.vpc_links if ("vpc_links", name) in ids}
+    routes = {r["RouteKey"]: r for r in v2.get_routes(ApiId=st.api.id).get("Items", [])}
+    for res in st.resources.values():
+        for verb, method in res.methods.items():
+            route = routes.get(f"{verb} {res.path}")
+            target = str((route or {}).get("Target") or "")
+            if method.integration is None or not target.startswith("integrations/"):
+                continue
+            kwargs = _integration(st, method.integration, ids, links)
+            v2.update_integration(
+                ApiId=st.api.id, IntegrationId=target.removeprefix("integrations/"), **kwargs
+            )
+
+
+def sync_http_stage(c: Clients, st: WorldState, ids: Bindings) -> None:
+    """UpdateStage on an HTTP API: stage variables and access-log settings as the world has them."""
+    stage: Params = {"ApiId": st.api.id, "StageName": st.stage.name}
+    if st.stage.access_log_group:
+        stage["AccessLogSettings"] = {
+            "DestinationArn": _log_group_arn(st, st.stage.access_log_group),
+            "Format": st.stage.access_log_format,
+        }
+    stage["StageVariables"] = dict(st.stage.variables)
+    c.apigatewayv2.update_stage(**stage)

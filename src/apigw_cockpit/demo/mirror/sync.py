@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from apigw_cockpit.demo.mirror.apigw import put_integration, update_stage
+from apigw_cockpit.demo.mirror.apigw_v2 import sync_http_api, sync_http_stage
 from apigw_cockpit.demo.mirror.clients import Clients
 from apigw_cockpit.demo.mirror.seed import Bindings, _ip_permission, add_permission, policy_document
 
@@ -234,6 +235,7 @@ TOUCHES: dict[str, tuple[str, ...]] = {
             "set_lambda_concurrency",
             "delete_lambda_concurrency",
             "update_authorizer",
+            "update_jwt_authorizer",  # GetAuthorizers is the overlay's, read from the world
             "set_usage_plan_throttle",
             "expire_backend_cert",
             "renew_backend_cert",
@@ -261,9 +263,10 @@ def parts_for(action: str) -> tuple[str, ...]:
 
 def mirror(c: Clients, st: Any, ids: Bindings, action: str) -> None:
     for part in parts_for(action):
+        fn = ALL[part]
         if part in REST_ONLY and st.is_http:
-            continue  # an HTTP API's routes and stage are seeded once (apigw_v2); no REST to sync
+            fn = sync_http_api if part == "api" else sync_http_stage  # apigatewayv2's own calls
         try:
-            ALL[part](c, st, ids)
+            fn(c, st, ids)
         except Exception:  # a mirror failure must not stop the world; discovery shows stale state
             log.exception("mirroring %s after %s failed", part, action)
