@@ -29,7 +29,7 @@ def _table(topo: dict[str, Any], key: str) -> dict[str, Any]:
     return v
 
 
-def _jwt(d: dict[str, Any], p: str, n: str, ws: WorldState) -> AuthorizerState:
+def _jwt(d: dict[str, object], p: str, n: str, ws: WorldState) -> AuthorizerState:
     """A JWT authorizer (HTTP APIs only: REST APIs have Cognito user-pool authorizers instead)."""
     if not ws.is_http:
         raise _Fail(f"{p}.type", "JWT authorizers exist on HTTP APIs only")
