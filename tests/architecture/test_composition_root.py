@@ -14,7 +14,8 @@ from apigw_cockpit.ui.bindings import KEYS
 from apigw_cockpit.ui.screens.cockpit import CockpitScreen
 
 # The root wires and delegates; logic lives in its collaborators. Raising this needs a reason.
-MAX_LINES = 200
+# 210: the collaborators that need diagnose/ are imported in `_bind`, after the first frame (issue 17).
+MAX_LINES = 210
 
 
 def test_the_app_inherits_from_textual_only() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from textual import events, on
 from textual.app import App, SystemCommand
@@ -17,27 +17,27 @@ from textual.worker import Worker
 
 from apigw_cockpit import paths
 from apigw_cockpit.config import Settings
-from apigw_cockpit.diagnose.observations import Probe
-from apigw_cockpit.incident.sink import JournalSink
-from apigw_cockpit.model import Clock
 from apigw_cockpit.ui.bindings import allowed, bindings
 from apigw_cockpit.ui.commands import CockpitCommands, without_duplicates
 from apigw_cockpit.ui.drill import DrillSpec, DrillTracker
-from apigw_cockpit.ui.engine import EngineWorker
 from apigw_cockpit.ui.feed import Feed, fix_of
 from apigw_cockpit.ui.incident_actions import IncidentActions, UiHooks
-from apigw_cockpit.ui.journaling import JournalRecorder
 from apigw_cockpit.ui.messages import FeedUpdate, LogsBatch
-from apigw_cockpit.ui.navigation import Screens
 from apigw_cockpit.ui.pump import FeedWorkers, report_failure
-from apigw_cockpit.ui.screens.cockpit import CockpitScreen
 from apigw_cockpit.ui.signals import SignalExit
 from apigw_cockpit.ui.startup import FeedOpener, Opened, Startup, StartupScreen
-from apigw_cockpit.ui.state import CockpitState
 from apigw_cockpit.ui.themewatch import ThemeWatcher
 from apigw_cockpit.ui.view import ASCII, UNICODE, View
 
-__all__ = ["AppOptions", "CockpitApp", "DrillSpec", "JournalSink", "UiHooks", "build_app"]
+# The start-up screen is drawn before the cockpit's own modules (diagnose/, the panes, the
+# store, the journal: ~0.5 s of imports) are loaded: `_bind` imports them, behind the first
+# frame (issue 17). Only what the app class and the start-up screen need is imported here.
+if TYPE_CHECKING:
+    from apigw_cockpit.diagnose.observations import Probe
+    from apigw_cockpit.incident.sink import JournalSink
+    from apigw_cockpit.model import Clock
+
+__all__ = ["AppOptions", "CockpitApp", "DrillSpec", "build_app"]
 
 
 class AppOptions(TypedDict, total=False):
@@ -76,6 +76,11 @@ class CockpitApp(App[int]):
 
     def _bind(self, opened: Opened) -> None:
         """The feed is open: the store, and every collaborator that works on it."""
+        from apigw_cockpit.ui.engine import EngineWorker
+        from apigw_cockpit.ui.journaling import JournalRecorder
+        from apigw_cockpit.ui.navigation import Screens
+        from apigw_cockpit.ui.state import CockpitState
+
         feed, clock = self.feed, self.clock = opened.feed, opened.clock
         self.journal = opened.journal
         self.state = state = CockpitState(feed.topology, log_capacity=self.settings.log_buffer)
@@ -116,6 +121,8 @@ class CockpitApp(App[int]):
 
     def _start_cockpit(self, opened: Opened | None = None) -> None:
         """The cockpit screen, the journal, the pollers, the tick (`opened`: the opener's feed)."""
+        from apigw_cockpit.ui.screens.cockpit import CockpitScreen
+
         if opened is not None:
             self._bind(opened)
         self.attached = True

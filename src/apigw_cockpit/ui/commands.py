@@ -8,7 +8,6 @@ from functools import partial
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from apigw_cockpit.diagnose import CHECKS
 from apigw_cockpit.ui.bindings import KEYS, display_key, offered
 
 # Textual's built-in palette commands that one of our keys does (title -> our key's id):
@@ -33,6 +32,8 @@ class CockpitCommands(Provider):
                 continue
             action = k.action if k.scope == "app" else f"screen.{k.action}"
             out.append((f"{k.label} ({display_key(k)})", partial(app.run_action, action), k.help))
+        from apigw_cockpit.diagnose import CHECKS  # here: the app's first frame waits for no diagnose/
+
         for check_id in CHECKS:
             out.append((f"Check: {check_id}", partial(app.run_action, "checks"), "open the checks list"))
         return out

@@ -11,10 +11,9 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.widget import Widget
 
-from apigw_cockpit.ui.state import CockpitState
-
 if TYPE_CHECKING:
     from apigw_cockpit.ui.app import CockpitApp
+    from apigw_cockpit.ui.state import CockpitState  # the start-up screen needs no store (issue 17)
 
 SPARK_UNICODE = "▁▂▃▄▅▆▇█"
 SPARK_ASCII = "_.-~=+*#"
