@@ -311,6 +311,7 @@ def test_http_route_key_and_permission_sentences() -> None:
         # AWS http-api-troubleshooting-jwt: the error_description of www-authenticate.
         ("the token does not have a valid audience", "authorizer-failure"),
         ("the token does not have a valid issuer", "authorizer-failure"),
+        ("signature verification failed", "authorizer-failure"),
         # An expired token is the client's to renew, not the authorizer's configuration.
         ("the token has expired", None),
     ],
